@@ -1,0 +1,195 @@
+//! Command-line parsing and the commands themselves, at the edge: options are parsed into
+//! typed values here, and the library never sees clap.
+
+use crate::output;
+use attrition::engine::{self, RunConfig, Silent};
+use attrition::model::{Model, MAX_PATHS};
+use attrition::report::{self, Format};
+use attrition::scenario::{self, ScenarioError};
+use attrition::Projection;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Exit status for success, runtime failure and bad input or usage.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "attrition",
+    version,
+    about = "Project when reported war losses cross a threshold, as a distribution over dates",
+    long_about = "Runs scenario files (TOML) as Monte Carlo simulations that sample baseline stocks \
+and casualty rates from the ranges a source reported, and reports when summed losses cross each \
+threshold: quantiles of the crossing date, P(crossed by) each report date, and stock quantiles.\n\n\
+These are scenario projections from contested estimates, not predictions.",
+    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run scenario files and report crossing dates and stocks.
+    #[command(
+        after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
+    )]
+    Run(RunArgs),
+    /// Check scenario files and report every problem, without running them.
+    #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
+    Validate {
+        /// Scenario files (TOML); `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Scenario files (TOML); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = Format::NAMES)]
+    format: String,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Number of Monte Carlo paths, overriding each file's `scenario.paths`.
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    paths: Option<u64>,
+    /// Seed, overriding each file's `scenario.seed`.
+    #[arg(long, short)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+/// Loads every file, printing every problem; `None` if any file had one.
+fn load_all(files: &[PathBuf]) -> Option<Vec<(String, Model)>> {
+    let mut models = Vec::new();
+    let mut failed = false;
+    for f in files {
+        match scenario::load_file(f) {
+            Ok(m) => models.push((f.display().to_string(), m)),
+            Err(e) => {
+                report_errors(&e);
+                failed = true;
+            }
+        }
+    }
+    (!failed).then_some(models)
+}
+
+fn report_errors(e: &ScenarioError) {
+    eprintln!("{e}");
+}
+
+fn validate(files: &[PathBuf]) -> i32 {
+    match load_all(files) {
+        Some(models) => {
+            for (file, m) in models {
+                println!(
+                    "{file}: ok ({}: {} sides, {} thresholds, {} phases, horizon {})",
+                    m.name,
+                    m.sides.len(),
+                    m.thresholds.len(),
+                    m.phases.len(),
+                    m.horizon_date()
+                );
+            }
+            EXIT_OK
+        }
+        None => EXIT_BAD_INPUT,
+    }
+}
+
+fn run(args: RunArgs) -> i32 {
+    let format = Format::parse(&args.format).expect("clap checked the format");
+    if let Some(out) = &args.out {
+        if let Err(msg) = output::check_writable(out) {
+            eprintln!("error: --out {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let Some(models) = load_all(&args.files) else {
+        return EXIT_BAD_INPUT;
+    };
+    let mut projections = Vec::with_capacity(models.len());
+    for (file, model) in &models {
+        let config = RunConfig {
+            paths: args.paths.unwrap_or(model.default_paths),
+            seed: args.seed.unwrap_or(model.default_seed),
+            threads: args.threads.map(|t| t as usize),
+        };
+        let started = Instant::now();
+        let tally = match engine::run(model, &config, &Silent) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {file}: {e}");
+                return EXIT_FAILURE;
+            }
+        };
+        if !args.quiet {
+            eprintln!(
+                "attrition: {}: {} paths in {:.2} s",
+                model.name,
+                config.paths,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        projections.push(Projection::from_tally(model, &config, &tally, Some(file)));
+    }
+    let bytes = report::render(format, &projections);
+    match &args.out {
+        Some(path) => match output::write_atomic(path, &bytes) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {e} (nothing was written)",
+                    path.display()
+                );
+                EXIT_FAILURE
+            }
+        },
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+                Ok(()) => EXIT_OK,
+                // A closed pipe (`| head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write to standard output: {e}");
+                    EXIT_FAILURE
+                }
+            }
+        }
+    }
+}

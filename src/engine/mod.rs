@@ -1,0 +1,179 @@
+//! The Monte Carlo engine: paths in fixed batches on rayon, statistics merged exactly.
+//!
+//! Path `i` draws only from streams keyed by (seed, i, input), and every statistic is an
+//! integer count, so the result is the same bytes whatever the thread count or schedule.
+//! The engine never prints; callers watch it through `Progress`.
+
+mod path;
+mod plan;
+
+pub use path::{PathState, SideDraw};
+pub use plan::Plan;
+
+use crate::model::{Model, MAX_PATHS};
+use crate::stats::{DayCounts, LogHistogram};
+use rayon::prelude::*;
+
+/// Paths per batch: the unit of parallel work and of progress reports.
+pub const BATCH_PATHS: u64 = 1024;
+
+/// How to run a model; `threads: None` uses every core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunConfig {
+    pub paths: u64,
+    pub seed: u64,
+    pub threads: Option<usize>,
+}
+
+impl RunConfig {
+    /// The model's own path count and seed, on every core.
+    pub fn from_model(model: &Model) -> Self {
+        RunConfig {
+            paths: model.default_paths,
+            seed: model.default_seed,
+            threads: None,
+        }
+    }
+}
+
+/// Watches a run from any thread. Both methods default to doing nothing.
+pub trait Progress: Sync {
+    /// `paths` more paths are done.
+    fn advance(&self, _paths: u64) {}
+    /// Asked between batches; `true` stops the run with `EngineError::Cancelled`.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// A `Progress` that watches nothing.
+pub struct Silent;
+impl Progress for Silent {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineError {
+    /// The path count is zero or above `MAX_PATHS`.
+    Paths(u64),
+    /// The thread pool could not be built.
+    Threads(String),
+    /// `Progress::cancelled` said stop.
+    Cancelled,
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Paths(n) => write!(f, "{n} paths: give between 1 and {MAX_PATHS}"),
+            EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
+            EngineError::Cancelled => write!(f, "the run was cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Everything a run counted: crossing days per threshold and stock histograms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tally {
+    pub paths: u64,
+    pub crossings: Vec<DayCounts>,
+    /// Indexed by `Plan::stock_index`.
+    pub stocks: Vec<LogHistogram>,
+}
+
+impl Tally {
+    pub fn new(plan: &Plan) -> Self {
+        Tally {
+            paths: 0,
+            crossings: plan
+                .model
+                .thresholds
+                .iter()
+                .map(|_| DayCounts::new(plan.model.horizon_days))
+                .collect(),
+            stocks: vec![LogHistogram::new(); plan.stock_slots()],
+        }
+    }
+
+    /// Adds the path just simulated in `state`.
+    pub fn add(&mut self, plan: &Plan, state: &PathState) {
+        self.paths += 1;
+        for (c, &day) in self.crossings.iter_mut().zip(&state.crossing) {
+            c.add(day);
+        }
+        for r in 0..plan.model.report_days.len() {
+            for series in 0..plan.series_per_date {
+                for metric in [
+                    crate::model::Metric::Casualties,
+                    crate::model::Metric::Killed,
+                ] {
+                    let i = plan.stock_index(r, series, metric);
+                    let x = state.stocks[i];
+                    if !x.is_nan() {
+                        self.stocks[i].add(x);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn merge(mut self, other: Tally) -> Tally {
+        self.paths += other.paths;
+        for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
+            a.merge(b);
+        }
+        for (a, b) in self.stocks.iter_mut().zip(&other.stocks) {
+            a.merge(b);
+        }
+        self
+    }
+}
+
+/// Runs `model` as `config.paths` paths.
+pub fn run(
+    model: &Model,
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Result<Tally, EngineError> {
+    if config.paths == 0 || config.paths > MAX_PATHS {
+        return Err(EngineError::Paths(config.paths));
+    }
+    let plan = Plan::new(model);
+    match config.threads {
+        None => run_batches(&plan, config, progress),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| EngineError::Threads(e.to_string()))?
+            .install(|| run_batches(&plan, config, progress)),
+    }
+}
+
+fn run_batches(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Result<Tally, EngineError> {
+    let batches = config.paths.div_ceil(BATCH_PATHS);
+    let seed = config.seed;
+    (0..batches)
+        .into_par_iter()
+        .try_fold(
+            || (Tally::new(plan), PathState::new(plan)),
+            |(mut tally, mut state), b| {
+                if progress.cancelled() {
+                    return Err(EngineError::Cancelled);
+                }
+                let first = b * BATCH_PATHS;
+                let last = (first + BATCH_PATHS).min(config.paths);
+                for path in first..last {
+                    state.simulate(plan, seed, path);
+                    tally.add(plan, &state);
+                }
+                progress.advance(last - first);
+                Ok((tally, state))
+            },
+        )
+        .map(|r| r.map(|(tally, _)| tally))
+        .try_reduce(|| Tally::new(plan), |a, b| Ok(a.merge(b)))
+}

@@ -1,0 +1,154 @@
+//! The validated scenario: what the engine runs. Holding a `Model` means the input was valid.
+//!
+//! No serde, no I/O and no file positions here: `scenario` turns a file into a `Model`,
+//! checking everything once, and the engine trusts what it is given. Days are counted
+//! after the reference date (day 0 holds the baseline stocks).
+
+use crate::date::Date;
+use crate::sample::Dist;
+
+/// Index of a side in `Model::sides`.
+pub type SideId = usize;
+
+/// Largest horizon accepted: 100 years of days. Longer runs are not projections any more.
+pub const MAX_HORIZON_DAYS: u32 = 36_525;
+
+/// Largest path count accepted (about an hour of W1 on two cores).
+pub const MAX_PATHS: u64 = 10_000_000_000;
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    pub title: String,
+    pub reference_date: Date,
+    /// Last simulated day, at least 1.
+    pub horizon_days: u32,
+    /// Sorted, distinct days in `1..=horizon_days`.
+    pub report_days: Vec<u32>,
+    pub default_paths: u64,
+    pub default_seed: u64,
+    pub sides: Vec<Side>,
+    pub noise: Noise,
+    pub phases: Vec<Phase>,
+    pub thresholds: Vec<Threshold>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Side {
+    pub name: String,
+    /// Cumulative casualties (killed, wounded, missing) on day 0.
+    pub casualties: Dist,
+    pub rate: Rate,
+    pub killed: Option<Killed>,
+}
+
+/// How a side's mean daily casualty rate is drawn on a path.
+#[derive(Clone, Debug)]
+pub enum Rate {
+    /// Casualties per day, drawn directly.
+    PerDay(Dist),
+    /// A reported total over `days` days, divided by `days`.
+    ImpliedByTotal { total: Dist, days: u32 },
+    /// The path's own baseline casualties divided by the days since the war began.
+    ImpliedByBaseline { days: u32 },
+}
+
+/// Killed: the stock on day 0 and the share of new casualties that are killed.
+#[derive(Clone, Debug)]
+pub struct Killed {
+    pub baseline: Dist,
+    /// Values are clamped into [0, 1] when drawn.
+    pub share: Dist,
+}
+
+/// Day-to-day variation of a side's daily count around its rate; always mean one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Noise {
+    /// The daily count is exactly the rate.
+    None,
+    /// `m = exp(sigma Z - sigma^2 / 2)`, Z standard normal.
+    LogNormal { sigma: f64 },
+    /// `m ~ Gamma(shape k, scale 1/k)`: coefficient of variation `1/sqrt(k)`.
+    Gamma { shape: f64 },
+}
+
+impl Noise {
+    /// Coefficient of variation of one day's multiplier.
+    pub fn cv(&self) -> f64 {
+        match *self {
+            Noise::None => 0.0,
+            Noise::LogNormal { sigma } => (sigma * sigma).exp_m1().sqrt(),
+            Noise::Gamma { shape } => 1.0 / shape.sqrt(),
+        }
+    }
+}
+
+/// A date window in which some sides' rates are multiplied by a drawn factor.
+#[derive(Clone, Debug)]
+pub struct Phase {
+    pub name: String,
+    /// First and last day of the window, inclusive, within `1..=horizon_days`.
+    pub first_day: u32,
+    pub last_day: u32,
+    pub effect: PhaseEffect,
+}
+
+#[derive(Clone, Debug)]
+pub enum PhaseEffect {
+    /// One draw, applied to every listed side.
+    Shared { factor: Dist, sides: Vec<SideId> },
+    /// One draw per listed side.
+    PerSide(Vec<(SideId, Dist)>),
+}
+
+impl Phase {
+    /// Sides this phase touches, each once.
+    pub fn sides(&self) -> Vec<SideId> {
+        match &self.effect {
+            PhaseEffect::Shared { sides, .. } => sides.clone(),
+            PhaseEffect::PerSide(v) => v.iter().map(|(s, _)| *s).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metric {
+    Casualties,
+    Killed,
+}
+
+impl Metric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Casualties => "casualties",
+            Metric::Killed => "killed",
+        }
+    }
+}
+
+/// A level of a metric summed over a set of sides.
+#[derive(Clone, Debug)]
+pub struct Threshold {
+    pub name: String,
+    pub metric: Metric,
+    /// Distinct, in file order of the sides.
+    pub sides: Vec<SideId>,
+    pub level: f64,
+}
+
+impl Model {
+    /// Date of simulation day `day`.
+    pub fn date_of(&self, day: u32) -> Date {
+        self.reference_date.add_days(day as i64)
+    }
+
+    pub fn horizon_date(&self) -> Date {
+        self.date_of(self.horizon_days)
+    }
+
+    /// Whether every side projects killed, so combined killed can be reported.
+    pub fn all_sides_have_killed(&self) -> bool {
+        self.sides.iter().all(|s| s.killed.is_some())
+    }
+}

@@ -1,0 +1,246 @@
+//! What a run found, as plain data: the typed result every renderer and library user reads.
+//!
+//! `Projection::from_tally` is the only place that turns counts into quantiles and
+//! probabilities; renderers format, they never compute. Serializes to the JSON schema
+//! documented in docs/output.md.
+
+use crate::date::Date;
+use crate::engine::{Plan, RunConfig, Tally};
+use crate::model::{Metric, Model, Noise};
+use crate::sample::stream::PRNG_NAME;
+use serde::Serialize;
+
+/// Crossing-day quantile levels reported for every threshold.
+pub const CROSSING_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+/// Stock quantile levels reported at every report date.
+pub const STOCK_LEVELS: [f64; 3] = [0.05, 0.5, 0.95];
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Projection {
+    pub scenario: ScenarioInfo,
+    pub run: RunInfo,
+    pub thresholds: Vec<ThresholdResult>,
+    pub stocks: Vec<StockSeries>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub title: String,
+    /// The file as given on the command line, if it came from one.
+    pub file: Option<String>,
+    pub reference_date: Date,
+    pub horizon_date: Date,
+    pub horizon_days: u32,
+    pub report_dates: Vec<Date>,
+    pub sides: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunInfo {
+    pub paths: u64,
+    pub seed: u64,
+    pub prng: String,
+    /// The day-to-day noise model, in words.
+    pub noise: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThresholdResult {
+    pub name: String,
+    pub metric: Metric,
+    pub sides: Vec<String>,
+    pub level: f64,
+    /// Quantiles of the crossing day over all paths; `day` and `date` are null where the
+    /// quantile falls among paths that do not cross within the horizon.
+    pub crossing: Vec<CrossingQuantile>,
+    /// Mean crossing day of the paths that cross (null if none does).
+    pub mean_of_crossed: Option<MeanDay>,
+    /// P(already at or above the level on the reference date).
+    pub p_at_baseline: f64,
+    pub p_crossed_by: Vec<Probability>,
+    /// P(not crossed by the horizon date).
+    pub p_not_crossed: f64,
+    pub p_not_crossed_se: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrossingQuantile {
+    pub p: f64,
+    pub day: Option<u32>,
+    pub date: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MeanDay {
+    pub day: f64,
+    /// The date of the mean day rounded to the nearest whole day.
+    pub date: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Probability {
+    pub date: Date,
+    pub day: u32,
+    pub p: f64,
+    /// Monte Carlo standard error, sqrt(p (1 - p) / paths).
+    pub se: f64,
+}
+
+/// Quantiles of one cumulative stock (a side, or `combined`) at the report dates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StockSeries {
+    pub series: String,
+    pub metric: Metric,
+    pub points: Vec<StockPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StockPoint {
+    pub date: Date,
+    pub day: u32,
+    pub quantiles: Vec<StockQuantile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StockQuantile {
+    pub p: f64,
+    /// Rounded to a whole number; within 0.01% of the sample quantile.
+    pub value: f64,
+}
+
+/// Name of the combined series in stock results.
+pub const COMBINED: &str = "combined";
+
+impl Projection {
+    pub fn from_tally(
+        model: &Model,
+        config: &RunConfig,
+        tally: &Tally,
+        file: Option<&str>,
+    ) -> Self {
+        let plan = Plan::new(model);
+        let n = tally.paths as f64;
+        let side_names = |ids: &[usize]| ids.iter().map(|&i| model.sides[i].name.clone()).collect();
+        let thresholds = model
+            .thresholds
+            .iter()
+            .zip(&tally.crossings)
+            .map(|(t, counts)| {
+                let prob = |k: u64| k as f64 / n;
+                let se = |p: f64| (p * (1.0 - p) / n).sqrt();
+                ThresholdResult {
+                    name: t.name.clone(),
+                    metric: t.metric,
+                    sides: side_names(&t.sides),
+                    level: t.level,
+                    crossing: CROSSING_LEVELS
+                        .iter()
+                        .map(|&p| {
+                            let day = counts.quantile(p);
+                            CrossingQuantile {
+                                p,
+                                day,
+                                date: day.map(|d| model.date_of(d)),
+                            }
+                        })
+                        .collect(),
+                    mean_of_crossed: counts.mean_of_crossed().map(|m| MeanDay {
+                        day: (m * 100.0).round() / 100.0,
+                        date: model.date_of(m.round() as u32),
+                    }),
+                    p_at_baseline: prob(counts.on_day(0)),
+                    p_crossed_by: model
+                        .report_days
+                        .iter()
+                        .map(|&d| {
+                            let p = prob(counts.crossed_by(d));
+                            Probability {
+                                date: model.date_of(d),
+                                day: d,
+                                p,
+                                se: se(p),
+                            }
+                        })
+                        .collect(),
+                    p_not_crossed: prob(counts.not_crossed()),
+                    p_not_crossed_se: se(prob(counts.not_crossed())),
+                }
+            })
+            .collect();
+        let mut stocks = Vec::new();
+        for series in 0..plan.series_per_date {
+            let name = model
+                .sides
+                .get(series)
+                .map_or(COMBINED, |s| s.name.as_str());
+            for metric in [Metric::Casualties, Metric::Killed] {
+                let present = metric == Metric::Casualties
+                    || plan
+                        .has_killed
+                        .get(series)
+                        .copied()
+                        .unwrap_or(plan.combined_killed);
+                if !present || model.report_days.is_empty() {
+                    continue;
+                }
+                let points = model
+                    .report_days
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &day)| {
+                        let h = &tally.stocks[plan.stock_index(r, series, metric)];
+                        StockPoint {
+                            date: model.date_of(day),
+                            day,
+                            quantiles: STOCK_LEVELS
+                                .iter()
+                                .map(|&p| StockQuantile {
+                                    p,
+                                    value: h.quantile(p).unwrap_or(f64::NAN).round(),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                stocks.push(StockSeries {
+                    series: name.to_string(),
+                    metric,
+                    points,
+                });
+            }
+        }
+        Projection {
+            scenario: ScenarioInfo {
+                name: model.name.clone(),
+                title: model.title.clone(),
+                file: file.map(str::to_string),
+                reference_date: model.reference_date,
+                horizon_date: model.horizon_date(),
+                horizon_days: model.horizon_days,
+                report_dates: model
+                    .report_days
+                    .iter()
+                    .map(|&d| model.date_of(d))
+                    .collect(),
+                sides: model.sides.iter().map(|s| s.name.clone()).collect(),
+            },
+            run: RunInfo {
+                paths: tally.paths,
+                seed: config.seed,
+                prng: PRNG_NAME.to_string(),
+                noise: describe_noise(model.noise),
+            },
+            thresholds,
+            stocks,
+        }
+    }
+}
+
+fn describe_noise(noise: Noise) -> String {
+    match noise {
+        Noise::None => "none".to_string(),
+        Noise::LogNormal { sigma } => format!("lognormal, mean one, sigma {sigma}"),
+        Noise::Gamma { shape } => format!("gamma, mean one, shape {shape}"),
+    }
+}

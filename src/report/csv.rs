@@ -1,0 +1,112 @@
+//! CSV in tidy long form: one value a row, in the spirit of forecast hubs' model-output
+//! tables (`output_type` quantile / cdf / mean with an `output_type_id`).
+
+use crate::projection::Projection;
+use std::fmt::Write;
+
+pub const HEADER: &str =
+    "scenario,target_type,target,metric,output_type,output_type_id,date,day,value";
+
+pub fn render(projections: &[Projection]) -> String {
+    let mut out = String::new();
+    out.push_str(HEADER);
+    out.push('\n');
+    for p in projections {
+        let scenario = &p.scenario.name;
+        for t in &p.thresholds {
+            let mut row =
+                |output_type: &str, id: &str, date: String, day: String, value: String| {
+                    let fields = [
+                        scenario.as_str(),
+                        "crossing",
+                        &t.name,
+                        t.metric.as_str(),
+                        output_type,
+                        id,
+                        &date,
+                        &day,
+                        &value,
+                    ];
+                    line(&mut out, &fields);
+                };
+            for q in &t.crossing {
+                let day = q.day.map(|d| d.to_string()).unwrap_or_default();
+                let date = q.date.map(|d| d.to_string()).unwrap_or_default();
+                row("quantile", &q.p.to_string(), date, day.clone(), day);
+            }
+            if let Some(m) = &t.mean_of_crossed {
+                row(
+                    "mean",
+                    "",
+                    m.date.to_string(),
+                    m.day.round().to_string(),
+                    m.day.to_string(),
+                );
+            }
+            for c in &t.p_crossed_by {
+                let id = c.date.to_string();
+                row("cdf", &id, id.clone(), c.day.to_string(), c.p.to_string());
+                row(
+                    "cdf_se",
+                    &id,
+                    id.clone(),
+                    c.day.to_string(),
+                    c.se.to_string(),
+                );
+            }
+            let h = p.scenario.horizon_date.to_string();
+            row(
+                "p_not_crossed",
+                "",
+                h,
+                p.scenario.horizon_days.to_string(),
+                t.p_not_crossed.to_string(),
+            );
+        }
+        for s in &p.stocks {
+            for point in &s.points {
+                for q in &point.quantiles {
+                    let fields = [
+                        scenario.as_str(),
+                        "stock",
+                        &s.series,
+                        s.metric.as_str(),
+                        "quantile",
+                        &q.p.to_string(),
+                        &point.date.to_string(),
+                        &point.day.to_string(),
+                        &q.value.to_string(),
+                    ];
+                    line(&mut out, &fields);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn line(out: &mut String, fields: &[&str]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.contains([',', '"', '\n', '\r']) {
+            let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_fields_that_need_it() {
+        let mut s = String::new();
+        line(&mut s, &["a,b", "say \"hi\"", "plain"]);
+        assert_eq!(s, "\"a,b\",\"say \"\"hi\"\"\",plain\n");
+    }
+}

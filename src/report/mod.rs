@@ -1,0 +1,42 @@
+//! Renderers: pure functions from projections to bytes, one format per file.
+//! Only the command-line edge decides where the bytes go.
+
+mod csv;
+mod json;
+mod table;
+
+use crate::projection::Projection;
+
+/// Output formats of `attrition run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["table", "json", "csv"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "table" => Some(Format::Table),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Version of the JSON and CSV layouts; bumped on any change a reader could notice.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
+    match format {
+        Format::Table => table::render(projections).into_bytes(),
+        Format::Json => json::render(projections),
+        Format::Csv => csv::render(projections).into_bytes(),
+    }
+}
+
+pub use json::Document;

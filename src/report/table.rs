@@ -1,0 +1,136 @@
+//! The readable table printed by default: headline answers first, then the stocks.
+
+use crate::projection::Projection;
+use std::fmt::Write;
+
+pub fn render(projections: &[Projection]) -> String {
+    let mut out = String::new();
+    for (i, p) in projections.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        one(&mut out, p);
+    }
+    out
+}
+
+fn one(out: &mut String, p: &Projection) {
+    let s = &p.scenario;
+    let _ = writeln!(out, "{} [{}]", s.title, s.name);
+    let _ = writeln!(
+        out,
+        "reference {} | horizon {} ({} days) | {} paths | seed {} | noise: {}",
+        s.reference_date,
+        s.horizon_date,
+        s.horizon_days,
+        thousands(p.run.paths as f64),
+        p.run.seed,
+        p.run.noise
+    );
+    for t in &p.thresholds {
+        let _ = writeln!(
+            out,
+            "\n{}: {} of {} reach {}",
+            t.name,
+            t.metric.as_str(),
+            t.sides.join(" + "),
+            thousands(t.level)
+        );
+        let mut head = format!("  {:<16}", "crossing date");
+        let mut dates = format!("  {:<16}", "");
+        let mut days = format!("  {:<16}", "days after ref");
+        for q in &t.crossing {
+            let _ = write!(head, "{:<13}", format!("p{}", (q.p * 100.0).round()));
+            let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
+            let _ = write!(dates, "{date:<13}");
+            let _ = write!(
+                days,
+                "{:<13}",
+                q.day.map_or("-".to_string(), |d| d.to_string())
+            );
+        }
+        let _ = write!(head, "mean (if crossed)");
+        match &t.mean_of_crossed {
+            Some(m) => {
+                let _ = write!(dates, "{}", m.date);
+                let _ = write!(days, "{:.1}", m.day);
+            }
+            None => dates.push_str("never crossed"),
+        }
+        for line in [head, dates, days] {
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        if t.p_at_baseline > 0.0 {
+            let _ = writeln!(
+                out,
+                "  already crossed on {}: P = {:.4}",
+                s.reference_date, t.p_at_baseline
+            );
+        }
+        for c in &t.p_crossed_by {
+            let _ = writeln!(
+                out,
+                "  P(crossed by {}) = {:.4} (se {:.4})",
+                c.date, c.p, c.se
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  P(not crossed by {}) = {:.4} (se {:.4})",
+            s.horizon_date, t.p_not_crossed, t.p_not_crossed_se
+        );
+    }
+    if !p.stocks.is_empty() {
+        let _ = writeln!(out, "\ncumulative stocks at report dates");
+        let _ = writeln!(
+            out,
+            "  {:<12}{:<12}{:<12}{:>14}{:>14}{:>14}",
+            "series", "metric", "date", "p5", "p50", "p95"
+        );
+        for series in &p.stocks {
+            for point in &series.points {
+                let mut line = format!(
+                    "  {:<12}{:<12}{:<12}",
+                    series.series,
+                    series.metric.as_str(),
+                    point.date.to_string()
+                );
+                for q in &point.quantiles {
+                    let _ = write!(line, "{:>14}", thousands(q.value));
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+}
+
+/// `1234567.4` as `1,234,567`.
+pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let neg = x < 0.0;
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(2_000_000.0), "2,000,000");
+        assert_eq!(super::thousands(999.6), "1,000");
+        assert_eq!(super::thousands(12.0), "12");
+    }
+}

@@ -1,0 +1,329 @@
+//! Validated distributions of uncertain inputs, and how one is drawn on a path.
+//!
+//! A `Dist` is built only through its checked constructors, so the engine never sees a
+//! negative scale, an inverted interval or a NaN. Every shape but PERT is drawn by
+//! inversion from one uniform, which keeps a path's inputs comparable across scenarios.
+
+use super::normal::inverse_cdf;
+use rand::Rng;
+use rand_distr::{Beta, Distribution};
+
+/// A distribution over a non-negative quantity (a stock, a rate, a share, a multiplier).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dist {
+    /// Always the same value.
+    Fixed(f64),
+    /// `exp(N(mu, sigma^2))`.
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    /// `N(mean, sd^2)` conditioned on being at least zero.
+    TruncNormal {
+        mean: f64,
+        sd: f64,
+        p_below_zero: f64,
+    },
+    Uniform {
+        lo: f64,
+        hi: f64,
+    },
+    Triangular {
+        lo: f64,
+        mode: f64,
+        hi: f64,
+    },
+    /// `lo + (hi - lo) * Beta(alpha, beta)`.
+    Pert {
+        lo: f64,
+        hi: f64,
+        beta: Beta<f64>,
+    },
+}
+
+/// Why a set of parameters does not make a distribution; the message is for users.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DistError(pub String);
+
+fn check_finite_nonneg(name: &str, x: f64) -> Result<(), DistError> {
+    if !x.is_finite() {
+        return Err(DistError(format!(
+            "{name} must be a finite number, not {x}"
+        )));
+    }
+    if x < 0.0 {
+        return Err(DistError(format!(
+            "{name} ({x}) is negative; every uncertain quantity here is a count, rate, share or multiplier and cannot be"
+        )));
+    }
+    Ok(())
+}
+
+fn check_order(lo: f64, hi: f64) -> Result<(), DistError> {
+    check_finite_nonneg("lo", lo)?;
+    check_finite_nonneg("hi", hi)?;
+    if lo > hi {
+        return Err(DistError(format!("lo ({lo}) is above hi ({hi})")));
+    }
+    Ok(())
+}
+
+fn check_interval(interval: f64) -> Result<f64, DistError> {
+    if !(interval > 0.0 && interval < 1.0) {
+        return Err(DistError(format!(
+            "interval ({interval}) must be a probability strictly between 0 and 1 (0.9 reads lo and hi as the 5th and 95th percentiles)"
+        )));
+    }
+    Ok(inverse_cdf(0.5 + interval / 2.0))
+}
+
+impl Dist {
+    pub fn fixed(value: f64) -> Result<Dist, DistError> {
+        check_finite_nonneg("value", value)?;
+        Ok(Dist::Fixed(value))
+    }
+
+    /// Lognormal whose central `interval` (0.9 = 5th to 95th percentile) is `[lo, hi]`.
+    pub fn lognormal(lo: f64, hi: f64, interval: f64) -> Result<Dist, DistError> {
+        check_order(lo, hi)?;
+        let z = check_interval(interval)?;
+        if lo <= 0.0 {
+            return Err(DistError(format!(
+                "lo ({lo}) must be above 0 for a lognormal range; use shape = \"uniform\", \"triangular\", \"pert\" or \"normal\" for a range that reaches 0"
+            )));
+        }
+        if lo == hi {
+            return Ok(Dist::Fixed(lo));
+        }
+        let mu = (lo.ln() + hi.ln()) / 2.0;
+        let sigma = (hi.ln() - lo.ln()) / (2.0 * z);
+        Ok(Dist::LogNormal { mu, sigma })
+    }
+
+    /// Normal whose central `interval` is `[lo, hi]`, truncated to values at or above 0.
+    pub fn truncated_normal(lo: f64, hi: f64, interval: f64) -> Result<Dist, DistError> {
+        check_order(lo, hi)?;
+        let z = check_interval(interval)?;
+        if lo == hi {
+            return Ok(Dist::Fixed(lo));
+        }
+        let mean = (lo + hi) / 2.0;
+        let sd = (hi - lo) / (2.0 * z);
+        let p_below_zero = normal_cdf(-mean / sd);
+        Ok(Dist::TruncNormal {
+            mean,
+            sd,
+            p_below_zero,
+        })
+    }
+
+    pub fn uniform(lo: f64, hi: f64) -> Result<Dist, DistError> {
+        check_order(lo, hi)?;
+        if lo == hi {
+            return Ok(Dist::Fixed(lo));
+        }
+        Ok(Dist::Uniform { lo, hi })
+    }
+
+    pub fn triangular(lo: f64, mode: f64, hi: f64) -> Result<Dist, DistError> {
+        check_order(lo, hi)?;
+        check_mode(lo, mode, hi)?;
+        if lo == hi {
+            return Ok(Dist::Fixed(lo));
+        }
+        Ok(Dist::Triangular { lo, mode, hi })
+    }
+
+    /// PERT on `[lo, hi]` with the given mode; `lambda` (usually 4) weights the mode.
+    pub fn pert(lo: f64, mode: f64, hi: f64, lambda: f64) -> Result<Dist, DistError> {
+        check_order(lo, hi)?;
+        check_mode(lo, mode, hi)?;
+        if !(lambda.is_finite() && lambda > 0.0) {
+            return Err(DistError(format!(
+                "lambda ({lambda}) must be a positive number (4 is the classic PERT)"
+            )));
+        }
+        if lo == hi {
+            return Ok(Dist::Fixed(lo));
+        }
+        let alpha = 1.0 + lambda * (mode - lo) / (hi - lo);
+        let beta = 1.0 + lambda * (hi - mode) / (hi - lo);
+        let beta = Beta::new(alpha, beta).map_err(|e| DistError(format!("PERT: {e}")))?;
+        Ok(Dist::Pert { lo, hi, beta })
+    }
+
+    /// One draw, using `rng` as this input's own stream.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Pert { lo, hi, beta } => lo + (hi - lo) * beta.sample(rng),
+            _ => self.quantile(open_unit(rng)),
+        }
+    }
+
+    /// The quantile at `u` in (0, 1), for every shape with a closed-form inverse.
+    ///
+    /// PERT has none, and `None` is returned for it.
+    pub fn try_quantile(&self, u: f64) -> Option<f64> {
+        match self {
+            Dist::Pert { .. } => None,
+            _ => Some(self.quantile(u)),
+        }
+    }
+
+    fn quantile(&self, u: f64) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::LogNormal { mu, sigma } => (mu + sigma * inverse_cdf(u)).exp(),
+            Dist::TruncNormal {
+                mean,
+                sd,
+                p_below_zero,
+            } => {
+                let p = p_below_zero + u * (1.0 - p_below_zero);
+                (mean + sd * inverse_cdf(p)).max(0.0)
+            }
+            Dist::Uniform { lo, hi } => lo + u * (hi - lo),
+            Dist::Triangular { lo, mode, hi } => {
+                let cut = (mode - lo) / (hi - lo);
+                if u < cut {
+                    lo + ((hi - lo) * (mode - lo) * u).sqrt()
+                } else {
+                    hi - ((hi - lo) * (hi - mode) * (1.0 - u)).sqrt()
+                }
+            }
+            Dist::Pert { .. } => unreachable!("PERT is drawn with a Beta sampler"),
+        }
+    }
+
+    /// The largest value the distribution can take, where it is bounded.
+    pub fn upper_bound(&self) -> Option<f64> {
+        match *self {
+            Dist::Fixed(v) => Some(v),
+            Dist::Uniform { hi, .. } | Dist::Triangular { hi, .. } | Dist::Pert { hi, .. } => {
+                Some(hi)
+            }
+            Dist::LogNormal { .. } | Dist::TruncNormal { .. } => None,
+        }
+    }
+}
+
+fn check_mode(lo: f64, mode: f64, hi: f64) -> Result<(), DistError> {
+    if !mode.is_finite() {
+        return Err(DistError(format!(
+            "mode must be a finite number, not {mode}"
+        )));
+    }
+    if !(lo <= mode && mode <= hi) {
+        return Err(DistError(format!(
+            "mode ({mode}) must lie between lo ({lo}) and hi ({hi})"
+        )));
+    }
+    Ok(())
+}
+
+/// A uniform draw in the open interval (0, 1): 53 random bits, offset by half a step.
+#[inline]
+pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Standard normal CDF, used once per distribution at construction.
+fn normal_cdf(z: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().cdf(z)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::normal::Z95;
+    use crate::sample::stream::stream_rng;
+
+    fn draws(d: &Dist, n: usize) -> Vec<f64> {
+        let mut rng = stream_rng(7, 0, 0);
+        let mut v: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v
+    }
+
+    /// Fraction of sorted `v` at or below `x`.
+    fn ecdf(v: &[f64], x: f64) -> f64 {
+        v.partition_point(|&y| y <= x) as f64 / v.len() as f64
+    }
+
+    // With n = 200,000 the standard error of an empirical 5% tail is
+    // sqrt(0.05 * 0.95 / n) = 0.00049; 5 standard errors is 0.0025.
+    const N: usize = 200_000;
+    const TOL: f64 = 0.0025;
+
+    #[test]
+    fn lognormal_range_hits_its_stated_percentiles() {
+        let d = Dist::lognormal(750.0, 1000.0, 0.9).unwrap();
+        let v = draws(&d, N);
+        assert!((ecdf(&v, 750.0) - 0.05).abs() < TOL);
+        assert!((ecdf(&v, 1000.0) - 0.95).abs() < TOL);
+        let Dist::LogNormal { mu, sigma } = d else {
+            panic!()
+        };
+        // DOMAIN.md's formulas.
+        assert!((mu - (750f64.ln() + 1000f64.ln()) / 2.0).abs() < 1e-12);
+        assert!((sigma - (1000f64.ln() - 750f64.ln()) / (2.0 * Z95)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn an_80_percent_interval_hits_the_10th_and_90th() {
+        for d in [
+            Dist::lognormal(100.0, 200.0, 0.8).unwrap(),
+            Dist::truncated_normal(100.0, 200.0, 0.8).unwrap(),
+        ] {
+            let v = draws(&d, N);
+            assert!((ecdf(&v, 100.0) - 0.10).abs() < TOL, "{d:?}");
+            assert!((ecdf(&v, 200.0) - 0.90).abs() < TOL, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn truncated_normal_never_goes_below_zero_and_keeps_its_shape() {
+        // N(5, sd) with 90% in [-5, 15], conditioned on >= 0. P(X <= 5 | X >= 0) is exact:
+        // (0.5 - F(-5)) / (1 - F(-5)) with F(-5) = 0.05.
+        let d = Dist::truncated_normal(0.0, 10.0, 0.9).unwrap();
+        let v = draws(&d, N);
+        assert!(v[0] >= 0.0);
+        let exact = {
+            let f0 = normal_cdf(-5.0 / (10.0 / (2.0 * Z95)));
+            (0.5 - f0) / (1.0 - f0)
+        };
+        assert!((ecdf(&v, 5.0) - exact).abs() < 0.0035);
+    }
+
+    #[test]
+    fn uniform_triangular_and_pert_match_their_cdfs() {
+        let u = draws(&Dist::uniform(2.0, 4.0).unwrap(), N);
+        assert!((ecdf(&u, 2.5) - 0.25).abs() < TOL);
+        // Triangular(0, 1, 4): F(1) = 1/4, F(2) = 1 - 4/12 = 2/3.
+        let t = draws(&Dist::triangular(0.0, 1.0, 4.0).unwrap(), N);
+        assert!((ecdf(&t, 1.0) - 0.25).abs() < TOL);
+        assert!((ecdf(&t, 2.0) - 2.0 / 3.0).abs() < TOL);
+        // PERT(0, 0.5, 1) is Beta(3, 3): symmetric, P(X <= 0.25) = 0.103515625 exactly.
+        let p = draws(&Dist::pert(0.0, 0.5, 1.0, 4.0).unwrap(), N);
+        assert!((ecdf(&p, 0.5) - 0.5).abs() < TOL);
+        assert!((ecdf(&p, 0.25) - 0.103_515_625).abs() < TOL);
+    }
+
+    #[test]
+    fn impossible_parameters_are_refused_with_reasons() {
+        let msg = |r: Result<Dist, DistError>| r.unwrap_err().0;
+        assert!(msg(Dist::lognormal(900.0, 800.0, 0.9)).contains("lo (900) is above hi (800)"));
+        assert!(msg(Dist::lognormal(0.0, 800.0, 0.9)).contains("above 0"));
+        assert!(msg(Dist::uniform(-1.0, 2.0)).contains("negative"));
+        assert!(msg(Dist::uniform(f64::NAN, 2.0)).contains("finite"));
+        assert!(msg(Dist::uniform(1.0, f64::INFINITY)).contains("finite"));
+        assert!(msg(Dist::triangular(0.0, 5.0, 4.0)).contains("mode"));
+        assert!(msg(Dist::pert(0.0, 1.0, 4.0, 0.0)).contains("lambda"));
+        assert!(msg(Dist::lognormal(1.0, 2.0, 1.0)).contains("interval"));
+        assert!(msg(Dist::fixed(-3.0)).contains("negative"));
+        // A degenerate range is a fixed value, not an error.
+        assert_eq!(Dist::lognormal(5.0, 5.0, 0.9).unwrap(), Dist::Fixed(5.0));
+    }
+}

