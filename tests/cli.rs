@@ -1,0 +1,187 @@
+//! End to end: the `attrition` binary on shipped scenarios and on broken input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn attrition(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("attrition-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn shipped() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = ["scenarios", "scenarios/bench"]
+        .iter()
+        .flat_map(|d| fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_shipped_scenario_validates_and_runs_in_every_format() {
+    let files = shipped();
+    assert!(files.len() >= 7, "{files:?}");
+    let names: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+    let o = attrition(&[&["validate"], names.as_slice()].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).matches(": ok (").count(), files.len());
+    for f in &names {
+        for format in ["table", "json", "csv"] {
+            let o = attrition(&["run", f, "--paths", "2000", "--format", format, "--quiet"]);
+            assert!(o.status.success(), "{f} {format}: {}", stderr(&o));
+            assert!(stderr(&o).is_empty(), "--quiet printed: {}", stderr(&o));
+            let out = stdout(&o);
+            match format {
+                "json" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+                    assert_eq!(v["schema_version"], 1);
+                    assert_eq!(v["projections"][0]["run"]["paths"], 2000);
+                }
+                "csv" => assert!(out.starts_with("scenario,target_type,target,metric,output_type,output_type_id,date,day,value\n")),
+                _ => assert!(out.contains("crossing date")),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_identical_bytes_on_any_thread_count() {
+    let run = |threads: &str| {
+        let o = attrition(&["run", "scenarios/ceasefire-2026.toml", "-n", "3000", "-s", "4", "-j", threads, "-f", "json", "-q"]);
+        assert!(o.status.success());
+        o.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn csv_is_tidy_long_form() {
+    let o = attrition(&["run", "scenarios/status-quo.toml", "-n", "2000", "-f", "csv", "-q"]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let median = rows
+        .iter()
+        .find(|r| r[2] == "2M combined casualties" && r[4] == "quantile" && r[5] == "0.5")
+        .unwrap();
+    assert_eq!(median[7], median[8], "the day and the value of a crossing quantile agree");
+    assert!(rows.iter().any(|r| r[1] == "stock" && r[2] == "combined" && r[3] == "killed"));
+    assert!(rows.iter().any(|r| r[4] == "cdf" && r[5] == "2026-03-31"));
+}
+
+#[test]
+fn out_writes_the_file_and_overrides_apply() {
+    let dir = scratch("out");
+    let out = dir.join("r.json");
+    let o = attrition(&["run", "scenarios/bench/w1.toml", "-n", "1500", "-s", "77", "-f", "json", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "data went to stdout with --out");
+    assert!(stderr(&o).contains("1500 paths"), "diagnostics go to stderr");
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["projections"][0]["run"]["seed"], 77);
+    assert_eq!(v["generator"]["tool"], "attrition");
+    assert!(v["projections"][0]["run"]["prng"].as_str().unwrap().contains("xoshiro256++"));
+    let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_broken_file_exits_2_names_file_line_and_key_and_keeps_old_output() {
+    let dir = scratch("broken");
+    let bad = dir.join("bad.toml");
+    let text = fs::read_to_string("scenarios/status-quo.toml").unwrap().replace("rate_per_day = { total", "rate_per_dya = { total");
+    fs::write(&bad, &text).unwrap();
+    let out = dir.join("result.csv");
+    fs::write(&out, "precious").unwrap();
+    let o = attrition(&["run", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line = text.lines().position(|l| l.starts_with("rate_per_dya")).unwrap() + 1;
+    assert!(err.contains(&format!("bad.toml:{line}:1: sides.russia.rate_per_dya: unknown key 'rate_per_dya'; did you mean 'rate_per_day'?")), "{err}");
+    assert!(err.contains("sides.russia.rate_per_day: missing"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "precious");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+}
+
+#[test]
+fn bad_usage_and_missing_things_exit_2_without_running() {
+    let o = attrition(&["run", "no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.toml: cannot read the file: no such file"));
+    let o = attrition(&["run", "scenarios/status-quo.toml", "-o", "no/such/dir/out.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    for args in [
+        vec!["run", "scenarios/status-quo.toml", "--paths", "0"],
+        vec!["run", "scenarios/status-quo.toml", "--format", "xml"],
+        vec!["run", "scenarios/status-quo.toml", "--threads", "0"],
+        vec!["run"],
+        vec!["frobnicate"],
+    ] {
+        let o = attrition(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&o).is_empty());
+    }
+    assert_eq!(attrition(&["--version"]).status.code(), Some(0));
+    assert!(stdout(&attrition(&["run", "--help"])).contains("Examples:"));
+}
+
+#[test]
+fn validate_reports_problems_in_every_file() {
+    let dir = scratch("validate");
+    let a = dir.join("a.toml");
+    let b = dir.join("b.toml");
+    fs::write(&a, "[scenario]\nname = 1\n").unwrap();
+    fs::write(&b, [0xFFu8, 0xFE, 0x41, 0x00]).unwrap();
+    let o = attrition(&["validate", a.to_str().unwrap(), "scenarios/w1.toml", b.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("a.toml:2:8: scenario.name: expected a string, found an integer"), "{err}");
+    assert!(err.contains("a.toml") && err.contains("noise: missing"), "{err}");
+    assert!(err.contains("scenarios/w1.toml: cannot read the file"), "{err}");
+    assert!(err.contains("b.toml: the file is UTF-16 text"), "{err}");
+}
+
+#[test]
+fn a_scenario_can_come_from_standard_input() {
+    let text = fs::read(Path::new("scenarios/bench/w0.toml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(["run", "-", "-n", "1000", "-f", "json", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &text).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["projections"][0]["scenario"]["name"], "w0");
+    assert_eq!(v["projections"][0]["scenario"]["file"], "-");
+}
