@@ -26,7 +26,11 @@ fn w1(c: &mut Criterion) {
         group.sample_size(20);
         group.bench_function("run of 20k paths, all cores", |b| {
             b.iter_batched(
-                || RunConfig { paths: PATHS, seed: 1, threads: None },
+                || RunConfig {
+                    paths: PATHS,
+                    seed: 1,
+                    threads: None,
+                },
                 |config| engine::run(&model, &config, &Silent).unwrap(),
                 BatchSize::SmallInput,
             )

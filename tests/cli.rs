@@ -68,7 +68,19 @@ fn every_shipped_scenario_validates_and_runs_in_every_format() {
 #[test]
 fn the_same_seed_gives_identical_bytes_on_any_thread_count() {
     let run = |threads: &str| {
-        let o = attrition(&["run", "scenarios/ceasefire-2026.toml", "-n", "3000", "-s", "4", "-j", threads, "-f", "json", "-q"]);
+        let o = attrition(&[
+            "run",
+            "scenarios/ceasefire-2026.toml",
+            "-n",
+            "3000",
+            "-s",
+            "4",
+            "-j",
+            threads,
+            "-f",
+            "json",
+            "-q",
+        ]);
         assert!(o.status.success());
         o.stdout
     };
@@ -79,7 +91,15 @@ fn the_same_seed_gives_identical_bytes_on_any_thread_count() {
 
 #[test]
 fn csv_is_tidy_long_form() {
-    let o = attrition(&["run", "scenarios/status-quo.toml", "-n", "2000", "-f", "csv", "-q"]);
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "-n",
+        "2000",
+        "-f",
+        "csv",
+        "-q",
+    ]);
     let text = stdout(&o);
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -89,8 +109,13 @@ fn csv_is_tidy_long_form() {
         .iter()
         .find(|r| r[2] == "2M combined casualties" && r[4] == "quantile" && r[5] == "0.5")
         .unwrap();
-    assert_eq!(median[7], median[8], "the day and the value of a crossing quantile agree");
-    assert!(rows.iter().any(|r| r[1] == "stock" && r[2] == "combined" && r[3] == "killed"));
+    assert_eq!(
+        median[7], median[8],
+        "the day and the value of a crossing quantile agree"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "stock" && r[2] == "combined" && r[3] == "killed"));
     assert!(rows.iter().any(|r| r[4] == "cdf" && r[5] == "2026-03-31"));
 }
 
@@ -98,15 +123,35 @@ fn csv_is_tidy_long_form() {
 fn out_writes_the_file_and_overrides_apply() {
     let dir = scratch("out");
     let out = dir.join("r.json");
-    let o = attrition(&["run", "scenarios/bench/w1.toml", "-n", "1500", "-s", "77", "-f", "json", "-o", out.to_str().unwrap()]);
+    let o = attrition(&[
+        "run",
+        "scenarios/bench/w1.toml",
+        "-n",
+        "1500",
+        "-s",
+        "77",
+        "-f",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "data went to stdout with --out");
-    assert!(stderr(&o).contains("1500 paths"), "diagnostics go to stderr");
+    assert!(
+        stderr(&o).contains("1500 paths"),
+        "diagnostics go to stderr"
+    );
     let v: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["projections"][0]["run"]["seed"], 77);
     assert_eq!(v["generator"]["tool"], "attrition");
-    assert!(v["projections"][0]["run"]["prng"].as_str().unwrap().contains("xoshiro256++"));
-    let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(v["projections"][0]["run"]["prng"]
+        .as_str()
+        .unwrap()
+        .contains("xoshiro256++"));
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
 
@@ -114,14 +159,20 @@ fn out_writes_the_file_and_overrides_apply() {
 fn a_broken_file_exits_2_names_file_line_and_key_and_keeps_old_output() {
     let dir = scratch("broken");
     let bad = dir.join("bad.toml");
-    let text = fs::read_to_string("scenarios/status-quo.toml").unwrap().replace("rate_per_day = { total", "rate_per_dya = { total");
+    let text = fs::read_to_string("scenarios/status-quo.toml")
+        .unwrap()
+        .replace("rate_per_day = { total", "rate_per_dya = { total");
     fs::write(&bad, &text).unwrap();
     let out = dir.join("result.csv");
     fs::write(&out, "precious").unwrap();
     let o = attrition(&["run", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    let line = text.lines().position(|l| l.starts_with("rate_per_dya")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("rate_per_dya"))
+        .unwrap()
+        + 1;
     assert!(err.contains(&format!("bad.toml:{line}:1: sides.russia.rate_per_dya: unknown key 'rate_per_dya'; did you mean 'rate_per_day'?")), "{err}");
     assert!(err.contains("sides.russia.rate_per_day: missing"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -134,7 +185,12 @@ fn bad_usage_and_missing_things_exit_2_without_running() {
     let o = attrition(&["run", "no/such/file.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no/such/file.toml: cannot read the file: no such file"));
-    let o = attrition(&["run", "scenarios/status-quo.toml", "-o", "no/such/dir/out.json"]);
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "-o",
+        "no/such/dir/out.json",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
     for args in [
@@ -159,12 +215,26 @@ fn validate_reports_problems_in_every_file() {
     let b = dir.join("b.toml");
     fs::write(&a, "[scenario]\nname = 1\n").unwrap();
     fs::write(&b, [0xFFu8, 0xFE, 0x41, 0x00]).unwrap();
-    let o = attrition(&["validate", a.to_str().unwrap(), "scenarios/w1.toml", b.to_str().unwrap()]);
+    let o = attrition(&[
+        "validate",
+        a.to_str().unwrap(),
+        "scenarios/w1.toml",
+        b.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("a.toml:2:8: scenario.name: expected a string, found an integer"), "{err}");
-    assert!(err.contains("a.toml") && err.contains("noise: missing"), "{err}");
-    assert!(err.contains("scenarios/w1.toml: cannot read the file"), "{err}");
+    assert!(
+        err.contains("a.toml:2:8: scenario.name: expected a string, found an integer"),
+        "{err}"
+    );
+    assert!(
+        err.contains("a.toml") && err.contains("noise: missing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scenarios/w1.toml: cannot read the file"),
+        "{err}"
+    );
     assert!(err.contains("b.toml: the file is UTF-16 text"), "{err}");
 }
 

@@ -14,14 +14,21 @@ const PATHS: u64 = 20_000;
 fn shipped_scenarios_match_their_golden_outputs() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
-    let mut files: Vec<_> = fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     files.sort();
     assert!(files.len() >= 4);
     for file in files {
         let model = scenario::load_file(&file).unwrap();
         // Golden runs use two threads; results do not depend on it (tested elsewhere).
-        let config = RunConfig { paths: PATHS, seed: model.default_seed, threads: Some(2) };
+        let config = RunConfig {
+            paths: PATHS,
+            seed: model.default_seed,
+            threads: Some(2),
+        };
         let tally = engine::run(&model, &config, &Silent).unwrap();
         let name = file.to_str().unwrap();
         let projection = Projection::from_tally(&model, &config, &tally, Some(name));

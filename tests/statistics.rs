@@ -12,7 +12,11 @@ fn model(text: &str) -> Model {
 }
 
 fn run(m: &Model, paths: u64, seed: u64, threads: usize) -> (Tally, Projection) {
-    let config = RunConfig { paths, seed, threads: Some(threads) };
+    let config = RunConfig {
+        paths,
+        seed,
+        threads: Some(threads),
+    };
     let tally = engine::run(m, &config, &Silent).unwrap();
     let p = Projection::from_tally(m, &config, &tally, None);
     (tally, p)
@@ -26,8 +30,14 @@ fn scenario(noise: &str, sides: &str, thresholds: &str, reports: &str) -> String
 
 /// |a - b| within `k` standard errors of a probability estimated from `n` paths.
 fn within_se(got: f64, exact: f64, n: u64, k: f64) {
-    let se = (exact * (1.0 - exact) / n as f64).sqrt().max(1.0 / n as f64);
-    assert!((got - exact).abs() <= k * se, "{got} vs exact {exact}: {:.1} se", (got - exact).abs() / se);
+    let se = (exact * (1.0 - exact) / n as f64)
+        .sqrt()
+        .max(1.0 / n as f64);
+    assert!(
+        (got - exact).abs() <= k * se,
+        "{got} vs exact {exact}: {:.1} se",
+        (got - exact).abs() / se
+    );
 }
 
 #[test]
@@ -47,7 +57,7 @@ fn fixed_inputs_without_noise_cross_on_the_computable_day() {
     }
     assert_eq!(p.thresholds[0].p_crossed_by[0].p, 0.0); // day 99
     assert_eq!(p.thresholds[0].p_crossed_by[1].p, 1.0); // day 100
-    // Killed: 400,000 + 0.25 * 1,000 a day reaches 410,000 on day 40.
+                                                        // Killed: 400,000 + 0.25 * 1,000 a day reaches 410,000 on day 40.
     assert_eq!(p.thresholds[1].crossing[2].day, Some(40));
     let combined = p.stocks.iter().find(|s| s.series == "combined").unwrap();
     assert_eq!(combined.points[1].quantiles[1].value, 2_000_000.0);
@@ -114,7 +124,10 @@ fn sampled_ranges_hit_their_stated_percentiles_end_to_end() {
     let n = 100_000;
     let (_, p) = run(&m, n, 5, 2);
     let z = 1.644_853_626_951_472_2;
-    let (mu, sigma) = ((1.1e6f64.ln() + 1.3e6f64.ln()) / 2.0, (1.3e6f64.ln() - 1.1e6f64.ln()) / (2.0 * z));
+    let (mu, sigma) = (
+        (1.1e6f64.ln() + 1.3e6f64.ln()) / 2.0,
+        (1.3e6f64.ln() - 1.1e6f64.ln()) / (2.0 * z),
+    );
     let exact = LogNormal::new(mu, sigma).unwrap();
     let q = &p.stocks[0].points[0].quantiles;
     within_se(exact.cdf(q[0].value), 0.05, n, 4.5);
@@ -149,7 +162,14 @@ fn w1_agrees_with_the_numpy_peer() {
         let se = (peer * (1.0 - peer) / n as f64 + peer * (1.0 - peer) / 1e6).sqrt();
         assert!((got - peer).abs() < 4.5 * se, "{got} vs peer {peer}");
     }
-    let day = |level: f64| t.crossing.iter().find(|q| q.p == level).unwrap().day.unwrap();
+    let day = |level: f64| {
+        t.crossing
+            .iter()
+            .find(|q| q.p == level)
+            .unwrap()
+            .day
+            .unwrap()
+    };
     assert!(day(0.05).abs_diff(111) <= 2, "p5 {}", day(0.05));
     assert!(day(0.5).abs_diff(204) <= 2, "p50 {}", day(0.5));
     assert!(day(0.95).abs_diff(295) <= 2, "p95 {}", day(0.95));

@@ -9,7 +9,10 @@ use rand_distr::{Distribution, Gamma, StandardNormal};
 pub enum NoiseSampler {
     None,
     /// `exp(sigma Z + shift)` with `shift = -sigma^2 / 2`, so that the mean is one.
-    LogNormal { sigma: f64, shift: f64 },
+    LogNormal {
+        sigma: f64,
+        shift: f64,
+    },
     Gamma(Gamma<f64>),
 }
 
@@ -56,7 +59,9 @@ mod tests {
             .enumerate()
             .map(|(i, &x)| {
                 let f = cdf(x);
-                (f - i as f64 / n as f64).abs().max(((i + 1) as f64 / n as f64 - f).abs())
+                (f - i as f64 / n as f64)
+                    .abs()
+                    .max(((i + 1) as f64 / n as f64 - f).abs())
             })
             .fold(0.0, f64::max)
     }

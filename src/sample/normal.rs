@@ -139,7 +139,11 @@ mod tests {
         for i in 1..2000 {
             let p = i as f64 / 2000.0;
             let z = inverse_cdf(p);
-            assert!(((n.cdf(z) - p) / p).abs() < 1e-9, "p={p}: z={z:e} cdf={:e}", n.cdf(z));
+            assert!(
+                ((n.cdf(z) - p) / p).abs() < 1e-9,
+                "p={p}: z={z:e} cdf={:e}",
+                n.cdf(z)
+            );
         }
         for k in 2..300 {
             let p = 10f64.powi(-k);

@@ -50,7 +50,9 @@ level = 400_000
 "#;
 
 fn errors(text: &str) -> Vec<Diagnostic> {
-    load_str("t.toml", text).expect_err("expected the file to be refused").diagnostics
+    load_str("t.toml", text)
+        .expect_err("expected the file to be refused")
+        .diagnostics
 }
 
 /// Replaces `from` (which must occur) in GOOD and returns the diagnostics.
@@ -70,7 +72,10 @@ fn reads_every_section_of_a_good_file() {
     assert_eq!(m.report_days, vec![90, 181]);
     assert_eq!((m.default_paths, m.default_seed), (1000, 5));
     assert_eq!(m.noise, Noise::LogNormal { sigma: 0.3 });
-    assert!(matches!(m.sides[0].rate, Rate::ImpliedByBaseline { days: 1406 }));
+    assert!(matches!(
+        m.sides[0].rate,
+        Rate::ImpliedByBaseline { days: 1406 }
+    ));
     assert!(matches!(m.sides[1].rate, Rate::PerDay(Dist::Pert { .. })));
     assert!(m.sides[1].killed.is_none());
     assert_eq!((m.phases[0].first_day, m.phases[0].last_day), (91, 181));
@@ -83,12 +88,24 @@ fn reads_every_section_of_a_good_file() {
 
 #[test]
 fn noise_can_be_given_by_cv_and_the_two_forms_agree() {
-    let gamma = load_str("t.toml", &GOOD.replace("model = \"lognormal\"", "model = \"gamma\"")).unwrap();
-    let Noise::Gamma { shape } = gamma.noise else { panic!() };
+    let gamma = load_str(
+        "t.toml",
+        &GOOD.replace("model = \"lognormal\"", "model = \"gamma\""),
+    )
+    .unwrap();
+    let Noise::Gamma { shape } = gamma.noise else {
+        panic!()
+    };
     // W1g: k = 1 / (exp(sigma^2) - 1), about 10.62 for sigma = 0.3.
     assert!((shape - 1.0 / 0.09f64.exp_m1()).abs() < 1e-12);
-    let by_cv = load_str("t.toml", &GOOD.replace("sigma = 0.3", &format!("cv = {}", 0.09f64.exp_m1().sqrt()))).unwrap();
-    let Noise::LogNormal { sigma } = by_cv.noise else { panic!() };
+    let by_cv = load_str(
+        "t.toml",
+        &GOOD.replace("sigma = 0.3", &format!("cv = {}", 0.09f64.exp_m1().sqrt())),
+    )
+    .unwrap();
+    let Noise::LogNormal { sigma } = by_cv.noise else {
+        panic!()
+    };
     assert!((sigma - 0.3).abs() < 1e-12);
 }
 
@@ -97,7 +114,10 @@ fn a_utf8_bom_is_accepted_and_utf16_is_refused() {
     let mut with_bom = vec![0xEF, 0xBB, 0xBF];
     with_bom.extend_from_slice(GOOD.as_bytes());
     assert!(load_bytes("t.toml", &with_bom).is_ok());
-    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(GOOD.encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(GOOD.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
     let e = load_bytes("t.toml", &utf16).unwrap_err();
     assert!(e.diagnostics[0].message.contains("UTF-16"));
     let e = load_bytes("t.toml", &[0x80, 0x81, 0x00, 0x12]).unwrap_err();
@@ -106,55 +126,270 @@ fn a_utf8_bom_is_accepted_and_utf16_is_refused() {
 
 /// (replace this, with this) -> (key path, words the message must hold).
 const CASES: &[(&str, &str, &str, &str)] = &[
-    ("seed = 5", "seeed = 5", "scenario.seeed", "did you mean 'seed'?"),
+    (
+        "seed = 5",
+        "seeed = 5",
+        "scenario.seeed",
+        "did you mean 'seed'?",
+    ),
     ("[noise]", "[noize]", "noize", "did you mean 'noise'?"),
-    ("paths = 1000", "paths = \"many\"", "scenario.paths", "expected a whole number, found a string"),
-    ("paths = 1000", "paths = 0", "scenario.paths", "between 1 and"),
+    (
+        "paths = 1000",
+        "paths = \"many\"",
+        "scenario.paths",
+        "expected a whole number, found a string",
+    ),
+    (
+        "paths = 1000",
+        "paths = 0",
+        "scenario.paths",
+        "between 1 and",
+    ),
     ("paths = 1000", "paths = -4", "scenario.paths", "negative"),
-    ("lo = 1_100_000, hi = 1_300_000", "lo = 1_400_000, hi = 1_300_000", "sides.russia.casualties", "lo (1400000) is above hi (1300000)"),
-    ("lo = 500_000, hi = 600_000", "lo = -5, hi = 600_000", "sides.ukraine.casualties", "negative"),
-    ("lo = 500_000, hi = 600_000", "lo = nan, hi = 600_000", "sides.ukraine.casualties.lo", "finite"),
-    ("lo = 500_000, hi = 600_000", "lo = 500_000, hi = inf", "sides.ukraine.casualties.hi", "finite"),
-    ("lo = 500_000, hi = 600_000", "lo = 0, hi = 600_000", "sides.ukraine.casualties", "above 0"),
-    ("lo = 500_000, hi = 600_000", "lo = 500_000, hi = 600_000, shape = \"weibull\"", "sides.ukraine.casualties.shape", "unknown shape"),
-    ("lo = 500_000, hi = 600_000", "lo = 500_000, hi = 600_000, mode = 5", "sides.ukraine.casualties.mode", "not used by shape \"lognormal\""),
-    ("lo = 300, mode = 400, hi = 450", "lo = 300, hi = 450", "sides.ukraine.rate_per_day.mode", "needs lo, mode, hi"),
-    ("lo = 300, mode = 400, hi = 450", "lo = 300, mode = 500, hi = 450", "sides.ukraine.rate_per_day", "mode (500) must lie between"),
-    ("killed = [275_000, 325_000]", "killed = [275_000]", "sides.russia.killed", "exactly two numbers"),
-    ("killed = [275_000, 325_000]", "killed = [275_000, 1_400_000]", "sides.russia.killed", "part of the casualties"),
-    ("lo = 0.2, hi = 0.3, shape", "lo = 0.2, hi = 1.3, shape", "sides.russia.killed_share", "above 1"),
-    ("killed_share = { lo = 0.2, hi = 0.3, shape = \"uniform\" }", "", "sides.russia.killed_share", "missing"),
-    ("from = 2022-02-24 }", "from = 2026-02-24 }", "sides.russia.rate_per_day.from", "not before"),
-    ("from = 2022-02-24 }", "from = 2022-02-24, to = 2026-01-05 }", "sides.russia.rate_per_day.to", "after the reference date"),
+    (
+        "lo = 1_100_000, hi = 1_300_000",
+        "lo = 1_400_000, hi = 1_300_000",
+        "sides.russia.casualties",
+        "lo (1400000) is above hi (1300000)",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = -5, hi = 600_000",
+        "sides.ukraine.casualties",
+        "negative",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = nan, hi = 600_000",
+        "sides.ukraine.casualties.lo",
+        "finite",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = 500_000, hi = inf",
+        "sides.ukraine.casualties.hi",
+        "finite",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = 0, hi = 600_000",
+        "sides.ukraine.casualties",
+        "above 0",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = 500_000, hi = 600_000, shape = \"weibull\"",
+        "sides.ukraine.casualties.shape",
+        "unknown shape",
+    ),
+    (
+        "lo = 500_000, hi = 600_000",
+        "lo = 500_000, hi = 600_000, mode = 5",
+        "sides.ukraine.casualties.mode",
+        "not used by shape \"lognormal\"",
+    ),
+    (
+        "lo = 300, mode = 400, hi = 450",
+        "lo = 300, hi = 450",
+        "sides.ukraine.rate_per_day.mode",
+        "needs lo, mode, hi",
+    ),
+    (
+        "lo = 300, mode = 400, hi = 450",
+        "lo = 300, mode = 500, hi = 450",
+        "sides.ukraine.rate_per_day",
+        "mode (500) must lie between",
+    ),
+    (
+        "killed = [275_000, 325_000]",
+        "killed = [275_000]",
+        "sides.russia.killed",
+        "exactly two numbers",
+    ),
+    (
+        "killed = [275_000, 325_000]",
+        "killed = [275_000, 1_400_000]",
+        "sides.russia.killed",
+        "part of the casualties",
+    ),
+    (
+        "lo = 0.2, hi = 0.3, shape",
+        "lo = 0.2, hi = 1.3, shape",
+        "sides.russia.killed_share",
+        "above 1",
+    ),
+    (
+        "killed_share = { lo = 0.2, hi = 0.3, shape = \"uniform\" }",
+        "",
+        "sides.russia.killed_share",
+        "missing",
+    ),
+    (
+        "from = 2022-02-24 }",
+        "from = 2026-02-24 }",
+        "sides.russia.rate_per_day.from",
+        "not before",
+    ),
+    (
+        "from = 2022-02-24 }",
+        "from = 2022-02-24, to = 2026-01-05 }",
+        "sides.russia.rate_per_day.to",
+        "after the reference date",
+    ),
     ("from = 2022-02-24 }", "from = 2022-02-30 }", "", "invalid"),
-    ("total = \"casualties\"", "total = \"killed\"", "sides.russia.rate_per_day.total", "not a total"),
-    ("horizon = 2026-12-31", "horizon = 2025-06-30", "scenario.horizon", "not after the reference date"),
-    ("horizon = 2026-12-31", "horizon = 2300-01-01", "scenario.horizon", "at most 36525 days"),
-    ("horizon = 2026-12-31", "horizon_days = 0", "scenario.horizon_days", "at least 1"),
+    (
+        "total = \"casualties\"",
+        "total = \"killed\"",
+        "sides.russia.rate_per_day.total",
+        "not a total",
+    ),
+    (
+        "horizon = 2026-12-31",
+        "horizon = 2025-06-30",
+        "scenario.horizon",
+        "not after the reference date",
+    ),
+    (
+        "horizon = 2026-12-31",
+        "horizon = 2300-01-01",
+        "scenario.horizon",
+        "at most 36525 days",
+    ),
+    (
+        "horizon = 2026-12-31",
+        "horizon_days = 0",
+        "scenario.horizon_days",
+        "at least 1",
+    ),
     ("horizon = 2026-12-31", "", "scenario.horizon", "missing"),
-    ("horizon = 2026-12-31", "horizon = 2026-12-31\nhorizon_days = 20", "scenario.horizon_days", "not both"),
-    ("horizon = 2026-12-31", "horizon = 2026-12-31T10:00:00", "scenario.horizon", "drop the time of day"),
-    ("[2026-03-31, \"2026-06-30\"]", "[2026-06-30, 2026-03-31]", "scenario.report_dates[1]", "increasing order"),
-    ("[2026-03-31, \"2026-06-30\"]", "[2026-03-31, \"2026-06-31\"]", "scenario.report_dates[1]", "30 days"),
-    ("[2026-03-31, \"2026-06-30\"]", "[2027-03-31]", "scenario.report_dates[0]", "after the horizon"),
-    ("[2026-03-31, \"2026-06-30\"]", "[2025-03-31]", "scenario.report_dates[0]", "not after the reference date"),
-    ("model = \"lognormal\"", "model = \"lognormla\"", "noise.model", "did you mean 'lognormal'?"),
-    ("sigma = 0.3", "sigma = -0.3", "noise.sigma", "must be above 0"),
+    (
+        "horizon = 2026-12-31",
+        "horizon = 2026-12-31\nhorizon_days = 20",
+        "scenario.horizon_days",
+        "not both",
+    ),
+    (
+        "horizon = 2026-12-31",
+        "horizon = 2026-12-31T10:00:00",
+        "scenario.horizon",
+        "drop the time of day",
+    ),
+    (
+        "[2026-03-31, \"2026-06-30\"]",
+        "[2026-06-30, 2026-03-31]",
+        "scenario.report_dates[1]",
+        "increasing order",
+    ),
+    (
+        "[2026-03-31, \"2026-06-30\"]",
+        "[2026-03-31, \"2026-06-31\"]",
+        "scenario.report_dates[1]",
+        "30 days",
+    ),
+    (
+        "[2026-03-31, \"2026-06-30\"]",
+        "[2027-03-31]",
+        "scenario.report_dates[0]",
+        "after the horizon",
+    ),
+    (
+        "[2026-03-31, \"2026-06-30\"]",
+        "[2025-03-31]",
+        "scenario.report_dates[0]",
+        "not after the reference date",
+    ),
+    (
+        "model = \"lognormal\"",
+        "model = \"lognormla\"",
+        "noise.model",
+        "did you mean 'lognormal'?",
+    ),
+    (
+        "sigma = 0.3",
+        "sigma = -0.3",
+        "noise.sigma",
+        "must be above 0",
+    ),
     ("sigma = 0.3", "", "noise.sigma", "missing"),
-    ("start = 2026-04-01", "start = 2027-04-01", "phases[0].start", "after the horizon"),
-    ("start = 2026-04-01", "start = 2025-04-01", "phases[0].start", "not after the reference date"),
-    ("end = 2026-06-30", "end = 2026-03-30", "phases[0].end", "before the start"),
-    ("multiplier = { lo = 1.2, hi = 1.5 }", "multiplier = { lo = 1.2, hi = 1.5 }\nsides = [\"rusia\"]", "phases[0].sides[0]", "did you mean 'russia'?"),
-    ("multiplier = { lo = 1.2, hi = 1.5 }", "multiplier = { lo = 1.2, hi = 1.5 }\nsides = [\"russia\", \"russia\"]", "phases[0].sides[1]", "listed twice"),
-    ("multiplier = { lo = 1.2, hi = 1.5 }", "", "phases[0].multiplier", "missing"),
-    ("russia = 0.5, ukraine", "belarus = 0.5, ukraine", "phases[1].multipliers.belarus", "unknown side 'belarus'"),
-    ("sides = [\"russia\"]", "sides = [\"ukraine\"]", "thresholds[1].metric", "side 'ukraine' does not project killed"),
-    ("metric = \"killed\"", "metric = \"deaths\"", "thresholds[1].metric", "metrics are: casualties, killed"),
-    ("level = 2_000_000", "level = 0", "thresholds[0].level", "must be above 0"),
-    ("name = \"russia killed\"", "name = \"2M\"", "thresholds[1].name", "already named"),
-    ("[sides.ukraine]", "[sides.combined]", "sides.combined", "not a usable side name"),
+    (
+        "start = 2026-04-01",
+        "start = 2027-04-01",
+        "phases[0].start",
+        "after the horizon",
+    ),
+    (
+        "start = 2026-04-01",
+        "start = 2025-04-01",
+        "phases[0].start",
+        "not after the reference date",
+    ),
+    (
+        "end = 2026-06-30",
+        "end = 2026-03-30",
+        "phases[0].end",
+        "before the start",
+    ),
+    (
+        "multiplier = { lo = 1.2, hi = 1.5 }",
+        "multiplier = { lo = 1.2, hi = 1.5 }\nsides = [\"rusia\"]",
+        "phases[0].sides[0]",
+        "did you mean 'russia'?",
+    ),
+    (
+        "multiplier = { lo = 1.2, hi = 1.5 }",
+        "multiplier = { lo = 1.2, hi = 1.5 }\nsides = [\"russia\", \"russia\"]",
+        "phases[0].sides[1]",
+        "listed twice",
+    ),
+    (
+        "multiplier = { lo = 1.2, hi = 1.5 }",
+        "",
+        "phases[0].multiplier",
+        "missing",
+    ),
+    (
+        "russia = 0.5, ukraine",
+        "belarus = 0.5, ukraine",
+        "phases[1].multipliers.belarus",
+        "unknown side 'belarus'",
+    ),
+    (
+        "sides = [\"russia\"]",
+        "sides = [\"ukraine\"]",
+        "thresholds[1].metric",
+        "side 'ukraine' does not project killed",
+    ),
+    (
+        "metric = \"killed\"",
+        "metric = \"deaths\"",
+        "thresholds[1].metric",
+        "metrics are: casualties, killed",
+    ),
+    (
+        "level = 2_000_000",
+        "level = 0",
+        "thresholds[0].level",
+        "must be above 0",
+    ),
+    (
+        "name = \"russia killed\"",
+        "name = \"2M\"",
+        "thresholds[1].name",
+        "already named",
+    ),
+    (
+        "[sides.ukraine]",
+        "[sides.combined]",
+        "sides.combined",
+        "not a usable side name",
+    ),
     ("[scenario]", "[scenario]\n[scenario]", "", "invalid TOML"),
-    ("name = \"t\"", "name = \"t\"\nname = \"u\"", "", "duplicate key"),
+    (
+        "name = \"t\"",
+        "name = \"t\"\nname = \"u\"",
+        "",
+        "duplicate key",
+    ),
     ("name = \"t\"", "name = \"t", "", "invalid TOML"),
 ];
 
@@ -162,15 +397,23 @@ const CASES: &[(&str, &str, &str, &str)] = &[
 fn each_mistake_is_named_with_its_key_and_line() {
     for &(from, to, key, words) in CASES {
         let diags = errors_with(from, to);
-        let hit = diags.iter().find(|d| d.key == key && d.message.contains(words));
-        assert!(hit.is_some(), "replacing {from:?} by {to:?}: wanted {key}: ...{words}..., got:\n{diags:#?}");
+        let hit = diags
+            .iter()
+            .find(|d| d.key == key && d.message.contains(words));
+        assert!(
+            hit.is_some(),
+            "replacing {from:?} by {to:?}: wanted {key}: ...{words}..., got:\n{diags:#?}"
+        );
         let d = hit.unwrap();
         assert!(d.line.is_some() || key.is_empty(), "{key} has no line");
         if !to.is_empty() && !key.is_empty() {
             // The reported line is inside the replaced text (or the table holding it).
             let at = line_of(GOOD, from);
             let line = d.line.unwrap();
-            assert!(line + 30 >= at && line <= at + to.matches('\n').count(), "{key}: line {line}, edit at {at}");
+            assert!(
+                line + 30 >= at && line <= at + to.matches('\n').count(),
+                "{key}: line {line}, edit at {at}"
+            );
         }
     }
 }
@@ -188,13 +431,21 @@ fn every_problem_in_a_file_is_reported_at_once() {
     assert!(keys.contains(&"thresholds[0].level"), "{keys:?}");
     let first = diags.iter().find(|d| d.key == "scenario.seeed").unwrap();
     assert_eq!(first.line, Some(line_of(&text, "seeed")));
-    assert_eq!(first.to_string(), format!("t.toml:{}:1: scenario.seeed: unknown key 'seeed'; did you mean 'seed'?", first.line.unwrap()));
+    assert_eq!(
+        first.to_string(),
+        format!(
+            "t.toml:{}:1: scenario.seeed: unknown key 'seeed'; did you mean 'seed'?",
+            first.line.unwrap()
+        )
+    );
 }
 
 #[test]
 fn empty_and_section_less_files_say_what_is_needed() {
     assert!(errors("")[0].message.contains("empty"));
-    assert!(errors("  \n# only a comment\n")[0].message.contains("no settings"));
+    assert!(errors("  \n# only a comment\n")[0]
+        .message
+        .contains("no settings"));
     let d = errors("[scenario]\nname = \"x\"\n");
     let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
     for k in ["scenario.reference_date", "noise", "sides"] {
