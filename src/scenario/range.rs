@@ -126,7 +126,7 @@ fn table_range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
                 t.missing(
                     sink,
                     key,
-                    &format!("shape \"{shape}\" needs {}", uses.join(", ")),
+                    &format!("shape \"{shape}\" needs {}", needed(uses).join(", ")),
                 );
                 None
             }
@@ -170,4 +170,12 @@ fn finish(
             None
         }
     }
+}
+
+/// The keys a shape cannot do without (interval and lambda have defaults).
+fn needed<'a>(uses: &[&'a str]) -> Vec<&'a str> {
+    uses.iter()
+        .copied()
+        .filter(|k| !matches!(*k, "interval" | "lambda"))
+        .collect()
 }

@@ -391,6 +391,30 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "duplicate key",
     ),
     ("name = \"t\"", "name = \"t", "", "invalid TOML"),
+    (
+        "name = \"lull\"",
+        "name = \"offensive\"",
+        "phases[1].name",
+        "already named",
+    ),
+    (
+        "name = \"lull\"",
+        "name = \" \"",
+        "phases[1].name",
+        "must not be empty",
+    ),
+    (
+        "name = \"russia killed\"",
+        "name = \"\"",
+        "thresholds[1].name",
+        "must not be empty",
+    ),
+    (
+        "lo = 300, mode = 400, hi = 450, shape = \"pert\"",
+        "lo = 300, hi = 450, shape = \"pert\"",
+        "sides.ukraine.rate_per_day.mode",
+        "shape \"pert\" needs lo, mode, hi",
+    ),
 ];
 
 #[test]

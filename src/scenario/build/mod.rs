@@ -1,0 +1,401 @@
+//! The scenario file's sections, read into a `Model` with every problem reported.
+//! This file reads [scenario] and [noise]; sides, phases and thresholds have their own.
+
+use super::diag::{did_you_mean, ScenarioError, Sink};
+use super::range::{range, Range};
+use super::walk::{array, count, date, string, Node, Table};
+use crate::date::Date;
+use crate::model::*;
+use crate::sample::Dist;
+use toml::de::{DeTable, DeValue};
+
+mod phases;
+mod sides;
+mod thresholds;
+
+use self::phases::phases;
+use self::sides::sides;
+use self::thresholds::thresholds;
+
+const TOP_KEYS: &[&str] = &["scenario", "noise", "sides", "phases", "thresholds"];
+const META_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "reference_date",
+    "horizon",
+    "horizon_days",
+    "report_dates",
+    "paths",
+    "seed",
+];
+const NOISE_KEYS: &[&str] = &["model", "sigma", "cv"];
+const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
+
+/// Paths and seed when the file does not say.
+pub const DEFAULT_PATHS: u64 = 100_000;
+pub const DEFAULT_SEED: u64 = 1;
+
+pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
+    let mut sink = Sink::new(file, text);
+    let fail = |sink: Sink| ScenarioError {
+        diagnostics: sink.diagnostics,
+    };
+    if text.trim().is_empty() {
+        sink.error(
+            None,
+            "",
+            "the file is empty; a scenario needs [scenario], [noise] and [sides.NAME] sections (see docs/scenarios.md)",
+        );
+        return Err(fail(sink));
+    }
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let msg = e.message().trim().to_string();
+            sink.error(
+                e.span().map(|s| s.start),
+                "",
+                format!("invalid TOML: {msg}"),
+            );
+            return Err(fail(sink));
+        }
+    };
+    if root.get_ref().is_empty() {
+        sink.error(
+            None,
+            "",
+            "the file holds no settings; a scenario needs [scenario], [noise] and [sides.NAME] sections (see docs/scenarios.md)",
+        );
+        return Err(fail(sink));
+    }
+    let top = Table {
+        path: String::new(),
+        at: 0,
+        map: root.get_ref(),
+    };
+    top.only(&mut sink, TOP_KEYS);
+
+    let meta = top
+        .required(
+            &mut sink,
+            "scenario",
+            "add a [scenario] section with name, reference_date and horizon",
+        )
+        .and_then(|n| Table::of(&mut sink, "scenario", n));
+    let name = meta.as_ref().and_then(|m| {
+        m.only(&mut sink, META_KEYS);
+        m.required(&mut sink, "name", "give the scenario a short name")?;
+        let s = m.string(&mut sink, "name")?;
+        if s.trim().is_empty() {
+            sink.error(
+                Some(m.get("name")?.span().start),
+                "scenario.name",
+                "must not be empty",
+            );
+            return None;
+        }
+        Some(s)
+    });
+    let title = meta.as_ref().and_then(|m| m.string(&mut sink, "title"));
+    let reference = meta.as_ref().and_then(|m| {
+        m.required(
+            &mut sink,
+            "reference_date",
+            "the date of the baseline stocks (day 0)",
+        )?;
+        m.date(&mut sink, "reference_date")
+    });
+    let horizon = match (&meta, reference) {
+        (Some(m), Some(r)) => horizon(&mut sink, m, r),
+        _ => None,
+    };
+    let report_days = match (&meta, reference, horizon) {
+        (Some(m), Some(r), Some(h)) => report_days(&mut sink, m, r, h),
+        _ => None,
+    };
+    let paths = meta.as_ref().and_then(|m| paths(&mut sink, m));
+    let seed = meta.as_ref().and_then(|m| match m.get("seed") {
+        Some(v) => count(&mut sink, "scenario.seed", v),
+        None => Some(DEFAULT_SEED),
+    });
+
+    let noise = top
+        .required(
+            &mut sink,
+            "noise",
+            "add a [noise] section (model = \"lognormal\", \"gamma\" or \"none\")",
+        )
+        .and_then(|n| noise(&mut sink, n));
+    let sides = top
+        .required(&mut sink, "sides", "add at least one [sides.NAME] section")
+        .and_then(|n| sides(&mut sink, n, reference));
+    let side_names: Option<Vec<String>> = sides
+        .as_ref()
+        .map(|v| v.iter().map(|s| s.name.clone()).collect());
+
+    let phases = match (top.get("phases"), &side_names, reference, horizon) {
+        (None, ..) => Some(Vec::new()),
+        (Some(n), Some(names), Some(r), Some(h)) => phases(&mut sink, n, names, r, h),
+        _ => None,
+    };
+    let thresholds = match (top.get("thresholds"), &sides) {
+        (None, _) => Some(Vec::new()),
+        (Some(n), Some(s)) => thresholds(&mut sink, n, s),
+        _ => None,
+    };
+    if let (Some(t), Some(r)) = (&thresholds, &report_days) {
+        if t.is_empty() && r.is_empty() {
+            sink.error(
+                None,
+                "",
+                "nothing to report: add a [[thresholds]] entry or scenario.report_dates",
+            );
+        }
+    }
+    if sink.has_errors() {
+        return Err(fail(sink));
+    }
+    // Every field is Some when no diagnostic was recorded.
+    let (Some(name), Some(reference), Some(horizon_days), Some(report_days)) =
+        (name, reference, horizon, report_days)
+    else {
+        unreachable!("a missing field always records a diagnostic")
+    };
+    let title = title.unwrap_or_else(|| name.clone());
+    Ok(Model {
+        name,
+        title,
+        reference_date: reference,
+        horizon_days,
+        report_days,
+        default_paths: paths.unwrap_or(DEFAULT_PATHS),
+        default_seed: seed.unwrap_or(DEFAULT_SEED),
+        sides: sides.unwrap_or_default(),
+        noise: noise.unwrap_or(Noise::None),
+        phases: phases.unwrap_or_default(),
+        thresholds: thresholds.unwrap_or_default(),
+    })
+}
+
+fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
+    let days: i64 = match (m.get("horizon"), m.get("horizon_days")) {
+        (Some(_), Some(v)) => {
+            sink.error(
+                Some(v.span().start),
+                "scenario.horizon_days",
+                "give either horizon (a date) or horizon_days, not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            m.missing(
+                sink,
+                "horizon",
+                "the last simulated date (or give horizon_days)",
+            );
+            return None;
+        }
+        (Some(_), None) => {
+            let h = m.date(sink, "horizon")?;
+            let d = h.days_since(reference);
+            if d < 1 {
+                sink.error(
+                    Some(m.get("horizon")?.span().start),
+                    "scenario.horizon",
+                    format!("{h} is not after the reference date {reference}"),
+                );
+                return None;
+            }
+            d
+        }
+        (None, Some(v)) => {
+            let d = count(sink, "scenario.horizon_days", v)?;
+            if d == 0 {
+                sink.error(
+                    Some(v.span().start),
+                    "scenario.horizon_days",
+                    "must be at least 1",
+                );
+                return None;
+            }
+            d.min(i64::MAX as u64) as i64
+        }
+    };
+    if days > MAX_HORIZON_DAYS as i64 {
+        let at = m
+            .get("horizon")
+            .or(m.get("horizon_days"))
+            .map(|v| v.span().start);
+        sink.error(
+            at,
+            m.key_path(if m.has("horizon") { "horizon" } else { "horizon_days" }).as_str(),
+            format!(
+                "the horizon is {days} days after the reference date; the engine projects at most {MAX_HORIZON_DAYS} days (100 years)"
+            ),
+        );
+        return None;
+    }
+    Some(days as u32)
+}
+
+fn report_days(sink: &mut Sink, m: &Table, reference: Date, horizon: u32) -> Option<Vec<u32>> {
+    let Some(node) = m.get("report_dates") else {
+        return Some(Vec::new());
+    };
+    let items = array(sink, "scenario.report_dates", node)?;
+    let mut days = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("scenario.report_dates[{i}]");
+        let Some(d) = date(sink, &path, item) else {
+            ok = false;
+            continue;
+        };
+        let day = d.days_since(reference);
+        let at = Some(item.span().start);
+        if day < 1 {
+            sink.error(
+                at,
+                &path,
+                format!("{d} is not after the reference date {reference}"),
+            );
+            ok = false;
+        } else if day > horizon as i64 {
+            let h = reference.add_days(horizon as i64);
+            sink.error(at, &path, format!("{d} is after the horizon {h}"));
+            ok = false;
+        } else if let Some(&prev) = days.last() {
+            if day as u32 <= prev {
+                let p = reference.add_days(prev as i64);
+                sink.error(
+                    at,
+                    &path,
+                    format!("{d} does not come after the previous report date {p}; list report dates in increasing order, each once"),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            days.push(day as u32);
+        }
+    }
+    ok.then_some(days)
+}
+
+fn paths(sink: &mut Sink, m: &Table) -> Option<u64> {
+    let Some(v) = m.get("paths") else {
+        return Some(DEFAULT_PATHS);
+    };
+    let n = count(sink, "scenario.paths", v)?;
+    if n == 0 || n > MAX_PATHS {
+        sink.error(
+            Some(v.span().start),
+            "scenario.paths",
+            format!("{n} paths: give between 1 and {MAX_PATHS}"),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+fn noise(sink: &mut Sink, node: &Node) -> Option<Noise> {
+    let t = Table::of(sink, "noise", node)?;
+    t.only(sink, NOISE_KEYS);
+    t.required(sink, "model", "one of \"lognormal\", \"gamma\", \"none\"")?;
+    let model = t.string(sink, "model")?;
+    let at = t.get("model").map(|v| v.span().start);
+    if !NOISE_MODELS.contains(&model.as_str()) {
+        let hint = did_you_mean(&model, NOISE_MODELS)
+            .map(|h| format!("did you mean '{h}'? "))
+            .unwrap_or_default();
+        sink.error(
+            at,
+            "noise.model",
+            format!(
+                "unknown noise model '{model}'; {hint}models are: {}",
+                NOISE_MODELS.join(", ")
+            ),
+        );
+        return None;
+    }
+    if model == "none" {
+        for key in ["sigma", "cv"] {
+            if let Some(v) = t.get(key) {
+                sink.error(
+                    Some(v.span().start),
+                    &t.key_path(key),
+                    format!("'{key}' has no meaning with model = \"none\""),
+                );
+            }
+        }
+        return Some(Noise::None);
+    }
+    let (key, value) = match (t.get("sigma"), t.get("cv")) {
+        (Some(_), Some(v)) => {
+            sink.error(
+                Some(v.span().start),
+                "noise.cv",
+                "give sigma or cv, not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            t.missing(
+                sink,
+                "sigma",
+                "give sigma (sd of the log of the daily multiplier) or cv (its coefficient of variation)",
+            );
+            return None;
+        }
+        (Some(_), None) => ("sigma", t.number(sink, "sigma")?),
+        (None, Some(_)) => ("cv", t.number(sink, "cv")?),
+    };
+    let limit = if key == "sigma" { 3.0 } else { 10.0 };
+    if !(value > 0.0 && value <= limit) {
+        sink.error(
+            t.get(key).map(|v| v.span().start),
+            &t.key_path(key),
+            format!("{key} ({value}) must be above 0 and at most {limit}; for no noise write model = \"none\""),
+        );
+        return None;
+    }
+    // sigma is the log-scale sd of a lognormal; cv = sqrt(exp(sigma^2) - 1) links the two.
+    let cv = if key == "cv" {
+        value
+    } else {
+        (value * value).exp_m1().sqrt()
+    };
+    Some(match model.as_str() {
+        "lognormal" => Noise::LogNormal {
+            sigma: if key == "sigma" {
+                value
+            } else {
+                (cv * cv).ln_1p().sqrt()
+            },
+        },
+        _ => Noise::Gamma {
+            shape: if key == "sigma" {
+                1.0 / (value * value).exp_m1()
+            } else {
+                1.0 / (cv * cv)
+            },
+        },
+    })
+}
+
+/// A required, non-empty string: names key random draws and label results.
+fn non_empty(sink: &mut Sink, t: &Table, key: &str) -> Option<String> {
+    let s = t.string(sink, key)?;
+    if s.trim().is_empty() {
+        sink.error(
+            t.get(key).map(|v| v.span().start),
+            &t.key_path(key),
+            "must not be empty",
+        );
+        return None;
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! [[phases]]: date windows that multiply rates, and the side lists they share with thresholds.
+
+use super::{array, string};
+use super::{did_you_mean, non_empty, range, Date, Dist, Node, Range, Sink, Table};
+use crate::model::*;
+
+const PHASE_KEYS: &[&str] = &["name", "start", "end", "sides", "multiplier", "multipliers"];
+
+pub(super) fn side_list(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    names: &[String],
+) -> Option<Vec<SideId>> {
+    let items = array(sink, path, node)?;
+    if items.is_empty() {
+        sink.error(Some(node.span().start), path, "the list of sides is empty");
+        return None;
+    }
+    let mut ids = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let Some(n) = string(sink, &p, item) else {
+            ok = false;
+            continue;
+        };
+        match side_id(sink, &p, item, &n, names) {
+            Some(id) if ids.contains(&id) => {
+                sink.error(
+                    Some(item.span().start),
+                    &p,
+                    format!("side '{n}' is listed twice"),
+                );
+                ok = false;
+            }
+            Some(id) => ids.push(id),
+            None => ok = false,
+        }
+    }
+    ok.then_some(ids)
+}
+
+fn side_id(sink: &mut Sink, path: &str, at: &Node, name: &str, names: &[String]) -> Option<SideId> {
+    if let Some(i) = names.iter().position(|n| n == name) {
+        return Some(i);
+    }
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    let hint = did_you_mean(name, &known)
+        .map(|h| format!("did you mean '{h}'? "))
+        .unwrap_or_default();
+    sink.error(
+        Some(at.span().start),
+        path,
+        format!(
+            "unknown side '{name}'; {hint}the sides are: {}",
+            known.join(", ")
+        ),
+    );
+    None
+}
+
+/// The entries of an array of tables (`[[phases]]`), with their key paths.
+pub(super) fn table_array<'a, 'i>(
+    sink: &mut Sink,
+    key: &str,
+    node: &'a Node<'i>,
+) -> Option<Vec<(String, &'a Node<'i>)>> {
+    let items = array(sink, key, node)?;
+    Some(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("{key}[{i}]"), n))
+            .collect(),
+    )
+}
+
+pub(super) fn phases(
+    sink: &mut Sink,
+    node: &Node,
+    names: &[String],
+    reference: Date,
+    horizon: u32,
+) -> Option<Vec<Phase>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (path, item) in table_array(sink, "phases", node)? {
+        match phase(sink, &path, item, names, reference, horizon) {
+            // A phase's draws are keyed by its name, so two phases may not share one.
+            Some(p) if out.iter().any(|o: &Phase| o.name == p.name) => {
+                sink.error(
+                    Some(item.span().start),
+                    &format!("{path}.name"),
+                    format!("another phase is already named '{}'; phase names key their random draws and must differ", p.name),
+                );
+                ok = false;
+            }
+            Some(p) => out.push(p),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn phase(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    names: &[String],
+    reference: Date,
+    horizon: u32,
+) -> Option<Phase> {
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, PHASE_KEYS);
+    let name = t
+        .required(
+            sink,
+            "name",
+            "name the phase (for example \"spring offensive\")",
+        )
+        .and_then(|_| non_empty(sink, &t, "name"));
+    let start = t
+        .required(sink, "start", "the first date of the phase")
+        .and_then(|_| t.date(sink, "start"));
+    let end = match t.get("end") {
+        Some(_) => t.date(sink, "end").map(Some),
+        None => Some(None),
+    };
+    let horizon_date = reference.add_days(horizon as i64);
+    let days = match (start, end) {
+        (Some(s), Some(e)) => {
+            let first = s.days_since(reference);
+            let at = t.get("start").map(|v| v.span().start);
+            if first < 1 {
+                sink.error(at, &t.key_path("start"), format!("{s} is not after the reference date {reference}; phases change rates from day 1 on"));
+                None
+            } else if first > horizon as i64 {
+                sink.error(
+                    at,
+                    &t.key_path("start"),
+                    format!("{s} is after the horizon {horizon_date}: the phase would never apply"),
+                );
+                None
+            } else if let Some(e) = e.filter(|e| *e < s) {
+                let at = t.get("end").map(|v| v.span().start);
+                sink.error(
+                    at,
+                    &t.key_path("end"),
+                    format!("{e} is before the start {s}"),
+                );
+                None
+            } else {
+                let last = e.map_or(horizon as i64, |e| {
+                    e.days_since(reference).min(horizon as i64)
+                });
+                Some((first as u32, last as u32))
+            }
+        }
+        _ => None,
+    };
+    let effect = match (t.get("multiplier"), t.get("multipliers")) {
+        (Some(_), Some(v)) => {
+            sink.error(Some(v.span().start), &t.key_path("multipliers"), "give multiplier (one factor for the listed sides) or multipliers (one per side), not both");
+            None
+        }
+        (None, None) => {
+            t.missing(
+                sink,
+                "multiplier",
+                "the factor on the rates during the phase (or multipliers, one per side)",
+            );
+            None
+        }
+        (Some(m), None) => {
+            let factor = range(sink, &t.key_path("multiplier"), m);
+            let sides = match t.get("sides") {
+                Some(s) => side_list(sink, &t.key_path("sides"), s, names),
+                None => Some((0..names.len()).collect()),
+            };
+            Some(PhaseEffect::Shared {
+                factor: factor?.dist,
+                sides: sides?,
+            })
+        }
+        (None, Some(m)) => {
+            if let Some(s) = t.get("sides") {
+                sink.error(
+                    Some(s.span().start),
+                    &t.key_path("sides"),
+                    "with multipliers, the sides are the keys of the multipliers table; drop sides",
+                );
+            }
+            per_side(sink, &t.key_path("multipliers"), m, names).map(PhaseEffect::PerSide)
+        }
+    };
+    let (first_day, last_day) = days?;
+    Some(Phase {
+        name: name?,
+        first_day,
+        last_day,
+        effect: effect?,
+    })
+}
+
+fn per_side(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    names: &[String],
+) -> Option<Vec<(SideId, Dist)>> {
+    let t = Table::of(sink, path, node)?;
+    if t.map.is_empty() {
+        sink.error(
+            Some(t.at),
+            path,
+            "no sides: give one factor per side, as side = range",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        let p = t.key_path(key.get_ref());
+        let id = side_id(sink, &p, value, key.get_ref(), names);
+        let r: Option<Range> = range(sink, &p, value);
+        match (id, r) {
+            (Some(id), Some(r)) => out.push((id, r.dist)),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}

@@ -1,0 +1,197 @@
+//! [sides.NAME]: baseline stocks, the rate, and killed.
+
+use super::string;
+use super::{range, Date, DeValue, Node, Sink, Table};
+use crate::model::*;
+
+const SIDE_KEYS: &[&str] = &["casualties", "rate_per_day", "killed", "killed_share"];
+const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
+
+pub(super) fn sides(sink: &mut Sink, node: &Node, reference: Option<Date>) -> Option<Vec<Side>> {
+    let t = Table::of(sink, "sides", node)?;
+    if t.map.is_empty() {
+        sink.error(
+            Some(t.at),
+            "sides",
+            "no sides: add at least one [sides.NAME] section",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        let name: &str = key.get_ref();
+        let path = t.key_path(name);
+        if !valid_side_name(name) {
+            sink.error(
+                Some(key.span().start),
+                &path,
+                format!("'{name}' is not a usable side name: use letters, digits, '_' or '-', starting with a letter, and not 'combined' (it names the total)"),
+            );
+            ok = false;
+            continue;
+        }
+        match side(sink, &path, name, value, reference) {
+            Some(s) => out.push(s),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn valid_side_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name != "combined"
+}
+
+fn side(
+    sink: &mut Sink,
+    path: &str,
+    name: &str,
+    node: &Node,
+    reference: Option<Date>,
+) -> Option<Side> {
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, SIDE_KEYS);
+    let casualties = t
+        .required(
+            sink,
+            "casualties",
+            "the cumulative casualties on the reference date, as a range",
+        )
+        .and_then(|v| range(sink, &t.key_path("casualties"), v));
+    let rate = t
+        .required(
+            sink,
+            "rate_per_day",
+            "the mean daily casualty rate, as a range or { total, from, to }",
+        )
+        .and_then(|v| rate(sink, &t.key_path("rate_per_day"), v, reference));
+    let killed = match (t.get("killed"), t.get("killed_share")) {
+        (None, None) => Some(None),
+        (Some(_), None) => {
+            t.missing(
+                sink,
+                "killed_share",
+                "with killed given, say which share of new casualties are killed",
+            );
+            None
+        }
+        (None, Some(_)) => {
+            t.missing(
+                sink,
+                "killed",
+                "with killed_share given, give the killed stock on the reference date",
+            );
+            None
+        }
+        (Some(k), Some(s)) => {
+            let baseline = range(sink, &t.key_path("killed"), k);
+            let share = range(sink, &t.key_path("killed_share"), s);
+            let share = share.and_then(|r| {
+                if r.hi > 1.0 {
+                    sink.error(
+                        Some(s.span().start),
+                        &t.key_path("killed_share"),
+                        format!(
+                            "hi ({}) is above 1: a share of casualties is between 0 and 1",
+                            r.hi
+                        ),
+                    );
+                    return None;
+                }
+                Some(r)
+            });
+            if let (Some(b), Some(c)) = (&baseline, &casualties) {
+                if b.hi > c.hi {
+                    sink.error(
+                        Some(k.span().start),
+                        &t.key_path("killed"),
+                        format!("hi ({}) is above the casualties' hi ({}): the killed are part of the casualties", b.hi, c.hi),
+                    );
+                    return None;
+                }
+            }
+            Some(Some(Killed {
+                baseline: baseline?.dist,
+                share: share?.dist,
+            }))
+        }
+    };
+    Some(Side {
+        name: name.to_string(),
+        casualties: casualties?.dist,
+        rate: rate?,
+        killed: killed?,
+    })
+}
+
+fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Option<Rate> {
+    let implied = matches!(node.get_ref(), DeValue::Table(m)
+        if IMPLIED_KEYS.iter().any(|k| m.get(*k).is_some()));
+    if !implied {
+        return range(sink, path, node).map(|r| Rate::PerDay(r.dist));
+    }
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, IMPLIED_KEYS);
+    let total_node = t.required(sink, "total", "the reported total over the period: a range, or \"casualties\" for the side's own baseline")?;
+    let from = t
+        .required(sink, "from", "the first day of the period the total covers")
+        .and_then(|_| t.date(sink, "from"));
+    let to = match t.get("to") {
+        Some(_) => t.date(sink, "to"),
+        None => reference,
+    };
+    let total = match total_node.get_ref() {
+        DeValue::String(_) => {
+            let s = string(sink, &t.key_path("total"), total_node)?;
+            if s != "casualties" {
+                sink.error(
+                    Some(total_node.span().start),
+                    &t.key_path("total"),
+                    format!("'{s}' is not a total: give a range, or \"casualties\" for this side's baseline casualties"),
+                );
+                return None;
+            }
+            None
+        }
+        _ => Some(range(sink, &t.key_path("total"), total_node)?),
+    };
+    let (from, to, reference) = (from?, to?, reference?);
+    let at = Some(t.at);
+    if to > reference {
+        sink.error(
+            at,
+            &t.key_path("to"),
+            format!("{to} is after the reference date {reference}: a scenario uses only what was known by then"),
+        );
+        return None;
+    }
+    if total.is_none() && to != reference {
+        sink.error(
+            at,
+            &t.key_path("to"),
+            format!("total = \"casualties\" is the baseline on the reference date, so the period must end on {reference}, not {to}"),
+        );
+        return None;
+    }
+    let days = to.days_since(from);
+    if days < 1 {
+        sink.error(
+            at,
+            &t.key_path("from"),
+            format!("{from} is not before the end of the period {to}"),
+        );
+        return None;
+    }
+    let days = days as u32;
+    Some(match total {
+        Some(total) => Rate::ImpliedByTotal {
+            total: total.dist,
+            days,
+        },
+        None => Rate::ImpliedByBaseline { days },
+    })
+}

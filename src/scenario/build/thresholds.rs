@@ -1,0 +1,108 @@
+//! [[thresholds]]: a level of a metric summed over sides.
+
+use super::phases::{side_list, table_array};
+use super::string;
+use super::{did_you_mean, non_empty, Node, Sink, Table};
+use crate::model::*;
+
+const THRESHOLD_KEYS: &[&str] = &["name", "metric", "sides", "level"];
+const METRICS: &[&str] = &["casualties", "killed"];
+
+pub(super) fn thresholds(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<Vec<Threshold>> {
+    let names: Vec<String> = sides.iter().map(|s| s.name.clone()).collect();
+    let mut out: Vec<Threshold> = Vec::new();
+    let mut ok = true;
+    for (path, item) in table_array(sink, "thresholds", node)? {
+        match threshold(sink, &path, item, sides, &names) {
+            Some(t) if out.iter().any(|o| o.name == t.name) => {
+                sink.error(
+                    Some(item.span().start),
+                    &format!("{path}.name"),
+                    format!("another threshold is already named '{}'", t.name),
+                );
+                ok = false;
+            }
+            Some(t) => out.push(t),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn threshold(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    sides: &[Side],
+    names: &[String],
+) -> Option<Threshold> {
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, THRESHOLD_KEYS);
+    let name = t
+        .required(
+            sink,
+            "name",
+            "name the threshold (for example \"2 million combined casualties\")",
+        )
+        .and_then(|_| non_empty(sink, &t, "name"));
+    let metric = match t.get("metric") {
+        None => Some(Metric::Casualties),
+        Some(v) => string(sink, &t.key_path("metric"), v).and_then(|m| match m.as_str() {
+            "casualties" => Some(Metric::Casualties),
+            "killed" => Some(Metric::Killed),
+            _ => {
+                let hint = did_you_mean(&m, METRICS)
+                    .map(|h| format!("did you mean '{h}'? "))
+                    .unwrap_or_default();
+                sink.error(
+                    Some(v.span().start),
+                    &t.key_path("metric"),
+                    format!("unknown metric '{m}'; {hint}metrics are: casualties, killed"),
+                );
+                None
+            }
+        }),
+    };
+    let ids = match t.get("sides") {
+        Some(s) => side_list(sink, &t.key_path("sides"), s, names),
+        None => Some((0..names.len()).collect()),
+    };
+    let level = t
+        .required(
+            sink,
+            "level",
+            "the level of the summed metric, for example 2_000_000",
+        )
+        .and_then(|_| t.number(sink, "level"));
+    let level = level.and_then(|l| {
+        if l > 0.0 {
+            Some(l)
+        } else {
+            sink.error(
+                t.get("level").map(|v| v.span().start),
+                &t.key_path("level"),
+                format!("{l} must be above 0"),
+            );
+            None
+        }
+    });
+    let (metric, ids) = (metric?, ids?);
+    if metric == Metric::Killed {
+        for &id in &ids {
+            if sides[id].killed.is_none() {
+                sink.error(
+                    Some(t.at),
+                    &t.key_path("metric"),
+                    format!("side '{}' does not project killed: give it killed and killed_share, or use metric = \"casualties\"", sides[id].name),
+                );
+                return None;
+            }
+        }
+    }
+    Some(Threshold {
+        name: name?,
+        metric,
+        sides: ids,
+        level: level?,
+    })
+}
