@@ -12,7 +12,7 @@ fn w1(c: &mut Criterion) {
         let plan = Plan::new(&model);
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Elements(1));
-        let mut state = PathState::new(&plan);
+        let mut state = PathState::new(&plan, Default::default());
         let mut path = 0u64;
         group.bench_function("one path", |b| {
             b.iter(|| {
@@ -29,8 +29,7 @@ fn w1(c: &mut Criterion) {
                 || RunConfig {
                     paths: PATHS,
                     seed: 1,
-                    threads: None,
-                },
+                    threads: None, stepping: Default::default() },
                 |config| engine::run(&model, &config, &Silent).unwrap(),
                 BatchSize::SmallInput,
             )

@@ -2,7 +2,7 @@
 //! typed values here, and the library never sees clap.
 
 use crate::output;
-use attrition::engine::{self, RunConfig, Silent};
+use attrition::engine::{self, RunConfig, Silent, Stepping};
 use attrition::model::{Model, MAX_PATHS};
 use attrition::report::{self, Format};
 use attrition::scenario::{self, ScenarioError};
@@ -69,6 +69,10 @@ struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
+    /// How paths move through time: `auto` jumps exactly over chunks of days where the
+    /// noise model allows it (gamma), `daily` always steps day by day (to check the jumps).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "daily"])]
+    stepping: String,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -148,6 +152,11 @@ fn run(args: RunArgs) -> i32 {
             paths: args.paths.unwrap_or(model.default_paths),
             seed: args.seed.unwrap_or(model.default_seed),
             threads: args.threads.map(|t| t as usize),
+            stepping: if args.stepping == "daily" {
+                Stepping::Daily
+            } else {
+                Stepping::Auto
+            },
         };
         let started = Instant::now();
         let tally = match engine::run(model, &config, &Silent) {

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! let model = attrition::scenario::load_file("scenarios/bench/w0.toml".as_ref()).unwrap();
-//! let config = attrition::engine::RunConfig { paths: 2_000, seed: 7, threads: Some(1) };
+//! let config = attrition::engine::RunConfig { paths: 2_000, seed: 7, threads: Some(1), stepping: Default::default() };
 //! let tally = attrition::engine::run(&model, &config, &attrition::engine::Silent).unwrap();
 //! let projection = attrition::Projection::from_tally(&model, &config, &tally, None);
 //! let median = &projection.thresholds[0].crossing[2];

@@ -4,6 +4,7 @@
 //! integer count, so the result is the same bytes whatever the thread count or schedule.
 //! The engine never prints; callers watch it through `Progress`.
 
+mod jump;
 mod path;
 mod plan;
 
@@ -23,6 +24,17 @@ pub struct RunConfig {
     pub paths: u64,
     pub seed: u64,
     pub threads: Option<usize>,
+    pub stepping: Stepping,
+}
+
+/// How paths move through time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stepping {
+    /// Day by day, except gamma noise, which jumps exactly over chunks of constant rates.
+    #[default]
+    Auto,
+    /// Day by day always: the reference the jumps are tested against.
+    Daily,
 }
 
 impl RunConfig {
@@ -32,6 +44,7 @@ impl RunConfig {
             paths: model.default_paths,
             seed: model.default_seed,
             threads: None,
+            stepping: Stepping::Auto,
         }
     }
 }
@@ -159,7 +172,7 @@ fn run_batches(
     (0..batches)
         .into_par_iter()
         .try_fold(
-            || (Tally::new(plan), PathState::new(plan)),
+            || (Tally::new(plan), PathState::new(plan, config.stepping)),
             |(mut tally, mut state), b| {
                 if progress.cancelled() {
                     return Err(EngineError::Cancelled);

@@ -1,9 +1,15 @@
-//! One Monte Carlo path: draw its inputs, step it day by day, note crossings and stocks.
+//! One Monte Carlo path: draw its inputs, step it through the horizon, note crossings
+//! and stocks.
+//!
+//! Stepping goes in chunks of days with constant rates (cut at segment edges, report
+//! dates and noise blocks). Gamma noise can instead jump over whole chunks exactly
+//! (`jump.rs`).
 
 use super::plan::Plan;
-use crate::model::{Metric, Rate};
-use crate::sample::noise::NoiseSampler;
-use crate::sample::stream::{stream_rng, PathRng};
+use super::Stepping;
+use crate::model::{Metric, Noise, Rate};
+use crate::sample::lanes::Lanes;
+use crate::sample::noise::{NoiseSampler, BLOCK};
 
 /// Draws of one side on one path.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -19,11 +25,21 @@ pub struct PathState {
     pub draws: Vec<SideDraw>,
     pub factors: Vec<f64>,
     /// Rate per side in each segment: `seg_rates[segment * sides + side]`.
-    seg_rates: Vec<f64>,
-    cum: Vec<f64>,
-    killed: Vec<f64>,
-    noise: Vec<PathRng>,
+    pub(super) seg_rates: Vec<f64>,
+    pub(super) cum: Vec<f64>,
+    pub(super) killed: Vec<f64>,
+    pub(super) lanes: Vec<Lanes>,
+    noise_block: Vec<[f64; BLOCK]>,
+    /// Casualties then killed of every side before the current chunk.
+    before: Vec<f64>,
+    /// Weight of each side in each threshold's total on this path:
+    /// `weights[threshold * sides + side]` (1, the killed share, or 0).
+    pub(super) weights: Vec<f64>,
     sampler: NoiseSampler,
+    jumps: bool,
+    pub(super) scratch: Vec<f64>,
+    /// Per-side buffers for the jumps: rates, then the left point's noise sums.
+    pub(super) side_buf: Vec<f64>,
     /// Crossing day per threshold (None: not within the horizon).
     pub crossing: Vec<Option<u32>>,
     /// Stocks at report dates, indexed like `Plan::stock_index`; killed slots of sides
@@ -31,18 +47,42 @@ pub struct PathState {
     pub stocks: Vec<f64>,
 }
 
+/// Sum of a chunk's multipliers in a fixed order: pairwise for a whole block of 32
+/// (eight independent partial sums, so the additions overlap), in sequence otherwise.
+#[inline]
+fn sum(m: &[f64]) -> f64 {
+    if m.len() == BLOCK {
+        let mut acc = [0.0; 8];
+        for c in m.chunks_exact(8) {
+            for (a, x) in acc.iter_mut().zip(c) {
+                *a += x;
+            }
+        }
+        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    } else {
+        m.iter().sum()
+    }
+}
+
 impl PathState {
-    pub fn new(plan: &Plan) -> Self {
+    pub fn new(plan: &Plan, stepping: Stepping) -> Self {
         let s = plan.model.sides.len();
+        let t = plan.model.thresholds.len();
         PathState {
             draws: vec![SideDraw::default(); s],
             factors: vec![0.0; plan.factors.len()],
             seg_rates: vec![0.0; plan.segments.len() * s],
             cum: vec![0.0; s],
             killed: vec![0.0; s],
-            noise: (0..s).map(|_| stream_rng(0, 0, 0)).collect(),
+            lanes: vec![Lanes::default(); s],
+            noise_block: vec![[0.0; BLOCK]; s],
+            before: Vec::with_capacity(2 * s),
+            weights: vec![0.0; t * s],
             sampler: NoiseSampler::new(plan.model.noise),
-            crossing: vec![None; plan.model.thresholds.len()],
+            jumps: stepping == Stepping::Auto && matches!(plan.model.noise, Noise::Gamma { .. }),
+            scratch: Vec::new(),
+            side_buf: vec![0.0; 2 * s],
+            crossing: vec![None; t],
             stocks: vec![f64::NAN; plan.stock_slots()],
         }
     }
@@ -50,28 +90,32 @@ impl PathState {
     /// Simulates path `path` of a run with seed `seed`.
     pub fn simulate(&mut self, plan: &Plan, seed: u64, path: u64) {
         self.draw_inputs(plan, seed, path);
-        self.step(plan);
+        self.start(plan);
+        if self.jumps {
+            self.step_jumps(plan);
+        } else {
+            self.step_daily(plan);
+        }
     }
 
     fn draw_inputs(&mut self, plan: &Plan, seed: u64, path: u64) {
         let model = plan.model;
         for (i, (side, ids)) in model.sides.iter().zip(&plan.streams).enumerate() {
-            let draw = |stream: u64, d: &crate::sample::Dist| {
-                d.sample(&mut stream_rng(seed, path, stream))
-            };
-            let casualties = draw(ids.casualties, &side.casualties);
+            let casualties = side.casualties.draw(seed, path, ids.casualties);
             let rate_per_day = match &side.rate {
-                Rate::PerDay(d) => draw(ids.rate, d),
-                Rate::ImpliedByTotal { total, days } => draw(ids.rate, total) / *days as f64,
+                Rate::PerDay(d) => d.draw(seed, path, ids.rate),
+                Rate::ImpliedByTotal { total, days } => {
+                    total.draw(seed, path, ids.rate) / *days as f64
+                }
                 Rate::ImpliedByBaseline { days } => casualties / *days as f64,
             };
             let (killed, killed_share) = match &side.killed {
                 // Killed are part of casualties: a tail draw above them is cut back.
                 Some(k) => (
-                    draw(ids.killed, &k.baseline).min(casualties),
-                    draw(ids.killed_share, &k.share).clamp(0.0, 1.0),
+                    k.baseline.draw(seed, path, ids.killed).min(casualties),
+                    k.share.draw(seed, path, ids.killed_share).clamp(0.0, 1.0),
                 ),
-                None => (f64::NAN, f64::NAN),
+                None => (f64::NAN, 0.0),
             };
             self.draws[i] = SideDraw {
                 casualties,
@@ -79,10 +123,14 @@ impl PathState {
                 killed,
                 killed_share,
             };
-            self.noise[i] = stream_rng(seed, path, ids.noise);
+            self.lanes[i] = if self.jumps {
+                Lanes::single(seed, path, ids.noise)
+            } else {
+                Lanes::new(seed, path, ids.noise)
+            };
         }
         for (f, out) in plan.factors.iter().zip(self.factors.iter_mut()) {
-            *out = f.dist.sample(&mut stream_rng(seed, path, f.stream));
+            *out = f.dist.draw(seed, path, f.stream);
         }
         let s = model.sides.len();
         for (k, seg) in plan.segments.iter().enumerate() {
@@ -96,67 +144,128 @@ impl PathState {
                 }
             }
         }
+        for (t, th) in model.thresholds.iter().enumerate() {
+            let w = &mut self.weights[t * s..(t + 1) * s];
+            w.fill(0.0);
+            for &i in &th.sides {
+                w[i] = match th.metric {
+                    Metric::Casualties => 1.0,
+                    Metric::Killed => self.draws[i].killed_share,
+                };
+            }
+        }
     }
 
-    fn step(&mut self, plan: &Plan) {
-        let model = plan.model;
-        let s = model.sides.len();
-        for i in 0..s {
-            self.cum[i] = self.draws[i].casualties;
-            self.killed[i] = self.draws[i].killed;
+    /// Day 0: stocks at the baseline, thresholds already crossed.
+    fn start(&mut self, plan: &Plan) {
+        for (i, d) in self.draws.iter().enumerate() {
+            self.cum[i] = d.casualties;
+            self.killed[i] = d.killed;
         }
         self.crossing.iter_mut().for_each(|c| *c = None);
-        let mut open = model.thresholds.len();
-        open -= self.check_thresholds(plan, 0);
-        let reports = &model.report_days;
-        let mut next_report = 0;
-        let mut seg = 0;
-        for day in 1..=model.horizon_days {
-            if open == 0 && next_report == reports.len() {
-                break;
+        for t in 0..plan.model.thresholds.len() {
+            if self.total(plan, t) >= plan.model.thresholds[t].level {
+                self.crossing[t] = Some(0);
             }
-            while seg + 1 < plan.segments.len() && plan.segments[seg + 1].first_day <= day {
+        }
+    }
+
+    /// Threshold `t`'s summed metric at the current day.
+    #[inline]
+    pub(super) fn total(&self, plan: &Plan, t: usize) -> f64 {
+        let th = &plan.model.thresholds[t];
+        let stock = match th.metric {
+            Metric::Casualties => &self.cum,
+            Metric::Killed => &self.killed,
+        };
+        th.sides.iter().map(|&i| stock[i]).sum()
+    }
+
+    /// Whether the path can stop after `day`: every threshold crossed, no report left.
+    #[inline]
+    pub(super) fn done(&self, plan: &Plan, day: u32) -> bool {
+        self.crossing.iter().all(Option::is_some)
+            && plan.model.report_days.last().is_none_or(|&r| r <= day)
+    }
+
+    /// The last day of the chunk starting after `day`: constant rates, at most `limit`.
+    #[inline]
+    pub(super) fn chunk_end(&self, plan: &Plan, day: u32, seg: usize, limit: u32) -> u32 {
+        let mut end = limit.min(plan.model.horizon_days);
+        if let Some(next) = plan.segments.get(seg + 1) {
+            end = end.min(next.first_day - 1);
+        }
+        if let Some(&r) = plan.model.report_days.iter().find(|&&r| r > day) {
+            end = end.min(r);
+        }
+        end
+    }
+
+    fn step_daily(&mut self, plan: &Plan) {
+        let model = plan.model;
+        let s = model.sides.len();
+        let mut day = 0u32;
+        let mut seg = 0usize;
+        while day < model.horizon_days && !self.done(plan, day) {
+            if day as usize % BLOCK == 0 {
+                for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {
+                    self.sampler.fill(lanes, block);
+                }
+            }
+            while seg + 1 < plan.segments.len() && plan.segments[seg + 1].first_day <= day + 1 {
                 seg += 1;
             }
-            let rates = &self.seg_rates[seg * s..(seg + 1) * s];
-            #[allow(clippy::needless_range_loop)] // four parallel arrays, one index
+            let block_end = day - day % BLOCK as u32 + BLOCK as u32;
+            let end = self.chunk_end(plan, day, seg, block_end);
+            let (o, n) = ((day % BLOCK as u32) as usize, (end - day) as usize);
+            // Stocks before the chunk, kept in case a threshold is reached inside it.
+            self.before.clear();
+            self.before.extend_from_slice(&self.cum);
+            self.before.extend_from_slice(&self.killed);
             for i in 0..s {
-                let m = self.sampler.draw(&mut self.noise[i]);
-                let x = rates[i] * m;
-                self.cum[i] += x;
-                self.killed[i] += self.draws[i].killed_share * x;
+                let rate = self.seg_rates[seg * s + i];
+                let added = rate * sum(&self.noise_block[i][o..o + n]);
+                self.cum[i] += added;
+                self.killed[i] += self.draws[i].killed_share * added;
             }
-            if open > 0 {
-                open -= self.check_thresholds(plan, day);
+            for t in 0..model.thresholds.len() {
+                if self.crossing[t].is_none() && self.total(plan, t) >= model.thresholds[t].level {
+                    self.crossing[t] = Some(self.crossing_day(plan, t, seg, day, end));
+                }
             }
-            if next_report < reports.len() && reports[next_report] == day {
-                self.record_stocks(plan, next_report);
-                next_report += 1;
-            }
+            day = end;
+            self.record_if_report(plan, day);
         }
     }
 
-    /// Marks thresholds first reached at the end of `day`; returns how many.
-    fn check_thresholds(&mut self, plan: &Plan, day: u32) -> usize {
-        let mut newly = 0;
-        for (t, c) in plan.model.thresholds.iter().zip(self.crossing.iter_mut()) {
-            if c.is_some() {
-                continue;
+    /// The first day in `day + 1 ..= end` at whose end threshold `t` is reached, given that
+    /// it is reached by `end`: a day-by-day walk from the stocks before the chunk (rounding
+    /// can leave the walk just short, in which case the answer is `end`).
+    fn crossing_day(&self, plan: &Plan, t: usize, seg: usize, day: u32, end: u32) -> u32 {
+        let s = plan.model.sides.len();
+        let th = &plan.model.thresholds[t];
+        let w = &self.weights[t * s..(t + 1) * s];
+        let start = match th.metric {
+            Metric::Casualties => &self.before[..s],
+            Metric::Killed => &self.before[s..],
+        };
+        let mut running: f64 = th.sides.iter().map(|&i| start[i]).sum();
+        let o = (day % BLOCK as u32) as usize;
+        for j in 0..(end - day) as usize {
+            for &i in &th.sides {
+                running += w[i] * self.seg_rates[seg * s + i] * self.noise_block[i][o + j];
             }
-            let stock = match t.metric {
-                Metric::Casualties => &self.cum,
-                Metric::Killed => &self.killed,
-            };
-            let total: f64 = t.sides.iter().map(|&i| stock[i]).sum();
-            if total >= t.level {
-                *c = Some(day);
-                newly += 1;
+            if running >= th.level {
+                return day + 1 + j as u32;
             }
         }
-        newly
+        end
     }
 
-    fn record_stocks(&mut self, plan: &Plan, report: usize) {
+    pub(super) fn record_if_report(&mut self, plan: &Plan, day: u32) {
+        let Ok(report) = plan.model.report_days.binary_search(&day) else {
+            return;
+        };
         let s = plan.model.sides.len();
         let (mut cas, mut kil) = (0.0, 0.0);
         for i in 0..s {

@@ -161,6 +161,18 @@ impl Dist {
         }
     }
 
+    /// The draw for input `stream` on path `path` of a run with `seed`: by inversion of a
+    /// keyed uniform where the shape allows, else from the input's own stream.
+    #[inline]
+    pub fn draw(&self, seed: u64, path: u64, stream: u64) -> f64 {
+        use super::stream::{keyed_unit, stream_rng};
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Pert { .. } => self.sample(&mut stream_rng(seed, path, stream)),
+            _ => self.quantile(keyed_unit(seed, path, stream)),
+        }
+    }
+
     /// The quantile at `u` in (0, 1), for every shape with a closed-form inverse.
     ///
     /// PERT has none, and `None` is returned for it.

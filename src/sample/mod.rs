@@ -1,8 +1,12 @@
 //! Samplers and the seed plan: what a path draws, and from which stream.
 
 pub mod dist;
+pub mod fastexp;
+pub mod gamma;
+pub mod lanes;
 pub mod noise;
 pub mod normal;
 pub mod stream;
+pub mod ziggurat;
 
 pub use dist::{Dist, DistError};

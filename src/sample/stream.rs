@@ -35,6 +35,16 @@ pub fn stream_rng(seed: u64, path: u64, stream: u64) -> PathRng {
     PathRng::from_seed(state)
 }
 
+/// One uniform in (0, 1) as a pure function of (seed, path, stream): a counter-based
+/// draw for inputs that need a single number (drawn by inversion).
+#[inline]
+pub fn keyed_unit(seed: u64, path: u64, stream: u64) -> f64 {
+    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+    let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
+    let bits = mix64(key.wrapping_add(GOLDEN));
+    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
 /// A stable 64-bit id for a named stream (FNV-1a), independent of platform and release.
 pub const fn stream_id(name: &str) -> u64 {
     let bytes = name.as_bytes();
