@@ -29,7 +29,9 @@ fn w1(c: &mut Criterion) {
                 || RunConfig {
                     paths: PATHS,
                     seed: 1,
-                    threads: None, stepping: Default::default() },
+                    threads: None,
+                    stepping: Default::default(),
+                },
                 |config| engine::run(&model, &config, &Silent).unwrap(),
                 BatchSize::SmallInput,
             )

@@ -27,7 +27,9 @@ fn shipped_scenarios_match_their_golden_outputs() {
         let config = RunConfig {
             paths: PATHS,
             seed: model.default_seed,
-            threads: Some(2), stepping: Default::default() };
+            threads: Some(2),
+            stepping: Default::default(),
+        };
         let tally = engine::run(&model, &config, &Silent).unwrap();
         let name = file.to_str().unwrap();
         let projection = Projection::from_tally(&model, &config, &tally, Some(name));

@@ -15,7 +15,9 @@ fn run(m: &Model, paths: u64, seed: u64, threads: usize) -> (Tally, Projection) 
     let config = RunConfig {
         paths,
         seed,
-        threads: Some(threads), stepping: Default::default() };
+        threads: Some(threads),
+        stepping: Default::default(),
+    };
     let tally = engine::run(m, &config, &Silent).unwrap();
     let p = Projection::from_tally(m, &config, &tally, None);
     (tally, p)
@@ -198,7 +200,12 @@ fn gamma_jumps_equal_daily_stepping_in_distribution() {
     let m = model(&text);
     let n = 40_000;
     let run_with = |stepping, seed| {
-        let config = RunConfig { paths: n, seed, threads: Some(2), stepping };
+        let config = RunConfig {
+            paths: n,
+            seed,
+            threads: Some(2),
+            stepping,
+        };
         engine::run(&m, &config, &Silent).unwrap()
     };
     let jumps = run_with(engine::Stepping::Auto, 1);

@@ -91,14 +91,16 @@ impl PathState {
                 ((frac * n as f64).floor() as u32).clamp(1, n - 1)
             };
             self.scratch.push((left_day + h) as f64);
-            for i in 0..s {
-                let total = self.scratch[top + 1 + i] - left[i];
-                let b = beta(h as f64 * k, (n - h) as f64 * k, || self.lanes[i].next_lane(0));
-                self.scratch.push(left[i] + total * b);
+            for (i, &l) in left.iter().enumerate() {
+                let total = self.scratch[top + 1 + i] - l;
+                let b = beta(h as f64 * k, (n - h) as f64 * k, || {
+                    self.lanes[i].next_lane(0)
+                });
+                self.scratch.push(l + total * b);
             }
         }
-        for i in 0..s {
-            let added = rates[i] * left[i];
+        for (i, (r, l)) in rates.iter().zip(left.iter()).enumerate() {
+            let added = r * l;
             self.cum[i] += added;
             self.killed[i] += self.draws[i].killed_share * added;
         }

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn beta_matches_its_cdf() {
-        for (i, (a, b)) in [(10.62, 21.24), (10.62, 1_000.0), (300.0, 300.0)].into_iter().enumerate() {
+        for (i, (a, b)) in [(10.62, 21.24), (10.62, 1_000.0), (300.0, 300.0)]
+            .into_iter()
+            .enumerate()
+        {
             let mut rng = stream_rng(10, i as u64, 0);
             let v: Vec<f64> = (0..N).map(|_| beta(a, b, || rng.next_u64())).collect();
             let exact = Beta::new(a, b).unwrap();

@@ -49,10 +49,14 @@ impl Lanes {
 
     /// One output from every lane.
     #[inline(always)]
-    pub fn next(&mut self) -> [u64; LANES] {
+    #[allow(clippy::needless_range_loop)] // four parallel state arrays, one index
+    pub fn step_all(&mut self) -> [u64; LANES] {
         let mut out = [0u64; LANES];
         for i in 0..LANES {
-            out[i] = self.s0[i].wrapping_add(self.s3[i]).rotate_left(23).wrapping_add(self.s0[i]);
+            out[i] = self.s0[i]
+                .wrapping_add(self.s3[i])
+                .rotate_left(23)
+                .wrapping_add(self.s0[i]);
             let t = self.s1[i] << 17;
             self.s2[i] ^= self.s0[i];
             self.s3[i] ^= self.s1[i];
@@ -67,7 +71,10 @@ impl Lanes {
     /// One output from lane `i` alone (for the rare slow paths).
     #[inline]
     pub fn next_lane(&mut self, i: usize) -> u64 {
-        let out = self.s0[i].wrapping_add(self.s3[i]).rotate_left(23).wrapping_add(self.s0[i]);
+        let out = self.s0[i]
+            .wrapping_add(self.s3[i])
+            .rotate_left(23)
+            .wrapping_add(self.s0[i]);
         let t = self.s1[i] << 17;
         self.s2[i] ^= self.s0[i];
         self.s3[i] ^= self.s1[i];
@@ -92,14 +99,17 @@ mod tests {
         let mut reference: Vec<Xoshiro256PlusPlus> = (0..LANES)
             .map(|i| {
                 let mut seed = [0u8; 32];
-                for (w, v) in [lanes.s0[i], lanes.s1[i], lanes.s2[i], lanes.s3[i]].iter().enumerate() {
+                for (w, v) in [lanes.s0[i], lanes.s1[i], lanes.s2[i], lanes.s3[i]]
+                    .iter()
+                    .enumerate()
+                {
                     seed[w * 8..w * 8 + 8].copy_from_slice(&v.to_le_bytes());
                 }
                 Xoshiro256PlusPlus::from_seed(seed)
             })
             .collect();
         for _ in 0..100 {
-            let got = lanes.next();
+            let got = lanes.step_all();
             for i in 0..LANES {
                 assert_eq!(got[i], reference[i].next_u64());
             }

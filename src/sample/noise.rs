@@ -17,9 +17,14 @@ pub const BLOCK: usize = 32;
 pub enum NoiseSampler {
     None,
     /// `exp(sigma Z + shift)` with `shift = -sigma^2 / 2`, so that the mean is one.
-    LogNormal { sigma: f64, shift: f64 },
+    LogNormal {
+        sigma: f64,
+        shift: f64,
+    },
     /// `Gamma(shape, 1) / shape`: mean one, coefficient of variation `1 / sqrt(shape)`.
-    Gamma { shape: f64 },
+    Gamma {
+        shape: f64,
+    },
 }
 
 impl NoiseSampler {
@@ -85,7 +90,7 @@ fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut 
     let t = tables();
     let mut bits = [0u64; BLOCK];
     for j in 0..BLOCK / LANES {
-        let b = lanes.next();
+        let b = lanes.step_all();
         bits[j * LANES..(j + 1) * LANES].copy_from_slice(&b);
     }
     let mut z = [0.0f64; BLOCK];
