@@ -4,8 +4,9 @@
 //! its Taylor polynomial of degree 12, whose truncation error is below
 //! `r^13 / 13! * e^r < 2.4e-16` relative, so with rounding the result is within about
 //! 4e-16 (2 ulp) of the exact value (tested against the platform `exp`).
-//! Only additions, multiplications and bit operations are used (no fused multiply-add
-//! and no libm), so the result does not depend on the CPU or the C library.
+//! Only correctly rounded IEEE operations are used: additions, multiplications, fused
+//! multiply-adds (`mul_add`: one instruction where the CPU has FMA, else the correctly
+//! rounded libm `fma`) and bit operations. So the result does not depend on the CPU.
 
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split in two so that `k * LN2_HI` is exact for |k| < 2^20.
@@ -19,27 +20,27 @@ const SHIFTER: f64 = 6_755_399_441_055_744.0;
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
     let x = x.clamp(-700.0, 700.0);
-    let t = x * LOG2E + SHIFTER;
+    let t = x.mul_add(LOG2E, SHIFTER);
     let k = t - SHIFTER;
-    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let r = (-k).mul_add(LN2_LO, (-k).mul_add(LN2_HI, x));
     // Estrin's scheme on 1/n!, n = 0..12: the same polynomial as Horner's, with a
     // dependency chain of 4 multiply-adds instead of 12, so blocks of draws overlap.
     let r2 = r * r;
     let r4 = r2 * r2;
     let r8 = r4 * r4;
-    let q0 = 1.0 + r;
-    let q1 = 1.0 / 2.0 + r * (1.0 / 6.0);
-    let q2 = 1.0 / 24.0 + r * (1.0 / 120.0);
-    let q3 = 1.0 / 720.0 + r * (1.0 / 5_040.0);
-    let q4 = 1.0 / 40_320.0 + r * (1.0 / 362_880.0);
-    let q5 = 1.0 / 3_628_800.0 + r * (1.0 / 39_916_800.0);
+    let q0 = r.mul_add(1.0, 1.0);
+    let q1 = r.mul_add(1.0 / 6.0, 1.0 / 2.0);
+    let q2 = r.mul_add(1.0 / 120.0, 1.0 / 24.0);
+    let q3 = r.mul_add(1.0 / 5_040.0, 1.0 / 720.0);
+    let q4 = r.mul_add(1.0 / 362_880.0, 1.0 / 40_320.0);
+    let q5 = r.mul_add(1.0 / 39_916_800.0, 1.0 / 3_628_800.0);
     let q6 = 1.0 / 479_001_600.0;
-    let s0 = q0 + r2 * q1;
-    let s1 = q2 + r2 * q3;
-    let s2 = q4 + r2 * q5;
-    let t0 = s0 + r4 * s1;
-    let t1 = s2 + r4 * q6;
-    let p = t0 + r8 * t1;
+    let s0 = r2.mul_add(q1, q0);
+    let s1 = r2.mul_add(q3, q2);
+    let s2 = r2.mul_add(q5, q4);
+    let t0 = r4.mul_add(s1, s0);
+    let t1 = r4.mul_add(q6, s2);
+    let p = r8.mul_add(t1, t0);
     // 2^k from the integer left in t's low bits (two's complement for negative k).
     let ki = t.to_bits().wrapping_sub(SHIFTER.to_bits());
     let scale = f64::from_bits(ki.wrapping_add(1023) << 52);

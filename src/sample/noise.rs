@@ -58,29 +58,30 @@ impl NoiseSampler {
 fn fill_lognormal(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
+        let fma = std::arch::is_x86_feature_detected!("fma");
+        if fma && std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
             return unsafe { fill_lognormal_avx512(lanes, sigma, shift, out) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
+        if fma && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             return unsafe { fill_lognormal_avx2(lanes, sigma, shift, out) };
         }
     }
     fill_lognormal_portable(lanes, sigma, shift, out)
 }
 
-/// The same code compiled for AVX2 (and below, AVX-512). Only IEEE additions, multiplications and bit
-/// operations are used (no fused multiply-add), so the results are bit-identical to the
-/// portable build.
+/// The same code compiled for AVX2 with FMA (and below, AVX-512). It uses only correctly
+/// rounded operations (`mul_add` is one rounding everywhere), so the results are
+/// bit-identical to the portable build, where `mul_add` calls the libm `fma`.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn fill_lognormal_avx2(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
     fill_lognormal_portable(lanes, sigma, shift, out)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,fma")]
 unsafe fn fill_lognormal_avx512(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
     fill_lognormal_portable(lanes, sigma, shift, out)
 }
@@ -170,7 +171,9 @@ mod tests {
             fill_lognormal_portable(&mut b, 0.3, -0.045, &mut y);
             assert_eq!(x.map(f64::to_bits), y.map(f64::to_bits));
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
                 // SAFETY: checked just above.
                 unsafe { fill_lognormal_avx2(&mut c, 0.3, -0.045, &mut z) };
                 assert_eq!(z.map(f64::to_bits), y.map(f64::to_bits));
