@@ -47,20 +47,9 @@ pub fn beta(a: f64, b: f64, mut next: impl FnMut() -> u64) -> f64 {
 mod tests {
     use super::*;
     use crate::sample::stream::stream_rng;
+    use crate::sample::testutil::ks_statistic as ks;
     use rand::Rng;
     use statrs::distribution::{Beta, ContinuousCDF, Gamma};
-
-    fn ks(mut v: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
-        let n = v.len() as f64;
-        v.sort_by(f64::total_cmp);
-        v.iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = cdf(x);
-                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-            })
-            .fold(0.0, f64::max)
-    }
 
     // n = 200,000: KS critical value at alpha = 0.001 is 1.9495 / sqrt(n) = 0.00436.
     const N: usize = 200_000;

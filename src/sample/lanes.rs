@@ -47,7 +47,9 @@ impl Lanes {
         l
     }
 
-    /// One output from every lane.
+    /// One output from every lane. The same step as `next_lane`, written over whole
+    /// arrays so that it compiles to vector instructions (through `next_lane` it does not:
+    /// measured 1.0 s against 1.6 s for W1).
     #[inline(always)]
     #[allow(clippy::needless_range_loop)] // four parallel state arrays, one index
     pub fn step_all(&mut self) -> [u64; LANES] {
@@ -68,8 +70,8 @@ impl Lanes {
         out
     }
 
-    /// One output from lane `i` alone (for the rare slow paths).
-    #[inline]
+    /// One output from lane `i` alone (the slow paths draw from their own lane).
+    #[inline(always)]
     pub fn next_lane(&mut self, i: usize) -> u64 {
         let out = self.s0[i]
             .wrapping_add(self.s3[i])

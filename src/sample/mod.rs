@@ -7,6 +7,8 @@ pub mod lanes;
 pub mod noise;
 pub mod normal;
 pub mod stream;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod ziggurat;
 
 pub use dist::{Dist, DistError};

@@ -114,6 +114,7 @@ fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sample::testutil::ks_statistic;
     use statrs::distribution::{ContinuousCDF, Gamma as GammaDist, LogNormal};
 
     /// Kolmogorov-Smirnov statistic of `n` daily multipliers against `cdf`.
@@ -125,15 +126,7 @@ mod tests {
             sampler.fill(&mut lanes, &mut block);
             v.extend_from_slice(&block);
         }
-        v.sort_by(f64::total_cmp);
-        let n = v.len() as f64;
-        v.iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = cdf(x);
-                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-            })
-            .fold(0.0, f64::max)
+        ks_statistic(v, cdf)
     }
 
     // n = 1,000,000 draws (a multiple of BLOCK); the KS critical value at alpha = 0.001

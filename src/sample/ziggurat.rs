@@ -105,6 +105,7 @@ pub fn normal(mut next: impl FnMut() -> u64) -> f64 {
 mod tests {
     use super::*;
     use crate::sample::stream::stream_rng;
+    use crate::sample::testutil::ks_statistic;
     use rand::Rng;
     use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -128,19 +129,9 @@ mod tests {
     fn draws_are_standard_normal() {
         let n = 1_000_000;
         let mut rng = stream_rng(3, 1, 4);
-        let mut v: Vec<f64> = (0..n).map(|_| normal(|| rng.next_u64())).collect();
-        v.sort_by(f64::total_cmp);
+        let v: Vec<f64> = (0..n).map(|_| normal(|| rng.next_u64())).collect();
         let exact = Normal::standard();
-        let d = v
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = exact.cdf(x);
-                (f - i as f64 / n as f64)
-                    .abs()
-                    .max(((i + 1) as f64 / n as f64 - f).abs())
-            })
-            .fold(0.0, f64::max);
+        let d = ks_statistic(v.clone(), |x| exact.cdf(x));
         assert!(d < 0.00195, "KS statistic {d}");
         // The tail beyond R = 3.654 is reached: P(|Z| > R) = 2.58e-4, so ~258 draws.
         let tail = v.iter().filter(|x| x.abs() > R).count();
