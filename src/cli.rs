@@ -2,7 +2,7 @@
 //! typed values here, and the library never sees clap.
 
 use crate::output;
-use attrition::engine::{self, RunConfig, Silent, Stepping};
+use attrition::engine::{self, EngineError, Progress, RunConfig, Stepping};
 use attrition::model::{Model, MAX_PATHS};
 use attrition::report::{self, Format};
 use attrition::scenario::{self, ScenarioError};
@@ -10,12 +10,26 @@ use attrition::Projection;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Exit status for success, runtime failure and bad input or usage.
+/// Exit status for success, runtime failure, bad input or usage, and an interrupted run
+/// (128 + SIGINT, as shells report it).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Set by Ctrl-C or SIGTERM; the engine stops at its next batch.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+struct Interrupt;
+
+impl Progress for Interrupt {
+    fn cancelled(&self) -> bool {
+        INTERRUPTED.load(Ordering::Relaxed)
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,7 +40,7 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 and casualty rates from the ranges a source reported, and reports when summed losses cross each \
 threshold: quantiles of the crossing date, P(crossed by) each report date, and stock quantiles.\n\n\
 These are scenario projections from contested estimates, not predictions.",
-    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage."
+    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -136,6 +150,8 @@ fn validate(files: &[PathBuf]) -> i32 {
 }
 
 fn run(args: RunArgs) -> i32 {
+    // Nothing is written before the run ends, so stopping early loses nothing but time.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let format = Format::parse(&args.format).expect("clap checked the format");
     if let Some(out) = &args.out {
         if let Err(msg) = output::check_writable(out) {
@@ -159,8 +175,12 @@ fn run(args: RunArgs) -> i32 {
             },
         };
         let started = Instant::now();
-        let tally = match engine::run(model, &config, &Silent) {
+        let tally = match engine::run(model, &config, &Interrupt) {
             Ok(t) => t,
+            Err(EngineError::Cancelled) => {
+                eprintln!("attrition: interrupted; no output was written");
+                return EXIT_INTERRUPTED;
+            }
             Err(e) => {
                 eprintln!("error: {file}: {e}");
                 return EXIT_FAILURE;

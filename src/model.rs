@@ -13,8 +13,15 @@ pub type SideId = usize;
 /// Largest horizon accepted: 100 years of days. Longer runs are not projections any more.
 pub const MAX_HORIZON_DAYS: u32 = 36_525;
 
-/// Largest path count accepted (about an hour of W1 on two cores).
-pub const MAX_PATHS: u64 = 10_000_000_000;
+/// Largest path count accepted: about 20 minutes of W1 on two cores.
+pub const MAX_PATHS: u64 = 1_000_000_000;
+
+/// Largest stated stock, rate, total or level: far above any war's losses, and small
+/// enough that sums of daily counts stay exact to well under one person in f64.
+pub const MAX_QUANTITY: f64 = 1e15;
+
+/// Largest stated multiplier of a phase.
+pub const MAX_FACTOR: f64 = 1e6;
 
 #[derive(Clone, Debug)]
 pub struct Model {

@@ -26,10 +26,16 @@ pub fn check_writable(path: &Path) -> Result<(), String> {
             ))
         }
     }
-    if path.is_dir() {
-        return Err(format!("{}: is a folder; give a file name", path.display()));
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(format!("{}: is a folder; give a file name", path.display())),
+        // Replacing a device or pipe by renaming over it would be wrong (and, as root,
+        // would remove the device): only regular files are replaced.
+        Ok(m) if !m.is_file() => Err(format!(
+            "{}: is not a regular file; to write to standard output, leave out --out",
+            path.display()
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn parent(path: &Path) -> PathBuf {

@@ -71,6 +71,8 @@ pub enum EngineError {
     Threads(String),
     /// `Progress::cancelled` said stop.
     Cancelled,
+    /// A path's stocks overflowed the floating-point range.
+    NonFinite { path: u64 },
 }
 
 impl std::fmt::Display for EngineError {
@@ -79,6 +81,10 @@ impl std::fmt::Display for EngineError {
             EngineError::Paths(n) => write!(f, "{n} paths: give between 1 and {MAX_PATHS}"),
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
+            EngineError::NonFinite { path } => write!(
+                f,
+                "path {path} produced stocks too large for floating point (overflow): the scenario's rates, multipliers or horizon multiply to more than 1e308"
+            ),
         }
     }
 }
@@ -181,6 +187,9 @@ fn run_batches(
                 let last = (first + BATCH_PATHS).min(config.paths);
                 for path in first..last {
                     state.simulate(plan, seed, path);
+                    if !state.is_finite(plan) {
+                        return Err(EngineError::NonFinite { path });
+                    }
                     tally.add(plan, &state);
                 }
                 progress.advance(last - first);

@@ -156,6 +156,16 @@ impl PathState {
         }
     }
 
+    /// Whether every stock of the last path is a finite number (false after an overflow).
+    pub fn is_finite(&self, plan: &Plan) -> bool {
+        self.cum.iter().all(|x| x.is_finite())
+            && self
+                .killed
+                .iter()
+                .zip(&plan.has_killed)
+                .all(|(k, &has)| !has || k.is_finite())
+    }
+
     /// Day 0: stocks at the baseline, thresholds already crossed.
     fn start(&mut self, plan: &Plan) {
         for (i, d) in self.draws.iter().enumerate() {

@@ -41,6 +41,15 @@ pub enum Dist {
     },
 }
 
+/// A number for a message: as written for ordinary sizes, in exponent form when huge or tiny.
+pub fn fmt_num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Why a set of parameters does not make a distribution; the message is for users.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DistError(pub String);
@@ -53,7 +62,8 @@ fn check_finite_nonneg(name: &str, x: f64) -> Result<(), DistError> {
     }
     if x < 0.0 {
         return Err(DistError(format!(
-            "{name} ({x}) is negative; every uncertain quantity here is a count, rate, share or multiplier and cannot be"
+            "{name} ({}) is negative; every uncertain quantity here is a count, rate, share or multiplier and cannot be",
+            fmt_num(x)
         )));
     }
     Ok(())
@@ -63,7 +73,11 @@ fn check_order(lo: f64, hi: f64) -> Result<(), DistError> {
     check_finite_nonneg("lo", lo)?;
     check_finite_nonneg("hi", hi)?;
     if lo > hi {
-        return Err(DistError(format!("lo ({lo}) is above hi ({hi})")));
+        return Err(DistError(format!(
+            "lo ({}) is above hi ({})",
+            fmt_num(lo),
+            fmt_num(hi)
+        )));
     }
     Ok(())
 }
@@ -94,6 +108,12 @@ impl Dist {
         }
         if lo == hi {
             return Ok(Dist::Fixed(lo));
+        }
+        if hi / lo > 1e9 {
+            return Err(DistError(format!(
+                "hi / lo is {:e}: a range spanning more than nine orders of magnitude is not usable as a lognormal interval",
+                hi / lo
+            )));
         }
         let mu = (lo.ln() + hi.ln()) / 2.0;
         let sigma = (hi.ln() - lo.ln()) / (2.0 * z);

@@ -67,6 +67,23 @@ pub fn range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
     }
 }
 
+/// A range whose stated upper end may not exceed `max` (the engine's limits).
+pub fn bounded_range(sink: &mut Sink, path: &str, node: &Node<'_>, max: f64) -> Option<Range> {
+    let r = range(sink, path, node)?;
+    if r.hi > max {
+        sink.error(
+            Some(node.span().start),
+            path,
+            format!(
+                "{} is above {max:e}, the largest value the engine accepts here",
+                crate::sample::dist::fmt_num(r.hi)
+            ),
+        );
+        return None;
+    }
+    Some(r)
+}
+
 fn table_range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
     let t = Table::of(sink, path, node)?;
     t.only(sink, RANGE_KEYS);

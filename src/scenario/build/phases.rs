@@ -1,8 +1,9 @@
 //! [[phases]]: date windows that multiply rates, and the side lists they share with thresholds.
 
 use super::{array, string};
-use super::{did_you_mean, non_empty, range, Date, Dist, Node, Range, Sink, Table};
+use super::{did_you_mean, non_empty, Date, Dist, Node, Range, Sink, Table};
 use crate::model::*;
+use crate::scenario::range::bounded_range;
 
 const PHASE_KEYS: &[&str] = &["name", "start", "end", "sides", "multiplier", "multipliers"];
 
@@ -173,7 +174,7 @@ fn phase(
             None
         }
         (Some(m), None) => {
-            let factor = range(sink, &t.key_path("multiplier"), m);
+            let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
             let sides = match t.get("sides") {
                 Some(s) => side_list(sink, &t.key_path("sides"), s, names),
                 None => Some((0..names.len()).collect()),
@@ -223,7 +224,7 @@ fn per_side(
     for (key, value) in t.entries() {
         let p = t.key_path(key.get_ref());
         let id = side_id(sink, &p, value, key.get_ref(), names);
-        let r: Option<Range> = range(sink, &p, value);
+        let r: Option<Range> = bounded_range(sink, &p, value, MAX_FACTOR);
         match (id, r) {
             (Some(id), Some(r)) => out.push((id, r.dist)),
             _ => ok = false,

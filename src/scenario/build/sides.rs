@@ -3,6 +3,7 @@
 use super::string;
 use super::{range, Date, DeValue, Node, Sink, Table};
 use crate::model::*;
+use crate::scenario::range::bounded_range;
 
 const SIDE_KEYS: &[&str] = &["casualties", "rate_per_day", "killed", "killed_share"];
 const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
@@ -61,7 +62,7 @@ fn side(
             "casualties",
             "the cumulative casualties on the reference date, as a range",
         )
-        .and_then(|v| range(sink, &t.key_path("casualties"), v));
+        .and_then(|v| bounded_range(sink, &t.key_path("casualties"), v, MAX_QUANTITY));
     let rate = t
         .required(
             sink,
@@ -88,7 +89,7 @@ fn side(
             None
         }
         (Some(k), Some(s)) => {
-            let baseline = range(sink, &t.key_path("killed"), k);
+            let baseline = bounded_range(sink, &t.key_path("killed"), k, MAX_QUANTITY);
             let share = range(sink, &t.key_path("killed_share"), s);
             let share = share.and_then(|r| {
                 if r.hi > 1.0 {
@@ -132,7 +133,7 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
     let implied = matches!(node.get_ref(), DeValue::Table(m)
         if IMPLIED_KEYS.iter().any(|k| m.get(*k).is_some()));
     if !implied {
-        return range(sink, path, node).map(|r| Rate::PerDay(r.dist));
+        return bounded_range(sink, path, node, MAX_QUANTITY).map(|r| Rate::PerDay(r.dist));
     }
     let t = Table::of(sink, path, node)?;
     t.only(sink, IMPLIED_KEYS);
@@ -157,7 +158,12 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
             }
             None
         }
-        _ => Some(range(sink, &t.key_path("total"), total_node)?),
+        _ => Some(bounded_range(
+            sink,
+            &t.key_path("total"),
+            total_node,
+            MAX_QUANTITY,
+        )?),
     };
     let (from, to, reference) = (from?, to?, reference?);
     let at = Some(t.at);

@@ -75,13 +75,16 @@ fn threshold(
         )
         .and_then(|_| t.number(sink, "level"));
     let level = level.and_then(|l| {
-        if l > 0.0 {
+        if l > 0.0 && l <= MAX_QUANTITY {
             Some(l)
         } else {
             sink.error(
                 t.get("level").map(|v| v.span().start),
                 &t.key_path("level"),
-                format!("{l} must be above 0"),
+                format!(
+                    "{} must be above 0 and at most {MAX_QUANTITY:e}",
+                    crate::sample::dist::fmt_num(l)
+                ),
             );
             None
         }
