@@ -181,6 +181,10 @@ fn run(args: RunArgs) -> i32 {
                 eprintln!("attrition: interrupted; no output was written");
                 return EXIT_INTERRUPTED;
             }
+            Err(e @ EngineError::NonFinite { .. }) => {
+                eprintln!("error: {file}: {e}");
+                return EXIT_BAD_INPUT;
+            }
             Err(e) => {
                 eprintln!("error: {file}: {e}");
                 return EXIT_FAILURE;

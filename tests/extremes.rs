@@ -1,0 +1,188 @@
+//! Numeric extremes: correct results or a clear refusal, never NaN, wrapped counters or
+//! silently wrong numbers.
+
+use attrition::engine::{self, EngineError, RunConfig, Silent};
+use attrition::scenario::load_str;
+use attrition::Projection;
+
+fn scenario(horizon_days: u32, sides: &str, extra: &str) -> String {
+    format!(
+        "[scenario]\nname = \"x\"\nreference_date = 2025-12-31\nhorizon_days = {horizon_days}\nreport_dates = [2026-01-10]\n\n[noise]\nmodel = \"lognormal\"\nsigma = 0.3\n\n{sides}\n{extra}"
+    )
+}
+
+fn run(text: &str, paths: u64) -> Result<Projection, EngineError> {
+    let model = load_str("x.toml", text).unwrap_or_else(|e| panic!("{e}"));
+    let config = RunConfig {
+        paths,
+        seed: 1,
+        threads: Some(2),
+        stepping: Default::default(),
+    };
+    engine::run(&model, &config, &Silent).map(|t| Projection::from_tally(&model, &config, &t, None))
+}
+
+const ONE_SIDE: &str = "[sides.a]\ncasualties = 1000\nrate_per_day = 0\n";
+
+#[test]
+fn zero_rates_leave_stocks_flat_and_never_cross() {
+    let p = run(
+        &scenario(
+            365,
+            ONE_SIDE,
+            "[[thresholds]]\nname = \"t\"\nlevel = 2000\n",
+        ),
+        100,
+    )
+    .unwrap();
+    assert_eq!(p.thresholds[0].p_not_crossed, 1.0);
+    assert!(p.thresholds[0]
+        .crossing
+        .iter()
+        .all(|q| q.day.is_none() && q.date.is_none()));
+    assert!(p.thresholds[0].mean_of_crossed.is_none());
+    assert!(p.stocks[0].points[0]
+        .quantiles
+        .iter()
+        .all(|q| q.value == 1000.0));
+}
+
+#[test]
+fn a_threshold_already_crossed_at_the_baseline_crosses_on_day_0() {
+    let p = run(
+        &scenario(
+            365,
+            ONE_SIDE,
+            "[[thresholds]]\nname = \"t\"\nlevel = 1000\n",
+        ),
+        50,
+    )
+    .unwrap();
+    let t = &p.thresholds[0];
+    assert_eq!(t.p_at_baseline, 1.0);
+    assert!(t.crossing.iter().all(|q| q.day == Some(0)));
+    assert_eq!(t.mean_of_crossed.as_ref().unwrap().day, 0.0);
+}
+
+#[test]
+fn an_unreachable_threshold_is_reported_as_not_crossed() {
+    let sides = "[sides.a]\ncasualties = 1000\nrate_per_day = [10, 20]\n";
+    let p = run(
+        &scenario(3650, sides, "[[thresholds]]\nname = \"t\"\nlevel = 1e15\n"),
+        200,
+    )
+    .unwrap();
+    assert_eq!(p.thresholds[0].p_not_crossed, 1.0);
+    assert_eq!(p.thresholds[0].p_not_crossed_se, 0.0);
+}
+
+#[test]
+fn a_single_path_runs() {
+    let sides = "[sides.a]\ncasualties = 1000\nrate_per_day = [10, 20]\n";
+    let p = run(
+        &scenario(365, sides, "[[thresholds]]\nname = \"t\"\nlevel = 2000\n"),
+        1,
+    )
+    .unwrap();
+    let q: Vec<Option<u32>> = p.thresholds[0].crossing.iter().map(|q| q.day).collect();
+    assert!(
+        q.iter().all(|d| *d == q[0]),
+        "one path has one crossing day: {q:?}"
+    );
+    assert_eq!(p.run.paths, 1);
+}
+
+#[test]
+fn a_fifty_year_horizon_runs_and_crosses_where_expected() {
+    // 10 a day from 0 reaches 100,000 after about 10,000 days (27 years).
+    let sides = "[sides.a]\ncasualties = 0\nrate_per_day = 10\n";
+    let p = run(
+        &scenario(
+            18_262,
+            sides,
+            "[[thresholds]]\nname = \"t\"\nlevel = 100_000\n",
+        ),
+        200,
+    )
+    .unwrap();
+    let median = p.thresholds[0].crossing[2].day.unwrap();
+    // The sum of 10,000 mean-one multipliers with CV 0.31 has an sd of 31 days of rate.
+    // The median of 200 paths has an SE near 2.7 days: 20 days is over 7 SE.
+    assert!((9_990..=10_030).contains(&median), "{median}");
+    assert_eq!(p.thresholds[0].p_not_crossed, 0.0);
+}
+
+#[test]
+fn the_largest_accepted_numbers_stay_finite() {
+    // Every stated number at its limit, over 100 years: about 3.7e19 per side, finite.
+    let sides = "[sides.a]\ncasualties = 1e15\nrate_per_day = 1e15\n[sides.b]\ncasualties = 1e15\nrate_per_day = 1e15\n";
+    let p = run(
+        &scenario(
+            36_525,
+            sides,
+            "[[thresholds]]\nname = \"t\"\nlevel = 1e15\n",
+        ),
+        20,
+    )
+    .unwrap();
+    assert_eq!(p.thresholds[0].p_at_baseline, 1.0);
+    for s in &p.stocks {
+        assert!(s.points[0]
+            .quantiles
+            .iter()
+            .all(|q| q.value.is_finite() && q.value >= 1e15));
+    }
+}
+
+#[test]
+fn overflow_is_refused_not_reported_as_numbers() {
+    // Sixty overlapping phases, each multiplying by a million: 1e360, beyond f64.
+    let mut phases = String::new();
+    for i in 0..60 {
+        phases += &format!("[[phases]]\nname = \"p{i}\"\nstart = 2026-01-01\nmultiplier = 1e6\n");
+    }
+    let sides = "[sides.a]\ncasualties = 1\nrate_per_day = 1\n";
+    let text = scenario(
+        30,
+        sides,
+        &format!("{phases}[[thresholds]]\nname = \"t\"\nlevel = 1e15\n"),
+    );
+    assert!(matches!(run(&text, 10), Err(EngineError::NonFinite { .. })));
+    let dir = std::env::temp_dir().join(format!("attrition-overflow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("overflow.toml");
+    std::fs::write(&file, &text).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(["run", file.to_str().unwrap(), "-n", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("too large for floating point"));
+    assert!(o.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn limits_are_enforced_at_the_border() {
+    let sides = "[sides.a]\ncasualties = 1\nrate_per_day = 1\n";
+    let t = "[[thresholds]]\nname = \"t\"\nlevel = 10\n";
+    assert!(load_str("x.toml", &scenario(36_525, sides, t)).is_ok());
+    let e = load_str("x.toml", &scenario(36_526, sides, t)).unwrap_err();
+    assert!(e.to_string().contains("at most 36525 days"), "{e}");
+    let text = scenario(10, sides, t).replace("[noise]", "paths = 1_000_000_001\n[noise]");
+    assert!(load_str("x.toml", &text)
+        .unwrap_err()
+        .to_string()
+        .contains("between 1 and 1000000000"));
+    let config = RunConfig {
+        paths: 1_000_000_001,
+        seed: 1,
+        threads: Some(1),
+        stepping: Default::default(),
+    };
+    let model = load_str("x.toml", &scenario(10, sides, t)).unwrap();
+    assert_eq!(
+        engine::run(&model, &config, &Silent).unwrap_err(),
+        EngineError::Paths(1_000_000_001)
+    );
+}

@@ -1,0 +1,149 @@
+//! Faults: interrupted runs, unwritable and full destinations. Nothing partial is ever
+//! left behind and what the user had is never lost.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("attrition-faults-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn interrupted_by(signal: &str) {
+    let dir = scratch(signal);
+    let out = dir.join("out.json");
+    fs::write(&out, "precious").unwrap();
+    // Two hundred million W1 paths: minutes of work, stopped after half a second.
+    let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args([
+            "run",
+            "scenarios/bench/w1.toml",
+            "-n",
+            "200000000",
+            "-f",
+            "json",
+            "-o",
+        ])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "took {:?} to stop",
+        sent.elapsed()
+    );
+    assert_eq!(o.status.code(), Some(130), "{signal}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("interrupted; no output was written"), "{err}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "precious");
+    assert_eq!(
+        fs::read_dir(&dir).unwrap().count(),
+        1,
+        "temporary files left behind"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sigterm_stops_promptly_and_writes_nothing() {
+    interrupted_by("-TERM");
+}
+
+#[test]
+fn sigint_stops_promptly_and_writes_nothing() {
+    interrupted_by("-INT");
+}
+
+#[test]
+fn a_pipe_or_device_is_never_replaced() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(["run", "scenarios/bench/w0.toml", "-n", "100", "-o"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a regular file"));
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo_like());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+trait FifoLike {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FifoLike for fs::FileType {
+    fn is_fifo_like(&self) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        self.is_fifo()
+    }
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
+    // A tiny tmpfs stands in for a full disk; mounting needs root (as in CI and on the
+    // development machines). Where it is not allowed, say so and check nothing.
+    let dir = scratch("full");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("note: could not mount a tmpfs (not root?): full-disk check not run");
+        return;
+    }
+    let out = dir.join("results.csv");
+    fs::write(&out, "precious").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args([
+            "run",
+            "scenarios/status-quo.toml",
+            "-n",
+            "500",
+            "-f",
+            "csv",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let kept = fs::read_to_string(&out).unwrap();
+    let _ = Command::new("umount").arg(&dir).status();
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("No space left on device") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(kept, "precious");
+    assert_eq!(left.len(), 1, "temporary files left behind: {left:?}");
+}

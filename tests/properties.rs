@@ -1,0 +1,349 @@
+//! Property tests, with proptest:
+//! - fuzzing the loader and validator: shipped scenarios mutated at random (lines deleted,
+//!   duplicated or swapped, truncation, stray tokens, extreme numbers, flipped bytes) must
+//!   load or be refused with located diagnostics, never panic; what loads must run;
+//! - invariants of results on random valid scenarios: stocks never decrease across report
+//!   dates, quantiles are ordered, P(crossed by date) never decreases, killed never
+//!   exceeds casualties, and results do not depend on the thread count.
+//!
+//! Cases default to 1,000 for the fuzzer and 64 for the invariants; longer runs:
+//! `PROPTEST_CASES=100000 cargo test --release --test properties` (see docs/reliability.md).
+
+use attrition::engine::{self, RunConfig, Silent};
+use attrition::projection::Projection;
+use attrition::scenario::load_bytes;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn seeds() -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    for dir in ["scenarios", "scenarios/bench"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                v.push(std::fs::read(p).unwrap());
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+const TOKENS: &[&str] = &[
+    "=",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "\"",
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e308",
+    "1e-300",
+    "2026-02-30",
+    "0000-01-01",
+    "9999-12-31",
+    "\n",
+    "[[phases]]\nname = \"p\"\nstart = 2026-01-02\nmultiplier = 2\n",
+    "[sides.x]\n",
+    "lo",
+    "hi",
+    "shape = \"pert\"",
+    "\u{0}",
+    "é",
+    "#",
+    "'''",
+    "[[thresholds]]\nname = \"t\"\nlevel = 1\n",
+    "horizon_days = 36525\n",
+    "killed = 5\n",
+    "sides = []",
+    "multipliers = {}",
+    "99999999999999999999",
+];
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    SwapLines(usize, usize),
+    Truncate(usize),
+    Insert(usize, usize),
+    FlipByte(usize, u8),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::DeleteLine),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Mutation::FlipByte(a, b)),
+    ]
+}
+
+fn apply(text: &mut Vec<u8>, m: &Mutation) {
+    let lines =
+        |t: &Vec<u8>| -> Vec<Vec<u8>> { t.split(|&b| b == b'\n').map(|l| l.to_vec()).collect() };
+    match *m {
+        Mutation::DeleteLine(i) | Mutation::DuplicateLine(i) | Mutation::SwapLines(i, _) => {
+            let mut ls = lines(text);
+            if ls.is_empty() {
+                return;
+            }
+            let i = i % ls.len();
+            match *m {
+                Mutation::DeleteLine(_) => {
+                    ls.remove(i);
+                }
+                Mutation::DuplicateLine(_) => {
+                    let l = ls[i].clone();
+                    ls.insert(i, l);
+                }
+                Mutation::SwapLines(_, j) => {
+                    let j = j % ls.len();
+                    ls.swap(i, j);
+                }
+                _ => unreachable!(),
+            }
+            *text = ls.join(&b'\n');
+        }
+        Mutation::Truncate(at) => {
+            let at = at % (text.len() + 1);
+            text.truncate(at);
+        }
+        Mutation::Insert(at, t) => {
+            let at = at % (text.len() + 1);
+            let tok = TOKENS[t].as_bytes();
+            text.splice(at..at, tok.iter().copied());
+        }
+        Mutation::FlipByte(at, b) => {
+            if !text.is_empty() {
+                let at = at % text.len();
+                text[at] = b;
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_scenarios_never_panic_the_loader_or_engine() {
+    let seeds = seeds();
+    let mut runner = TestRunner::new(Config {
+        cases: cases(1000),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..5));
+    runner
+        .run(&strategy, |(s, muts)| {
+            let mut text = seeds[s].clone();
+            for m in &muts {
+                apply(&mut text, m);
+            }
+            let lines = text.split(|&b| b == b'\n').count();
+            match load_bytes("fuzz.toml", &text) {
+                Err(e) => {
+                    prop_assert!(!e.diagnostics.is_empty());
+                    for d in &e.diagnostics {
+                        prop_assert!(!d.message.is_empty());
+                        if let Some(l) = d.line {
+                            prop_assert!(l >= 1 && l <= lines + 1, "line {} of {}", l, lines);
+                        }
+                    }
+                }
+                Ok(model) => {
+                    let config = RunConfig {
+                        paths: 8,
+                        seed: 1,
+                        threads: Some(1),
+                        stepping: Default::default(),
+                    };
+                    match engine::run(&model, &config, &Silent) {
+                        Ok(tally) => {
+                            let p = Projection::from_tally(&model, &config, &tally, None);
+                            check_invariants(&p)?;
+                        }
+                        Err(engine::EngineError::NonFinite { .. }) => {}
+                        Err(e) => prop_assert!(false, "unexpected engine error {e}"),
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Invariants every projection must satisfy.
+fn check_invariants(p: &Projection) -> Result<(), TestCaseError> {
+    for t in &p.thresholds {
+        let days: Vec<u32> = t
+            .crossing
+            .iter()
+            .map(|q| q.day.unwrap_or(u32::MAX))
+            .collect();
+        prop_assert!(
+            days.windows(2).all(|w| w[0] <= w[1]),
+            "crossing quantiles out of order: {:?}",
+            days
+        );
+        let ps: Vec<f64> = t.p_crossed_by.iter().map(|c| c.p).collect();
+        prop_assert!(
+            ps.windows(2).all(|w| w[0] <= w[1]),
+            "P(crossed by) decreases: {:?}",
+            ps
+        );
+        prop_assert!(ps.iter().all(|&x| (0.0..=1.0).contains(&x)));
+        prop_assert!(t.p_at_baseline <= ps.first().copied().unwrap_or(1.0));
+        prop_assert!(ps.last().copied().unwrap_or(0.0) <= 1.0 - t.p_not_crossed + 1e-12);
+        if let Some(m) = &t.mean_of_crossed {
+            prop_assert!(m.day.is_finite() && m.day >= 0.0);
+        }
+    }
+    for s in &p.stocks {
+        for point in &s.points {
+            let q: Vec<f64> = point.quantiles.iter().map(|q| q.value).collect();
+            prop_assert!(q.iter().all(|x| x.is_finite() && *x >= 0.0), "{:?}", q);
+            prop_assert!(
+                q.windows(2).all(|w| w[0] <= w[1]),
+                "stock quantiles out of order: {:?}",
+                q
+            );
+        }
+        for level in 0..3 {
+            let v: Vec<f64> = s
+                .points
+                .iter()
+                .map(|pt| pt.quantiles[level].value)
+                .collect();
+            prop_assert!(
+                v.windows(2).all(|w| w[0] <= w[1]),
+                "{} {:?} decreases over time: {:?}",
+                s.series,
+                s.metric,
+                v
+            );
+        }
+    }
+    for k in p
+        .stocks
+        .iter()
+        .filter(|s| s.metric == attrition::model::Metric::Killed)
+    {
+        let c = p
+            .stocks
+            .iter()
+            .find(|s| s.series == k.series && s.metric == attrition::model::Metric::Casualties)
+            .unwrap();
+        for (kp, cp) in k.points.iter().zip(&c.points) {
+            for (kq, cq) in kp.quantiles.iter().zip(&cp.quantiles) {
+                prop_assert!(
+                    kq.value <= cq.value,
+                    "killed {} above casualties {}",
+                    kq.value,
+                    cq.value
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A random valid scenario, as text.
+fn scenario() -> impl Strategy<Value = String> {
+    let side = (
+        1e3..2e6f64,
+        0.0..0.5f64,
+        0.0..3e3f64,
+        1.0..2.0f64,
+        prop::option::of((0.05..0.4f64, 0.0..0.1f64)),
+    );
+    (
+        prop::collection::vec(side, 1..4),
+        0..3usize,
+        0.01..1.0f64,
+        prop::collection::vec((1..700u32, 0..400u32, 0.0..3.0f64), 0..3),
+        prop::collection::vec((1e3..6e6f64, any::<bool>()), 1..3),
+        prop::collection::btree_set(1..730u32, 0..4),
+    )
+        .prop_map(|(sides, noise, sigma, phases, thresholds, reports)| {
+            let mut t = String::from("[scenario]\nname = \"prop\"\nreference_date = 2025-12-31\nhorizon_days = 730\n");
+            let reports: Vec<String> = reports.iter().map(|d| format!("\"{}\"", date(*d))).collect();
+            t += &format!("report_dates = [{}]\n", reports.join(", "));
+            t += &match noise {
+                0 => "[noise]\nmodel = \"none\"\n".to_string(),
+                1 => format!("[noise]\nmodel = \"lognormal\"\nsigma = {sigma}\n"),
+                _ => format!("[noise]\nmodel = \"gamma\"\ncv = {sigma}\n"),
+            };
+            let all_killed = sides.iter().all(|s| s.4.is_some());
+            for (i, (base, spread, rate, rspread, killed)) in sides.iter().enumerate() {
+                t += &format!("[sides.s{i}]\ncasualties = {{ lo = {base}, hi = {} }}\n", base * (1.0 + spread));
+                t += &format!("rate_per_day = {{ lo = {rate}, hi = {}, shape = \"uniform\" }}\n", rate * rspread);
+                if let Some((share, extra)) = killed {
+                    t += &format!("killed = {}\nkilled_share = {{ lo = {share}, hi = {} }}\n", base * share, share + extra);
+                }
+            }
+            for (i, (start, len, factor)) in phases.iter().enumerate() {
+                t += &format!(
+                    "[[phases]]\nname = \"p{i}\"\nstart = \"{}\"\nend = \"{}\"\nmultiplier = {factor}\n",
+                    date(*start),
+                    date((start + len).min(730))
+                );
+            }
+            for (i, (level, killed)) in thresholds.iter().enumerate() {
+                let metric = if *killed && all_killed { "killed" } else { "casualties" };
+                t += &format!("[[thresholds]]\nname = \"t{i}\"\nmetric = \"{metric}\"\nlevel = {level}\n");
+            }
+            t
+        })
+}
+
+fn date(day: u32) -> String {
+    attrition::Date::parse_iso("2025-12-31")
+        .unwrap()
+        .add_days(day as i64)
+        .to_string()
+}
+
+#[test]
+fn results_keep_their_invariants_on_random_scenarios() {
+    let mut runner = TestRunner::new(Config {
+        cases: cases(64),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&scenario(), |text| {
+            let model = attrition::scenario::load_str("prop.toml", &text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let run = |threads| {
+                let config = RunConfig {
+                    paths: 300,
+                    seed: 3,
+                    threads: Some(threads),
+                    stepping: Default::default(),
+                };
+                let tally = engine::run(&model, &config, &Silent).unwrap();
+                (
+                    tally.clone(),
+                    Projection::from_tally(&model, &config, &tally, None),
+                )
+            };
+            let (one, p) = run(1);
+            let (two, _) = run(2);
+            prop_assert_eq!(one, two);
+            check_invariants(&p)
+        })
+        .unwrap();
+}
