@@ -31,6 +31,17 @@ impl Progress for Interrupt {
     }
 }
 
+/// The progress line when stderr is a terminal and --quiet is off, else just the
+/// interrupt check.
+fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
+    use std::io::IsTerminal;
+    if !quiet && std::io::stderr().is_terminal() {
+        Box::new(crate::progress::Bar::new(label, paths, &INTERRUPTED))
+    } else {
+        Box::new(Interrupt)
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "attrition",
@@ -54,6 +65,14 @@ enum Command {
         after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
     )]
     Run(RunArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  attrition completions bash > ~/.local/share/bash-completion/completions/attrition"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Check scenario files and report every problem, without running them.
     #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
     Validate {
@@ -74,6 +93,10 @@ struct RunArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also write one row per path (its drawn inputs and crossing days) to FILE (.csv),
+    /// streamed, for a notebook's own analysis. Takes one scenario file.
+    #[arg(long, value_name = "FILE")]
+    samples: Option<PathBuf>,
     /// Number of Monte Carlo paths, overriding each file's `scenario.paths`.
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
     paths: Option<u64>,
@@ -107,6 +130,16 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "attrition",
+                &mut std::io::stdout(),
+            );
+            EXIT_OK
+        }
     }
 }
 
@@ -159,6 +192,29 @@ fn run(args: RunArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
+    if let Some(samples) = &args.samples {
+        if args.files.len() != 1 {
+            eprintln!(
+                "error: --samples takes exactly one scenario file (got {})",
+                args.files.len()
+            );
+            return EXIT_BAD_INPUT;
+        }
+        let csv = samples
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if !csv {
+            eprintln!(
+                "error: --samples {}: give a .csv file name (the only sample format so far)",
+                samples.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
+        if let Err(msg) = output::check_writable(samples) {
+            eprintln!("error: --samples {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
     let Some(models) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
@@ -175,7 +231,13 @@ fn run(args: RunArgs) -> i32 {
             },
         };
         let started = Instant::now();
-        let tally = match engine::run(model, &config, &Interrupt) {
+        let progress = watcher(args.quiet, &model.name, config.paths);
+        let result = match &args.samples {
+            Some(path) => run_with_samples(model, &config, path, progress.as_ref()),
+            None => engine::run(model, &config, progress.as_ref()),
+        };
+        clear_line(args.quiet);
+        let tally = match result {
             Ok(t) => t,
             Err(EngineError::Cancelled) => {
                 eprintln!("attrition: interrupted; no output was written");
@@ -224,5 +286,58 @@ fn run(args: RunArgs) -> i32 {
                 }
             }
         }
+    }
+}
+
+/// Runs `model` and streams its per-path rows to the CSV file `path`, atomically.
+fn run_with_samples(
+    model: &attrition::Model,
+    config: &RunConfig,
+    path: &std::path::Path,
+    progress: &dyn Progress,
+) -> Result<engine::Tally, EngineError> {
+    let sink_err = |e: std::io::Error| EngineError::Sink(format!("{}: {e}", path.display()));
+    let mut file = output::AtomicFile::create(path).map_err(sink_err)?;
+    let columns = engine::samples::columns(model);
+    let width = columns.len();
+    let mut header = String::new();
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            header.push(',');
+        }
+        attrition::report::csv::push_field(&mut header, c);
+    }
+    writeln!(file.writer(), "{header}").map_err(sink_err)?;
+    let tally = {
+        let w = file.writer();
+        let mut line = String::new();
+        let mut rows = |values: &[f64]| -> Result<(), String> {
+            for row in values.chunks_exact(width) {
+                line.clear();
+                for (i, v) in row.iter().enumerate() {
+                    if i > 0 {
+                        line.push(',');
+                    }
+                    if !v.is_nan() {
+                        use std::fmt::Write as _;
+                        let _ = write!(line, "{v}");
+                    }
+                }
+                line.push('\n');
+                w.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        };
+        engine::run_with_samples(model, config, progress, &mut rows)?
+    };
+    file.commit().map_err(sink_err)?;
+    Ok(tally)
+}
+
+/// Clears a progress line that may have been drawn.
+fn clear_line(quiet: bool) {
+    use std::io::IsTerminal;
+    if !quiet && std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
     }
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod output;
+mod progress;
 
 fn main() {
     std::process::exit(cli::main());

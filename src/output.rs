@@ -2,7 +2,7 @@
 //! file and never replaces what the user had.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Checks, before any work, that `path` can be written: its folder exists and it is not a
@@ -54,21 +54,60 @@ pub fn temp_path(path: &Path) -> PathBuf {
     parent(path).join(format!(".{name}.{}.attrition-tmp", std::process::id()))
 }
 
+/// A file written beside its target and renamed over it only on `commit`: until then
+/// the target is untouched, and dropping it uncommitted (an error, an interrupt) removes
+/// the temporary file.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    writer: Option<BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let tmp = temp_path(target);
+        let file = fs::File::create(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            target: target.to_path_buf(),
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<fs::File> {
+        self.writer.as_mut().expect("not yet committed")
+    }
+
+    /// Flushes the data to disk and renames the file over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        let writer = self.writer.take().expect("committed once");
+        let result = writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|file| file.sync_all())
+            .and_then(|()| fs::rename(&self.tmp, &self.target));
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+        result
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            self.writer = None;
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it
 /// over `path`. On any failure the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(bytes)?;
+    f.commit()
 }
 
 #[cfg(test)]

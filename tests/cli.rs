@@ -255,3 +255,126 @@ fn a_scenario_can_come_from_standard_input() {
     assert_eq!(v["projections"][0]["scenario"]["name"], "w0");
     assert_eq!(v["projections"][0]["scenario"]["file"], "-");
 }
+
+#[test]
+fn samples_stream_one_row_per_path_matching_the_summary() {
+    let dir = scratch("samples");
+    let samples = dir.join("paths.csv");
+    let summary = dir.join("summary.json");
+    let run = |threads: &str, file: &Path| {
+        let o = attrition(&[
+            "run",
+            "scenarios/status-quo.toml",
+            "-n",
+            "4000",
+            "-j",
+            threads,
+            "-q",
+            "-f",
+            "json",
+            "-o",
+            summary.to_str().unwrap(),
+            "--samples",
+            file.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run("2", &samples);
+    let text = fs::read_to_string(&samples).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[0], "path");
+    assert!(header.contains(&"sides.russia.rate_per_day"));
+    assert!(header.contains(&"crossing_day.2M combined casualties"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4000);
+    assert!(rows
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r[0] == i.to_string() && r.len() == header.len()));
+    // The median crossing day from the rows equals the summary's.
+    let col = header
+        .iter()
+        .position(|h| *h == "crossing_day.2M combined casualties")
+        .unwrap();
+    let mut days: Vec<u32> = rows.iter().map(|r| r[col].parse().unwrap()).collect();
+    days.sort_unstable();
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&summary).unwrap()).unwrap();
+    let median = v["projections"][0]["thresholds"][0]["crossing"][2]["day"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        days[(4000 / 2) - 1] as u64,
+        median,
+        "inverted-CDF median of 4000 days"
+    );
+    // Byte-identical on one thread.
+    let again = dir.join("again.csv");
+    run("1", &again);
+    assert_eq!(fs::read(&samples).unwrap(), fs::read(&again).unwrap());
+    // One scenario only, and CSV only.
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "scenarios/bench/w0.toml",
+        "--samples",
+        "x.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = attrition(&["run", "scenarios/status-quo.toml", "--samples", "x.parquet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(".csv"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    // `script` gives the run a terminal; without one (as here) nothing but the timing line.
+    let dir = scratch("progress");
+    let out = dir.join("r.json");
+    let plain = attrition(&[
+        "run",
+        "scenarios/bench/w1.toml",
+        "-n",
+        "50000",
+        "-f",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!stderr(&plain).contains("paths/s"), "{}", stderr(&plain));
+    let Ok(o) = Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{} run scenarios/bench/w1.toml -n 700000 -f json -o {}",
+            env!("CARGO_BIN_EXE_attrition"),
+            out.display()
+        ))
+        .arg("/dev/null")
+        .output()
+    else {
+        eprintln!("note: `script` is not installed: terminal progress not checked");
+        return;
+    };
+    assert!(o.status.success());
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        screen.contains("paths/s") && screen.contains("left"),
+        "{screen}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn shell_completions_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = attrition(&["completions", shell]);
+        assert!(o.status.success(), "{shell}");
+        let text = stdout(&o);
+        assert!(
+            text.contains("attrition") && text.contains("validate") && text.contains("samples"),
+            "{shell}"
+        );
+    }
+    assert_eq!(attrition(&["completions", "tcsh"]).status.code(), Some(2));
+}

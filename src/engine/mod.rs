@@ -7,6 +7,7 @@
 mod jump;
 mod path;
 mod plan;
+pub mod samples;
 
 pub use path::{PathState, SideDraw};
 pub use plan::Plan;
@@ -73,6 +74,8 @@ pub enum EngineError {
     Cancelled,
     /// A path's stocks overflowed the floating-point range.
     NonFinite { path: u64 },
+    /// The receiver of per-path samples failed (for example a full disk).
+    Sink(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -81,6 +84,7 @@ impl std::fmt::Display for EngineError {
             EngineError::Paths(n) => write!(f, "{n} paths: give between 1 and {MAX_PATHS}"),
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
+            EngineError::Sink(e) => write!(f, "cannot write the samples: {e}"),
             EngineError::NonFinite { path } => write!(
                 f,
                 "path {path} produced stocks too large for floating point (overflow): the scenario's rates, multipliers or horizon multiply to more than 1e308"
@@ -158,13 +162,37 @@ pub fn run(
         return Err(EngineError::Paths(config.paths));
     }
     let plan = Plan::new(model);
+    in_pool(config, || run_batches(&plan, config, progress))
+}
+
+/// Runs like `run`, and hands every path's sample row to `rows` in path order (blocks of
+/// rows with `samples::columns(model).len()` values each). Memory stays flat.
+pub fn run_with_samples(
+    model: &Model,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    rows: &mut (dyn FnMut(&[f64]) -> Result<(), String> + Send),
+) -> Result<Tally, EngineError> {
+    if config.paths == 0 || config.paths > MAX_PATHS {
+        return Err(EngineError::Paths(config.paths));
+    }
+    let plan = Plan::new(model);
+    in_pool(config, || {
+        samples::run_windows(&plan, config, progress, rows)
+    })
+}
+
+fn in_pool<T: Send>(
+    config: &RunConfig,
+    f: impl FnOnce() -> Result<T, EngineError> + Send,
+) -> Result<T, EngineError> {
     match config.threads {
-        None => run_batches(&plan, config, progress),
+        None => f(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .map_err(|e| EngineError::Threads(e.to_string()))?
-            .install(|| run_batches(&plan, config, progress)),
+            .install(f),
     }
 }
 

@@ -90,13 +90,18 @@ fn line(out: &mut String, fields: &[&str]) {
         if i > 0 {
             out.push(',');
         }
-        if f.contains([',', '"', '\n', '\r']) {
-            let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
-        } else {
-            out.push_str(f);
-        }
+        push_field(out, f);
     }
     out.push('\n');
+}
+
+/// Appends one CSV field, quoted as RFC 4180 says when it holds a comma, quote or newline.
+pub fn push_field(out: &mut String, f: &str) {
+    if f.contains([',', '"', '\n', '\r']) {
+        let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
+    } else {
+        out.push_str(f);
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Renderers: pure functions from projections to bytes, one format per file.
 //! Only the command-line edge decides where the bytes go.
 
-mod csv;
+pub mod csv;
 mod json;
 mod table;
 

@@ -1,0 +1,104 @@
+//! Per-path records ("samples"): each path's drawn inputs and crossing days, delivered in
+//! path order in blocks, so a caller can stream them to a file with flat memory.
+
+use super::path::PathState;
+use super::plan::Plan;
+use super::{EngineError, Progress, RunConfig, Tally, BATCH_PATHS};
+use crate::model::{Model, PhaseEffect};
+use rayon::prelude::*;
+
+/// Batches simulated in parallel before their rows are handed over, in order.
+const WINDOW_BATCHES: u64 = 64;
+
+/// Column names of a sample row: `path`, each side's draws (named by their input key),
+/// each phase factor, and each threshold's crossing day.
+pub fn columns(model: &Model) -> Vec<String> {
+    let mut c = vec!["path".to_string()];
+    for s in &model.sides {
+        let n = &s.name;
+        c.push(format!("sides.{n}.casualties"));
+        c.push(format!("sides.{n}.rate_per_day"));
+        if s.killed.is_some() {
+            c.push(format!("sides.{n}.killed"));
+            c.push(format!("sides.{n}.killed_share"));
+        }
+    }
+    for p in &model.phases {
+        match &p.effect {
+            PhaseEffect::Shared { .. } => c.push(format!("phases.{}.multiplier", p.name)),
+            PhaseEffect::PerSide(v) => {
+                for (side, _) in v {
+                    c.push(format!(
+                        "phases.{}.multipliers.{}",
+                        p.name, model.sides[*side].name
+                    ));
+                }
+            }
+        }
+    }
+    for t in &model.thresholds {
+        c.push(format!("crossing_day.{}", t.name));
+    }
+    c
+}
+
+/// The row of the path just simulated; a crossing day is NaN when not crossed.
+fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
+    out.push(path as f64);
+    for (side, d) in plan.model.sides.iter().zip(&state.draws) {
+        out.push(d.casualties);
+        out.push(d.rate_per_day);
+        if side.killed.is_some() {
+            out.push(d.killed);
+            out.push(d.killed_share);
+        }
+    }
+    out.extend_from_slice(&state.factors);
+    out.extend(state.crossing.iter().map(|c| c.map_or(f64::NAN, f64::from)));
+}
+
+/// Runs like `engine::run`, handing every path's row to `rows`, in path order, a block
+/// of rows (`columns(model).len()` values each) at a time.
+pub(super) fn run_windows(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    rows: &mut dyn FnMut(&[f64]) -> Result<(), String>,
+) -> Result<Tally, EngineError> {
+    let batches = config.paths.div_ceil(BATCH_PATHS);
+    let mut tally = Tally::new(plan);
+    let mut start = 0;
+    while start < batches {
+        let end = (start + WINDOW_BATCHES).min(batches);
+        let done: Vec<Result<(Tally, Vec<f64>), EngineError>> = (start..end)
+            .into_par_iter()
+            .map(|b| {
+                if progress.cancelled() {
+                    return Err(EngineError::Cancelled);
+                }
+                let mut state = PathState::new(plan, config.stepping);
+                let mut t = Tally::new(plan);
+                let mut out = Vec::new();
+                let first = b * BATCH_PATHS;
+                let last = (first + BATCH_PATHS).min(config.paths);
+                for path in first..last {
+                    state.simulate(plan, config.seed, path);
+                    if !state.is_finite(plan) {
+                        return Err(EngineError::NonFinite { path });
+                    }
+                    t.add(plan, &state);
+                    push_row(&mut out, plan, &state, path);
+                }
+                progress.advance(last - first);
+                Ok((t, out))
+            })
+            .collect();
+        for r in done {
+            let (t, out) = r?;
+            tally = tally.merge(t);
+            rows(&out).map_err(EngineError::Sink)?;
+        }
+        start = end;
+    }
+    Ok(tally)
+}
