@@ -93,8 +93,9 @@ struct RunArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Also write one row per path (its drawn inputs and crossing days) to FILE (.csv),
-    /// streamed, for a notebook's own analysis. Takes one scenario file.
+    /// Also write one row per path (its drawn inputs and crossing days) to FILE, as CSV
+    /// (.csv) or Parquet (.parquet), streamed, for a notebook's own analysis. Takes one
+    /// scenario file.
     #[arg(long, value_name = "FILE")]
     samples: Option<PathBuf>,
     /// Number of Monte Carlo paths, overriding each file's `scenario.paths`.
@@ -200,12 +201,9 @@ fn run(args: RunArgs) -> i32 {
             );
             return EXIT_BAD_INPUT;
         }
-        let csv = samples
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if !csv {
+        if sample_format(samples).is_none() {
             eprintln!(
-                "error: --samples {}: give a .csv file name (the only sample format so far)",
+                "error: --samples {}: give a file name ending in .csv or .parquet",
                 samples.display()
             );
             return EXIT_BAD_INPUT;
@@ -289,26 +287,48 @@ fn run(args: RunArgs) -> i32 {
     }
 }
 
-/// Runs `model` and streams its per-path rows to the CSV file `path`, atomically.
+/// Runs `model` and streams its per-path rows to `path` (CSV or Parquet), atomically.
 fn run_with_samples(
     model: &attrition::Model,
     config: &RunConfig,
     path: &std::path::Path,
     progress: &dyn Progress,
 ) -> Result<engine::Tally, EngineError> {
+    use attrition::report::parquet::{Column, Kind, ParquetWriter};
     let sink_err = |e: std::io::Error| EngineError::Sink(format!("{}: {e}", path.display()));
     let mut file = output::AtomicFile::create(path).map_err(sink_err)?;
     let columns = engine::samples::columns(model);
     let width = columns.len();
-    let mut header = String::new();
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
-            header.push(',');
+    let tally = if sample_format(path) == Some("parquet") {
+        let kinds = columns.iter().map(|c| Column {
+            kind: if c == "path" {
+                Kind::Int64
+            } else if c.starts_with("crossing_day.") {
+                Kind::OptionalInt32
+            } else {
+                Kind::Double
+            },
+            name: c.clone(),
+        });
+        let mut w = ParquetWriter::new(file.writer(), kinds.collect()).map_err(sink_err)?;
+        let mut rows = |values: &[f64]| -> Result<(), String> {
+            for row in values.chunks_exact(width) {
+                w.push_row(row).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        };
+        let tally = engine::run_with_samples(model, config, progress, &mut rows)?;
+        w.finish().map_err(sink_err)?;
+        tally
+    } else {
+        let mut header = String::new();
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                header.push(',');
+            }
+            attrition::report::csv::push_field(&mut header, c);
         }
-        attrition::report::csv::push_field(&mut header, c);
-    }
-    writeln!(file.writer(), "{header}").map_err(sink_err)?;
-    let tally = {
+        writeln!(file.writer(), "{header}").map_err(sink_err)?;
         let w = file.writer();
         let mut line = String::new();
         let mut rows = |values: &[f64]| -> Result<(), String> {
@@ -332,6 +352,16 @@ fn run_with_samples(
     };
     file.commit().map_err(sink_err)?;
     Ok(tally)
+}
+
+/// "csv" or "parquet" from a samples file name.
+fn sample_format(path: &std::path::Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => Some("csv"),
+        "parquet" => Some("parquet"),
+        _ => None,
+    }
 }
 
 /// Clears a progress line that may have been drawn.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 mod json;
+pub mod parquet;
 mod table;
 
 use crate::projection::Projection;

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""A notebook-style workflow: run attrition from Python, load its JSON summary and its
+per-path samples (Parquet and CSV) into pandas, and draw a chart with matplotlib.
+
+Cells are marked with `# %%` (VS Code, Jupytext and Spyder run them one by one).
+
+    python3 -m venv .venv && .venv/bin/pip install pandas pyarrow matplotlib
+    cargo build --release
+    .venv/bin/python examples/notebook.py            # writes target/notebook/*.png
+    .venv/bin/python examples/notebook.py --check    # the same, asserting what it loaded
+
+The binary is taken from $ATTRITION_BIN, else target/release/attrition, else
+target/debug/attrition.
+"""
+# %% Setup
+import argparse, json, os, subprocess, sys
+from pathlib import Path
+
+import matplotlib
+matplotlib.use("Agg")  # files, not windows
+import matplotlib.pyplot as plt
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+ap = argparse.ArgumentParser()
+ap.add_argument("--check", action="store_true", help="assert what was loaded")
+ap.add_argument("--out", default=str(ROOT / "target" / "notebook"))
+args = ap.parse_args()
+OUT = Path(args.out)
+OUT.mkdir(parents=True, exist_ok=True)
+
+
+def binary():
+    for candidate in (os.environ.get("ATTRITION_BIN"),
+                      ROOT / "target" / "release" / "attrition",
+                      ROOT / "target" / "debug" / "attrition"):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    sys.exit("attrition is not built: run `cargo build --release` first")
+
+
+def attrition(*argv):
+    """Runs the CLI and returns its stdout; a failure shows its error message."""
+    r = subprocess.run([binary(), *map(str, argv)], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"attrition {' '.join(map(str, argv))} failed ({r.returncode}):\n{r.stderr}")
+    return r.stdout
+
+
+# %% Run two scenarios and load the summary
+PATHS = 20_000
+doc = json.loads(attrition("run", "scenarios/status-quo.toml", "scenarios/ceasefire-2026.toml",
+                           "--paths", PATHS, "--format", "json", "--quiet"))
+crossing = pd.concat([
+    pd.json_normalize(p["thresholds"], record_path="crossing", meta=["name"]).assign(
+        scenario=p["scenario"]["name"])
+    for p in doc["projections"]
+])
+print(crossing.pivot_table(index=["scenario", "name"], columns="p", values="date", aggfunc="first"))
+
+# %% Per-path samples of the ceasefire scenario, as Parquet and as CSV
+parquet, csv = OUT / "ceasefire-paths.parquet", OUT / "ceasefire-paths.csv"
+for f in (parquet, csv):
+    attrition("run", "scenarios/ceasefire-2026.toml", "--paths", PATHS, "--samples", f,
+              "--format", "json", "--out", OUT / "ceasefire.json", "--quiet")
+paths = pd.read_parquet(parquet)
+paths_csv = pd.read_csv(csv)
+day = paths["crossing_day.2M combined casualties"]   # missing (NA) where not crossed
+print(paths.describe().T[["mean", "min", "max"]])
+
+# %% Chart: P(crossed by date) for both scenarios, from the samples of each
+fig, ax = plt.subplots(figsize=(8, 4.5))
+reference = pd.Timestamp(doc["projections"][0]["scenario"]["reference_date"])
+for name in ("status-quo", "ceasefire-2026"):
+    f = OUT / f"{name}-paths.parquet"
+    attrition("run", f"scenarios/{name}.toml", "--paths", PATHS, "--samples", f,
+              "--format", "json", "--out", OUT / f"{name}.json", "--quiet")
+    d = pd.read_parquet(f)["crossing_day.2M combined casualties"].dropna().sort_values()
+    cdf = pd.Series(range(1, len(d) + 1), index=reference + pd.to_timedelta(d.values, "D")) / PATHS
+    ax.step(cdf.index, cdf.values, where="post", label=name)
+ax.set(title="When do combined casualties reach 2 million?",
+       ylabel="P(crossed by date)", xlabel="date")
+ax.legend()
+fig.autofmt_xdate()
+chart = OUT / "crossing-cdf.png"
+fig.savefig(chart, dpi=120, bbox_inches="tight")
+print(f"chart written to {chart}")
+
+# %% Checks (run with --check): what the notebook loaded is what the tool computed
+if args.check:
+    passed = failed = 0
+
+    def check(ok, what):
+        global passed, failed
+        passed, failed = passed + ok, failed + (not ok)
+        print(("ok      " if ok else "FAILED  ") + what)
+
+    summary = json.loads((OUT / "ceasefire-2026.json").read_text())["projections"][0]
+    t = summary["thresholds"][0]
+    check(doc["schema_version"] == 1 and len(doc["projections"]) == 2, "JSON has two projections")
+    check(len(paths) == PATHS and list(paths["path"]) == list(range(PATHS)), "one Parquet row per path")
+    import pyarrow.parquet as pq
+    schema = pq.read_schema(parquet)
+    check([str(schema.field(c).type) for c in ("path", "sides.russia.casualties", day.name)]
+          == ["int64", "double", "int32"], "Parquet column types: int64, double, nullable int32")
+    check(paths.drop(columns=[c for c in paths if c.startswith("crossing_day")]).equals(
+        paths_csv.drop(columns=[c for c in paths_csv if c.startswith("crossing_day")])),
+        "CSV and Parquet samples hold the same numbers")
+    check(abs(day.isna().mean() - t["p_not_crossed"]) < 1e-12, "P(not crossed) from samples = summary")
+    for c in t["p_crossed_by"]:
+        check(abs((day <= c["day"]).sum() / PATHS - c["p"]) < 1e-12,
+              f"P(crossed by {c['date']}) from samples = summary ({c['p']})")
+    median = int(day.fillna(10**9).sort_values().iloc[PATHS // 2 - 1])
+    check(median == t["crossing"][2]["day"], "median crossing day from samples = summary")
+    check(chart.exists() and chart.stat().st_size > 10_000, "chart written")
+    print(f"notebook: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
