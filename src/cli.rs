@@ -184,8 +184,6 @@ fn validate(files: &[PathBuf]) -> i32 {
 }
 
 fn run(args: RunArgs) -> i32 {
-    // Nothing is written before the run ends, so stopping early loses nothing but time.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let format = Format::parse(&args.format).expect("clap checked the format");
     if let Some(out) = &args.out {
         if let Err(msg) = output::check_writable(out) {
@@ -213,9 +211,17 @@ fn run(args: RunArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
+    if let Some(msg) = clobbers(&args) {
+        eprintln!("error: {msg}");
+        return EXIT_BAD_INPUT;
+    }
     let Some(models) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
+    // From here on Ctrl-C stops the engine at its next batch; nothing is written before
+    // the run ends, so stopping early loses nothing but time. (Before, the default
+    // action ends the process, which is as harmless.)
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let mut projections = Vec::with_capacity(models.len());
     for (file, model) in &models {
         let config = RunConfig {
@@ -369,5 +375,40 @@ fn clear_line(quiet: bool) {
     use std::io::IsTerminal;
     if !quiet && std::io::stderr().is_terminal() {
         eprint!("\r\x1b[2K");
+    }
+}
+
+/// Whether an output would overwrite an input or the other output.
+fn clobbers(args: &RunArgs) -> Option<String> {
+    let outputs: Vec<(&str, &PathBuf)> = [("--out", &args.out), ("--samples", &args.samples)]
+        .into_iter()
+        .filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p)))
+        .collect();
+    for (flag, out) in &outputs {
+        if let Some(input) = args.files.iter().find(|f| same_file(f, out)) {
+            return Some(format!(
+                "{flag} {} is the scenario file {}: it would be overwritten",
+                out.display(),
+                input.display()
+            ));
+        }
+    }
+    if let [(_, a), (_, b)] = outputs.as_slice() {
+        if same_file(a, b) || a == b {
+            return Some(format!(
+                "--out and --samples are the same file {}",
+                a.display()
+            ));
+        }
+    }
+    None
+}
+
+/// Whether two paths name the same existing file (same device and inode).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
     }
 }

@@ -20,6 +20,9 @@ pub const MAX_PATHS: u64 = 1_000_000_000;
 /// enough that sums of daily counts stay exact to well under one person in f64.
 pub const MAX_QUANTITY: f64 = 1e15;
 
+/// Most report dates a scenario may list (each costs a histogram per series and metric).
+pub const MAX_REPORT_DATES: usize = 1000;
+
 /// Largest stated multiplier of a phase.
 pub const MAX_FACTOR: f64 = 1e6;
 

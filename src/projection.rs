@@ -74,7 +74,7 @@ pub struct CrossingQuantile {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MeanDay {
     pub day: f64,
-    /// The date of the mean day rounded to the nearest whole day.
+    /// The date of `day` rounded to the nearest whole day (halves round up).
     pub date: Date,
 }
 
@@ -145,9 +145,13 @@ impl Projection {
                             }
                         })
                         .collect(),
-                    mean_of_crossed: counts.mean_of_crossed().map(|m| MeanDay {
-                        day: (m * 100.0).round() / 100.0,
-                        date: model.date_of(m.round() as u32),
+                    mean_of_crossed: counts.mean_of_crossed().map(|m| {
+                        // One rounding for both: the date is the shown day, rounded.
+                        let day = (m * 100.0).round() / 100.0;
+                        MeanDay {
+                            day,
+                            date: model.date_of(day.round() as u32),
+                        }
                     }),
                     p_at_baseline: prob(counts.on_day(0)),
                     p_crossed_by: model

@@ -378,3 +378,28 @@ fn shell_completions_are_printed() {
     }
     assert_eq!(attrition(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+#[test]
+fn outputs_never_overwrite_inputs_or_each_other() {
+    let dir = scratch("clobber");
+    let scenario = dir.join("s.toml");
+    fs::copy("scenarios/bench/w0.toml", &scenario).unwrap();
+    let s = scenario.to_str().unwrap();
+    let o = attrition(&["run", s, "-n", "100", "--out", s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is the scenario file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read(&scenario).unwrap(),
+        fs::read("scenarios/bench/w0.toml").unwrap()
+    );
+    let both = dir.join("x.csv");
+    let b = both.to_str().unwrap();
+    let o = attrition(&["run", s, "-n", "100", "--out", b, "--samples", b]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the same file"), "{}", stderr(&o));
+    fs::remove_dir_all(&dir).unwrap();
+}

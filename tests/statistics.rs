@@ -229,3 +229,35 @@ fn gamma_jumps_equal_daily_stepping_in_distribution() {
         }
     }
 }
+
+#[test]
+fn gamma_noise_at_the_largest_cv_keeps_the_exact_answer_in_both_steppings() {
+    // cv = 10: k = 0.01, so 100 days of noise sum to Gamma(1, scale 100), an exponential
+    // of mean 100: P(not crossed 50 by day 100) = 1 - exp(-0.5) exactly. The jumps then
+    // split blocks with Beta draws of shapes down to 0.01 (the unit tests of
+    // sample::gamma cover shapes whose draws underflow).
+    let m = model(&scenario(
+        "model = \"gamma\"\ncv = 10",
+        "[sides.a]\ncasualties = 0\nrate_per_day = 1",
+        "[[thresholds]]\nname = \"x\"\nlevel = 50",
+        "2026-02-19",
+    ));
+    let m = attrition::Model {
+        horizon_days: 100,
+        report_days: vec![50],
+        ..m
+    };
+    let n = 100_000;
+    let exact = 1.0 - (-0.5f64).exp();
+    for stepping in [engine::Stepping::Auto, engine::Stepping::Daily] {
+        let config = RunConfig {
+            paths: n,
+            seed: 4,
+            threads: Some(2),
+            stepping,
+        };
+        let tally = engine::run(&m, &config, &Silent).unwrap();
+        let p = Projection::from_tally(&m, &config, &tally, None);
+        within_se(p.thresholds[0].p_not_crossed, exact, n, 4.5);
+    }
+}

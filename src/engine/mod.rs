@@ -14,7 +14,7 @@ pub use plan::Plan;
 
 use crate::model::{Model, MAX_PATHS};
 use crate::stats::{DayCounts, LogHistogram};
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Paths per batch: the unit of parallel work and of progress reports.
 pub const BATCH_PATHS: u64 = 1024;
@@ -114,7 +114,7 @@ impl Tally {
                 .iter()
                 .map(|_| DayCounts::new(plan.model.horizon_days))
                 .collect(),
-            stocks: vec![LogHistogram::new(); plan.stock_slots()],
+            stocks: vec![LogHistogram::new(plan.histogram_buckets()); plan.stock_slots()],
         }
     }
 
@@ -196,34 +196,59 @@ fn in_pool<T: Send>(
     }
 }
 
+/// Runs batches `first..end` on every thread of the current pool: each worker takes the
+/// next batch from a shared counter and keeps one tally; the tallies are merged at the
+/// end. Counts merge exactly, so which worker ran which batch does not matter, and
+/// memory is one tally per thread. `each` sees every path just simulated.
+pub(super) fn work(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    batches: std::ops::Range<u64>,
+    each: &(dyn Fn(u64, &PathState) + Sync),
+) -> Result<Tally, EngineError> {
+    let next = AtomicU64::new(batches.start);
+    let results = rayon::broadcast(|_| -> Result<Tally, EngineError> {
+        let mut tally = Tally::new(plan);
+        let mut state = PathState::new(plan, config.stepping);
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= batches.end {
+                return Ok(tally);
+            }
+            if progress.cancelled() {
+                return Err(EngineError::Cancelled);
+            }
+            let first = b * BATCH_PATHS;
+            let last = (first + BATCH_PATHS).min(config.paths);
+            for path in first..last {
+                state.simulate(plan, config.seed, path);
+                if !state.is_finite(plan) {
+                    return Err(EngineError::NonFinite { path });
+                }
+                tally.add(plan, &state);
+                each(path, &state);
+            }
+            progress.advance(last - first);
+        }
+    });
+    let mut total = Tally::new(plan);
+    for r in results {
+        total = total.merge(r?);
+    }
+    Ok(total)
+}
+
 fn run_batches(
     plan: &Plan,
     config: &RunConfig,
     progress: &dyn Progress,
 ) -> Result<Tally, EngineError> {
-    let batches = config.paths.div_ceil(BATCH_PATHS);
-    let seed = config.seed;
-    (0..batches)
-        .into_par_iter()
-        .try_fold(
-            || (Tally::new(plan), PathState::new(plan, config.stepping)),
-            |(mut tally, mut state), b| {
-                if progress.cancelled() {
-                    return Err(EngineError::Cancelled);
-                }
-                let first = b * BATCH_PATHS;
-                let last = (first + BATCH_PATHS).min(config.paths);
-                for path in first..last {
-                    state.simulate(plan, seed, path);
-                    if !state.is_finite(plan) {
-                        return Err(EngineError::NonFinite { path });
-                    }
-                    tally.add(plan, &state);
-                }
-                progress.advance(last - first);
-                Ok((tally, state))
-            },
-        )
-        .map(|r| r.map(|(tally, _)| tally))
-        .try_reduce(|| Tally::new(plan), |a, b| Ok(a.merge(b)))
+    work(
+        plan,
+        config,
+        progress,
+        0..config.paths.div_ceil(BATCH_PATHS),
+        &|_, _| {},
+    )
 }

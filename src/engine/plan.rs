@@ -114,6 +114,15 @@ impl<'m> Plan<'m> {
     pub fn stock_slots(&self) -> usize {
         self.model.report_days.len() * self.series_per_date * 2
     }
+
+    /// Buckets each stock histogram may keep: all of them together stay under about
+    /// 32 MiB per worker thread. With few report dates each gets 32,768 (full accuracy
+    /// over a factor of e^6.5); with many, fewer, and a histogram whose values spread wider
+    /// than its buckets allow halves its resolution (`LogHistogram`).
+    pub fn histogram_buckets(&self) -> usize {
+        const BUDGET_BYTES: usize = 32 << 20;
+        (BUDGET_BYTES / 8 / self.stock_slots().max(1)).clamp(256, 32_768)
+    }
 }
 
 /// Cuts `1..=horizon` at every window edge; each segment lists the factors active in it.

@@ -3,9 +3,9 @@
 
 use super::path::PathState;
 use super::plan::Plan;
-use super::{EngineError, Progress, RunConfig, Tally, BATCH_PATHS};
+use super::{work, EngineError, Progress, RunConfig, Tally, BATCH_PATHS};
 use crate::model::{Model, PhaseEffect};
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Batches simulated in parallel before their rows are handed over, in order.
 const WINDOW_BATCHES: u64 = 64;
@@ -70,33 +70,16 @@ pub(super) fn run_windows(
     let mut start = 0;
     while start < batches {
         let end = (start + WINDOW_BATCHES).min(batches);
-        let done: Vec<Result<(Tally, Vec<f64>), EngineError>> = (start..end)
-            .into_par_iter()
-            .map(|b| {
-                if progress.cancelled() {
-                    return Err(EngineError::Cancelled);
-                }
-                let mut state = PathState::new(plan, config.stepping);
-                let mut t = Tally::new(plan);
-                let mut out = Vec::new();
-                let first = b * BATCH_PATHS;
-                let last = (first + BATCH_PATHS).min(config.paths);
-                for path in first..last {
-                    state.simulate(plan, config.seed, path);
-                    if !state.is_finite(plan) {
-                        return Err(EngineError::NonFinite { path });
-                    }
-                    t.add(plan, &state);
-                    push_row(&mut out, plan, &state, path);
-                }
-                progress.advance(last - first);
-                Ok((t, out))
-            })
-            .collect();
-        for r in done {
-            let (t, out) = r?;
-            tally = tally.merge(t);
-            rows(&out).map_err(EngineError::Sink)?;
+        // One slot of rows per batch of the window, filled by whichever worker runs it.
+        let slots: Vec<Mutex<Vec<f64>>> = (start..end).map(|_| Mutex::new(Vec::new())).collect();
+        let window = work(plan, config, progress, start..end, &|path, state| {
+            let slot = (path / BATCH_PATHS - start) as usize;
+            let mut out = slots[slot].lock().expect("a worker panicked");
+            push_row(&mut out, plan, state, path);
+        })?;
+        tally = tally.merge(window);
+        for slot in slots {
+            rows(&slot.into_inner().expect("a worker panicked")).map_err(EngineError::Sink)?;
         }
         start = end;
     }

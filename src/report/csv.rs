@@ -35,14 +35,23 @@ pub fn render(projections: &[Projection]) -> String {
                 row("quantile", &q.p.to_string(), date, day.clone(), day);
             }
             if let Some(m) = &t.mean_of_crossed {
+                let whole = m.date.days_since(p.scenario.reference_date);
                 row(
                     "mean",
                     "",
                     m.date.to_string(),
-                    m.day.round().to_string(),
+                    whole.to_string(),
                     m.day.to_string(),
                 );
             }
+            let r = p.scenario.reference_date.to_string();
+            row(
+                "p_at_baseline",
+                "",
+                r,
+                "0".into(),
+                t.p_at_baseline.to_string(),
+            );
             for c in &t.p_crossed_by {
                 let id = c.date.to_string();
                 row("cdf", &id, id.clone(), c.day.to_string(), c.p.to_string());
@@ -55,12 +64,20 @@ pub fn render(projections: &[Projection]) -> String {
                 );
             }
             let h = p.scenario.horizon_date.to_string();
+            let hd = p.scenario.horizon_days.to_string();
             row(
                 "p_not_crossed",
                 "",
-                h,
-                p.scenario.horizon_days.to_string(),
+                h.clone(),
+                hd.clone(),
                 t.p_not_crossed.to_string(),
+            );
+            row(
+                "p_not_crossed_se",
+                "",
+                h,
+                hd,
+                t.p_not_crossed_se.to_string(),
             );
         }
         for s in &p.stocks {

@@ -34,7 +34,7 @@ fn one(out: &mut String, p: &Projection) {
             t.name,
             t.metric.as_str(),
             t.sides.join(" + "),
-            thousands(t.level)
+            level(t.level)
         );
         let mut head = format!("  {:<16}", "crossing date");
         let mut dates = format!("  {:<16}", "");
@@ -101,6 +101,15 @@ fn one(out: &mut String, p: &Projection) {
                 let _ = writeln!(out, "{line}");
             }
         }
+    }
+}
+
+/// A threshold level: whole numbers with separators, others as written.
+fn level(x: f64) -> String {
+    if x.fract() == 0.0 {
+        thousands(x)
+    } else {
+        x.to_string()
     }
 }
 

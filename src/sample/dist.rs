@@ -83,9 +83,10 @@ fn check_order(lo: f64, hi: f64) -> Result<(), DistError> {
 }
 
 fn check_interval(interval: f64) -> Result<f64, DistError> {
-    if !(interval > 0.0 && interval < 1.0) {
+    if !((0.01..1.0).contains(&interval)) {
         return Err(DistError(format!(
-            "interval ({interval}) must be a probability strictly between 0 and 1 (0.9 reads lo and hi as the 5th and 95th percentiles)"
+            "interval ({}) must be a probability from 0.01 to below 1 (0.9 reads lo and hi as the 5th and 95th percentiles)",
+            fmt_num(interval)
         )));
     }
     Ok(inverse_cdf(0.5 + interval / 2.0))
@@ -117,6 +118,11 @@ impl Dist {
         }
         let mu = (lo.ln() + hi.ln()) / 2.0;
         let sigma = (hi.ln() - lo.ln()) / (2.0 * z);
+        if sigma > 10.0 {
+            return Err(DistError(format!(
+                "lo, hi and interval imply a log-scale spread (sigma) of {sigma:.1}: too wide to sample; widen the interval or narrow the range"
+            )));
+        }
         Ok(Dist::LogNormal { mu, sigma })
     }
 

@@ -6,15 +6,26 @@
 
 use super::ziggurat::{normal, open_unit};
 
-/// A Gamma(shape, scale 1) draw; `shape` must be positive and finite.
+/// A Gamma(shape, scale 1) draw; `shape` must be positive and finite. For very small
+/// shapes the draw can underflow to 0, which is then its honest value in f64.
 #[inline]
 pub fn gamma(shape: f64, mut next: impl FnMut() -> u64) -> f64 {
     if shape < 1.0 {
-        // Gamma(a) = Gamma(a + 1) * U^(1/a) (Marsaglia and Tsang, section 6).
-        let g = gamma_at_least_one(shape + 1.0, &mut next);
-        return g * open_unit(next()).powf(1.0 / shape);
+        ln_gamma_draw(shape, next).exp()
+    } else {
+        gamma_at_least_one(shape, &mut next)
     }
-    gamma_at_least_one(shape, &mut next)
+}
+
+/// The logarithm of a Gamma(shape, 1) draw, exact where the draw itself would underflow:
+/// `ln Gamma(a) = ln Gamma(a + 1) + ln(U) / a` (Marsaglia and Tsang, section 6).
+#[inline]
+pub fn ln_gamma_draw(shape: f64, mut next: impl FnMut() -> u64) -> f64 {
+    if shape < 1.0 {
+        let g = gamma_at_least_one(shape + 1.0, &mut next);
+        return g.ln() + open_unit(next()).ln() / shape;
+    }
+    gamma_at_least_one(shape, &mut next).ln()
 }
 
 fn gamma_at_least_one(shape: f64, next: &mut impl FnMut() -> u64) -> f64 {
@@ -36,11 +47,18 @@ fn gamma_at_least_one(shape: f64, next: &mut impl FnMut() -> u64) -> f64 {
     }
 }
 
-/// A Beta(a, b) draw as `Ga / (Ga + Gb)`.
+/// A Beta(a, b) draw as `Ga / (Ga + Gb)`, computed from the logarithms so that tiny
+/// shapes (whose gamma draws underflow) still give a number in [0, 1], never 0/0.
 pub fn beta(a: f64, b: f64, mut next: impl FnMut() -> u64) -> f64 {
-    let x = gamma(a, &mut next);
-    let y = gamma(b, &mut next);
-    x / (x + y)
+    if a >= 1.0 && b >= 1.0 {
+        // Both draws are positive and far from underflow.
+        let x = gamma_at_least_one(a, &mut next);
+        let y = gamma_at_least_one(b, &mut next);
+        return x / (x + y);
+    }
+    let lx = ln_gamma_draw(a, &mut next);
+    let ly = ln_gamma_draw(b, &mut next);
+    1.0 / (1.0 + (ly - lx).exp())
 }
 
 #[cfg(test)]
@@ -64,6 +82,27 @@ mod tests {
             let d = ks(v, |x| exact.cdf(x));
             assert!(d < CRIT, "shape {shape}: KS {d}");
         }
+    }
+
+    #[test]
+    fn tiny_shapes_never_give_nan() {
+        let mut rng = stream_rng(11, 0, 0);
+        for _ in 0..100_000 {
+            let b = beta(1e-4, 2e-4, || rng.next_u64());
+            assert!((0.0..=1.0).contains(&b), "{b}");
+            let g = gamma(1e-4, || rng.next_u64());
+            assert!(g.is_finite() && g >= 0.0);
+        }
+        // As a, b -> 0, Beta(a, b) puts mass b / (a + b) at 0 and a / (a + b) at 1.
+        let n = 200_000;
+        let above = (0..n)
+            .filter(|_| beta(1e-4, 2e-4, || rng.next_u64()) > 0.5)
+            .count();
+        let p = above as f64 / n as f64;
+        assert!(
+            (p - 1.0 / 3.0).abs() < 5.0 * (2.0f64 / 9.0 / n as f64).sqrt(),
+            "{p}"
+        );
     }
 
     #[test]

@@ -143,6 +143,16 @@ rep("noise-none-with-sigma", 'model = "lognormal"', 'model = "none"')
 rep("noise-sigma-and-cv", "sigma = 0.3", "sigma = 0.3\ncv = 0.3")
 rep("noise-unknown-model", 'model = "lognormal"', 'model = "poisson"')
 rep("threshold-level-zero", "level = 2_000_000", "level = 0")
+rep("range-interval-too-small", "{ lo = 750, hi = 1_000 }", "{ lo = 750, hi = 1_000, interval = 1e-17 }")
+rep("noise-sigma-too-large", "sigma = 0.3", "sigma = 3")
+rep("horizon-after-year-9999", "reference_date = 2025-12-31\nhorizon = 2027-12-31", "reference_date = 9999-06-30\nhorizon_days = 400")
+dates = []
+import datetime
+d0 = datetime.date(2025, 12, 31)
+for i in range(1, 1002):
+    dates.append(f'"{(d0 + datetime.timedelta(days=i)).isoformat()}"')
+cases["too-many-report-dates"] = BASE.replace("horizon = 2027-12-31", "horizon = 2028-12-31").replace(
+    "report_dates = [2026-03-31, 2026-06-30]", "report_dates = [" + ", ".join(dates) + "]").encode()
 for name, data in cases.items():
     open(name + ".toml", "wb").write(data)
 print(len(cases), "files")

@@ -221,6 +221,19 @@ fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
             d.min(i64::MAX as u64) as i64
         }
     };
+    let last = Date::from_ymd(9999, 12, 31).expect("a real date");
+    if days > last.days_since(reference) {
+        let at = m
+            .get("horizon")
+            .or(m.get("horizon_days"))
+            .map(|v| v.span().start);
+        sink.error(
+            at,
+            "scenario.horizon",
+            "the horizon is after 9999-12-31; dates are four-digit years",
+        );
+        return None;
+    }
     if days > MAX_HORIZON_DAYS as i64 {
         let at = m
             .get("horizon")
@@ -243,6 +256,17 @@ fn report_days(sink: &mut Sink, m: &Table, reference: Date, horizon: u32) -> Opt
         return Some(Vec::new());
     };
     let items = array(sink, "scenario.report_dates", node)?;
+    if items.len() > MAX_REPORT_DATES {
+        sink.error(
+            Some(node.span().start),
+            "scenario.report_dates",
+            format!(
+                "{} report dates: give at most {MAX_REPORT_DATES} (each keeps a histogram per side and metric)",
+                items.len()
+            ),
+        );
+        return None;
+    }
     let mut days = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
@@ -350,12 +374,17 @@ fn noise(sink: &mut Sink, node: &Node) -> Option<Noise> {
         (Some(_), None) => ("sigma", t.number(sink, "sigma")?),
         (None, Some(_)) => ("cv", t.number(sink, "cv")?),
     };
-    let limit = if key == "sigma" { 3.0 } else { 10.0 };
+    // cv at most 10; sigma = sqrt(ln(1 + cv^2)) at most sqrt(ln 101) = 2.148 is the same bound.
+    let limit = if key == "sigma" {
+        101f64.ln().sqrt()
+    } else {
+        10.0
+    };
     if !(value > 0.0 && value <= limit) {
         sink.error(
             t.get(key).map(|v| v.span().start),
             &t.key_path(key),
-            format!("{key} ({value}) must be above 0 and at most {limit}; for no noise write model = \"none\""),
+            format!("{key} ({value}) must be above 0 and at most {limit:.3} (a coefficient of variation of 10); for no noise write model = \"none\""),
         );
         return None;
     }

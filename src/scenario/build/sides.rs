@@ -166,10 +166,10 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
         )?),
     };
     let (from, to, reference) = (from?, to?, reference?);
-    let at = Some(t.at);
+    let key_at = |k: &str| Some(t.get(k).map_or(t.at, |v| v.span().start));
     if to > reference {
         sink.error(
-            at,
+            key_at("to"),
             &t.key_path("to"),
             format!("{to} is after the reference date {reference}: a scenario uses only what was known by then"),
         );
@@ -177,7 +177,7 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
     }
     if total.is_none() && to != reference {
         sink.error(
-            at,
+            key_at("to"),
             &t.key_path("to"),
             format!("total = \"casualties\" is the baseline on the reference date, so the period must end on {reference}, not {to}"),
         );
@@ -186,7 +186,7 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
     let days = to.days_since(from);
     if days < 1 {
         sink.error(
-            at,
+            key_at("from"),
             &t.key_path("from"),
             format!("{from} is not before the end of the period {to}"),
         );

@@ -91,15 +91,26 @@ fn threshold(
     });
     let (metric, ids) = (metric?, ids?);
     if metric == Metric::Killed {
-        for &id in &ids {
-            if sides[id].killed.is_none() {
-                sink.error(
-                    Some(t.at),
-                    &t.key_path("metric"),
-                    format!("side '{}' does not project killed: give it killed and killed_share, or use metric = \"casualties\"", sides[id].name),
-                );
-                return None;
-            }
+        let without: Vec<&str> = ids
+            .iter()
+            .filter(|&&id| sides[id].killed.is_none())
+            .map(|&id| sides[id].name.as_str())
+            .collect();
+        if !without.is_empty() {
+            let (which, verb) = if without.len() == 1 {
+                ("side", "does")
+            } else {
+                ("sides", "do")
+            };
+            sink.error(
+                t.get("metric").map(|v| v.span().start),
+                &t.key_path("metric"),
+                format!(
+                    "{which} '{}' {verb} not project killed: give each killed and killed_share, or use metric = \"casualties\"",
+                    without.join("', '")
+                ),
+            );
+            return None;
         }
     }
     Some(Threshold {
