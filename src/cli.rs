@@ -65,6 +65,8 @@ enum Command {
         after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
     )]
     Run(RunArgs),
+    /// Print the JSON Schema of scenario files (for editors; see docs/scenarios.md).
+    Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  attrition completions bash > ~/.local/share/bash-completion/completions/attrition"
@@ -131,6 +133,10 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
+        Command::Schema => {
+            print!("{}", scenario::schema::json_schema_text());
+            EXIT_OK
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(

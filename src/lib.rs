@@ -9,15 +9,39 @@
 //!      --Projection::from_tally--> Projection --report::render--> bytes
 //! ```
 //!
+//! Load a scenario, run it, and read typed results:
+//!
 //! ```
-//! let model = attrition::scenario::load_file("scenarios/bench/w0.toml".as_ref()).unwrap();
-//! let config = attrition::engine::RunConfig { paths: 2_000, seed: 7, threads: Some(1), stepping: Default::default() };
-//! let tally = attrition::engine::run(&model, &config, &attrition::engine::Silent).unwrap();
+//! use attrition::engine::{self, RunConfig, Silent};
+//! use attrition::report::{render, Format};
+//!
+//! let model = attrition::scenario::load_file("scenarios/bench/w0.toml".as_ref())?;
+//! let config = RunConfig { paths: 2_000, seed: 7, threads: Some(1), ..RunConfig::from_model(&model) };
+//! let tally = engine::run(&model, &config, &Silent)?;
 //! let projection = attrition::Projection::from_tally(&model, &config, &tally, None);
+//!
+//! // Typed results: the median crossing day of the first threshold.
 //! let median = &projection.thresholds[0].crossing[2];
 //! assert_eq!(median.p, 0.5);
 //! assert!(median.day.unwrap() > 150 && median.day.unwrap() < 260);
+//!
+//! // They serialize to the JSON that `attrition run --format json` prints.
+//! let json: serde_json::Value = serde_json::from_slice(&render(Format::Json, &[projection.clone()]))?;
+//! assert_eq!(json["projections"][0], serde_json::to_value(&projection)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Scenario text can come from memory too, and every problem is reported with its place:
+//!
+//! ```
+//! let err = attrition::scenario::load_str("inline.toml", "[scenario]\nname = 1\n").unwrap_err();
+//! assert_eq!(
+//!     err.diagnostics[0].to_string(),
+//!     "inline.toml:2:8: scenario.name: expected a string, found an integer"
+//! );
+//! ```
+//!
+//! `examples/crossing_days.rs` is a complete program on this API.
 
 pub mod date;
 pub mod engine;

@@ -4,9 +4,10 @@
 //! in one pass, each with the file, line, column and key path, and builds a `Model` only
 //! when there are none. The keys are documented in docs/scenarios.md.
 
-mod build;
+pub(crate) mod build;
 pub mod diag;
-mod range;
+pub(crate) mod range;
+pub mod schema;
 mod walk;
 
 pub use diag::{Diagnostic, ScenarioError};

@@ -16,7 +16,8 @@ pub const SHAPES: &[&str] = &[
     "normal",
     "fixed",
 ];
-const RANGE_KEYS: &[&str] = &["shape", "lo", "hi", "mode", "interval", "lambda", "value"];
+pub(crate) const RANGE_KEYS: &[&str] =
+    &["shape", "lo", "hi", "mode", "interval", "lambda", "value"];
 
 /// A drawn quantity as the file stated it.
 #[derive(Clone, Debug)]

@@ -9,16 +9,16 @@ use crate::model::*;
 use crate::sample::Dist;
 use toml::de::{DeTable, DeValue};
 
-mod phases;
-mod sides;
-mod thresholds;
+pub(crate) mod phases;
+pub(crate) mod sides;
+pub(crate) mod thresholds;
 
 use self::phases::phases;
 use self::sides::sides;
 use self::thresholds::thresholds;
 
-const TOP_KEYS: &[&str] = &["scenario", "noise", "sides", "phases", "thresholds"];
-const META_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &["scenario", "noise", "sides", "phases", "thresholds"];
+pub(crate) const META_KEYS: &[&str] = &[
     "name",
     "title",
     "reference_date",
@@ -28,8 +28,8 @@ const META_KEYS: &[&str] = &[
     "paths",
     "seed",
 ];
-const NOISE_KEYS: &[&str] = &["model", "sigma", "cv"];
-const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
+pub(crate) const NOISE_KEYS: &[&str] = &["model", "sigma", "cv"];
+pub(crate) const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
 
 /// Paths and seed when the file does not say.
 pub const DEFAULT_PATHS: u64 = 100_000;

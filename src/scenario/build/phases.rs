@@ -5,7 +5,8 @@ use super::{did_you_mean, non_empty, Date, Dist, Node, Range, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::bounded_range;
 
-const PHASE_KEYS: &[&str] = &["name", "start", "end", "sides", "multiplier", "multipliers"];
+pub(crate) const PHASE_KEYS: &[&str] =
+    &["name", "start", "end", "sides", "multiplier", "multipliers"];
 
 pub(super) fn side_list(
     sink: &mut Sink,

@@ -5,8 +5,8 @@ use super::{range, Date, DeValue, Node, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::bounded_range;
 
-const SIDE_KEYS: &[&str] = &["casualties", "rate_per_day", "killed", "killed_share"];
-const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
+pub(crate) const SIDE_KEYS: &[&str] = &["casualties", "rate_per_day", "killed", "killed_share"];
+pub(crate) const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
 
 pub(super) fn sides(sink: &mut Sink, node: &Node, reference: Option<Date>) -> Option<Vec<Side>> {
     let t = Table::of(sink, "sides", node)?;

@@ -5,8 +5,8 @@ use super::string;
 use super::{did_you_mean, non_empty, Node, Sink, Table};
 use crate::model::*;
 
-const THRESHOLD_KEYS: &[&str] = &["name", "metric", "sides", "level"];
-const METRICS: &[&str] = &["casualties", "killed"];
+pub(crate) const THRESHOLD_KEYS: &[&str] = &["name", "metric", "sides", "level"];
+pub(crate) const METRICS: &[&str] = &["casualties", "killed"];
 
 pub(super) fn thresholds(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<Vec<Threshold>> {
     let names: Vec<String> = sides.iter().map(|s| s.name.clone()).collect();

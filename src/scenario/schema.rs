@@ -1,0 +1,149 @@
+//! A JSON Schema of scenario files, generated from the loader's own key tables, so that
+//! editors (Taplo / Even Better TOML) can check and complete scenario files. The
+//! committed copy, docs/scenario.schema.json, is kept equal to this by a test; `attrition
+//! schema` prints it.
+
+use super::build::phases::PHASE_KEYS;
+use super::build::sides::{IMPLIED_KEYS, SIDE_KEYS};
+use super::build::thresholds::{METRICS, THRESHOLD_KEYS};
+use super::build::{META_KEYS, NOISE_KEYS, NOISE_MODELS, TOP_KEYS};
+use super::range::{RANGE_KEYS, SHAPES};
+use serde_json::{json, Map, Value};
+
+/// Builds an object schema from `(key, schema)` pairs, checking that exactly the loader's
+/// `keys` are described (a key added to the loader without a schema entry panics here,
+/// and the schema test catches it).
+fn object(keys: &[&str], props: Vec<(&str, Value)>, required: &[&str], description: &str) -> Value {
+    let mut map = Map::new();
+    for (k, v) in props {
+        assert!(
+            keys.contains(&k),
+            "schema describes '{k}', which the loader does not read"
+        );
+        map.insert(k.to_string(), v);
+    }
+    for k in keys {
+        assert!(
+            map.contains_key(*k),
+            "the loader reads '{k}', which the schema does not describe"
+        );
+    }
+    json!({
+        "type": "object",
+        "description": description,
+        "properties": map,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn date(description: &str) -> Value {
+    json!({ "type": "string", "format": "date", "description": description })
+}
+
+/// The schema, as a JSON value.
+pub fn json_schema() -> Value {
+    let range = json!({
+        "description": "An uncertain number: a fixed value, [lo, hi] (a lognormal 90% interval), or a table with a shape (docs/scenarios.md, Ranges).",
+        "oneOf": [
+            { "type": "number", "minimum": 0 },
+            { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 }, "minItems": 2, "maxItems": 2 },
+            object(RANGE_KEYS, vec![
+                ("shape", json!({ "enum": SHAPES, "default": "lognormal" })),
+                ("lo", json!({ "type": "number", "minimum": 0 })),
+                ("hi", json!({ "type": "number", "minimum": 0 })),
+                ("mode", json!({ "type": "number", "minimum": 0, "description": "triangular and pert" })),
+                ("interval", json!({ "type": "number", "minimum": 0.01, "exclusiveMaximum": 1, "default": 0.9, "description": "lognormal and normal: the central probability between lo and hi" })),
+                ("lambda", json!({ "type": "number", "exclusiveMinimum": 0, "default": 4, "description": "pert: weight of the mode" })),
+                ("value", json!({ "type": "number", "minimum": 0, "description": "fixed" })),
+            ], &[], "A range with an explicit shape."),
+        ]
+    });
+    let implied = object(
+        IMPLIED_KEYS,
+        vec![
+            (
+                "total",
+                json!({ "oneOf": [{ "$ref": "#/$defs/range" }, { "const": "casualties" }], "description": "the reported total over the period, or \"casualties\" for the side's own baseline" }),
+            ),
+            ("from", date("first day of the period")),
+            (
+                "to",
+                date("last day of the period; default and latest: the reference date"),
+            ),
+        ],
+        &["total", "from"],
+        "A daily rate implied by a total over a period: total / days(from, to).",
+    );
+    let side_list = json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true });
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://attrition.invalid/scenario.schema.json",
+        "title": "attrition scenario file",
+        "$defs": { "range": range },
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["scenario", "noise", "sides"],
+        "properties": object(TOP_KEYS, vec![
+            ("scenario", object(META_KEYS, vec![
+                ("name", json!({ "type": "string", "minLength": 1 })),
+                ("title", json!({ "type": "string" })),
+                ("reference_date", date("day 0: the date of the baseline stocks")),
+                ("horizon", date("the last simulated date (or give horizon_days)")),
+                ("horizon_days", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_HORIZON_DAYS })),
+                ("report_dates", json!({ "type": "array", "items": date("a report date"), "maxItems": crate::model::MAX_REPORT_DATES })),
+                ("paths", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_PATHS, "default": super::build::DEFAULT_PATHS })),
+                ("seed", json!({ "type": "integer", "minimum": 0, "default": super::build::DEFAULT_SEED })),
+            ], &["name", "reference_date"], "What the scenario is and how it runs.")),
+            ("noise", object(NOISE_KEYS, vec![
+                ("model", json!({ "enum": NOISE_MODELS })),
+                ("sigma", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 2.148 })),
+                ("cv", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 10 })),
+            ], &["model"], "Day-to-day variation of each side's daily count, mean one.")),
+            ("sides", json!({
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "not": { "const": "combined" } },
+                "additionalProperties": object(SIDE_KEYS, vec![
+                    ("casualties", json!({ "$ref": "#/$defs/range", "description": "cumulative casualties on the reference date" })),
+                    ("rate_per_day", json!({ "oneOf": [{ "$ref": "#/$defs/range" }, implied], "description": "mean casualties per day" })),
+                    ("killed", json!({ "$ref": "#/$defs/range", "description": "killed on the reference date" })),
+                    ("killed_share", json!({ "$ref": "#/$defs/range", "description": "share of new casualties who are killed" })),
+                ], &["casualties", "rate_per_day"], "One side (belligerent)."),
+            })),
+            ("phases", json!({ "type": "array", "items": object(PHASE_KEYS, vec![
+                ("name", json!({ "type": "string", "minLength": 1 })),
+                ("start", date("first day of the phase")),
+                ("end", date("last day of the phase (inclusive); default: the horizon")),
+                ("sides", side_list.clone()),
+                ("multiplier", json!({ "$ref": "#/$defs/range" })),
+                ("multipliers", json!({ "type": "object", "additionalProperties": { "$ref": "#/$defs/range" }, "minProperties": 1 })),
+            ], &["name", "start"], "A date window in which rates are multiplied by a drawn factor.") })),
+            ("thresholds", json!({ "type": "array", "items": object(THRESHOLD_KEYS, vec![
+                ("name", json!({ "type": "string", "minLength": 1 })),
+                ("metric", json!({ "enum": METRICS, "default": "casualties" })),
+                ("sides", side_list),
+                ("level", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": crate::model::MAX_QUANTITY })),
+            ], &["name", "level"], "A level of a metric summed over sides.") })),
+        ], &[], "").get("properties").cloned().unwrap_or_default(),
+    })
+}
+
+/// The schema as pretty JSON text with a final newline, as committed.
+pub fn json_schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&json_schema()).expect("a JSON value");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        let committed = std::fs::read_to_string("docs/scenario.schema.json").unwrap_or_default();
+        assert!(
+            committed == super::json_schema_text(),
+            "docs/scenario.schema.json is out of date: run `cargo run -- schema > docs/scenario.schema.json`"
+        );
+    }
+}
