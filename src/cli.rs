@@ -65,6 +65,17 @@ enum Command {
         after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
     )]
     Run(RunArgs),
+    /// Redraw the SVG figures from a JSON result saved by `run --format json`.
+    #[command(
+        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures -f json -o result.json\n  attrition plot result.json --out figures"
+    )]
+    Plot {
+        /// A JSON result written by `attrition run --format json`.
+        result: PathBuf,
+        /// Folder for the SVG files (created if missing).
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print the JSON Schema of scenario files (for editors; see docs/scenarios.md).
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -95,6 +106,11 @@ struct RunArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also draw SVG figures into DIR (created if missing): fan charts of the stocks
+    /// (weekly to the horizon, so paths run to the horizon), crossing-date distributions,
+    /// and overlays when several scenarios run.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
     /// Also write one row per path (its drawn inputs and crossing days) to FILE, as CSV
     /// (.csv) or Parquet (.parquet), streamed, for a notebook's own analysis. Takes one
     /// scenario file.
@@ -133,6 +149,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
+        Command::Plot { result, out } => plot(&result, &out),
         Command::Schema => {
             print!("{}", scenario::schema::json_schema_text());
             EXIT_OK
@@ -221,6 +238,12 @@ fn run(args: RunArgs) -> i32 {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
+    if let Some(dir) = &args.plot {
+        if let Err(msg) = plot_dir(dir) {
+            eprintln!("error: --plot {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
     let Some(models) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
@@ -241,10 +264,13 @@ fn run(args: RunArgs) -> i32 {
             },
         };
         let started = Instant::now();
+        // For fan charts, stocks are also gathered on a weekly grid to the horizon.
+        let fan_model = args.plot.as_ref().map(|_| with_fan_grid(model));
+        let model_run = fan_model.as_ref().unwrap_or(model);
         let progress = watcher(args.quiet, &model.name, config.paths);
         let result = match &args.samples {
-            Some(path) => run_with_samples(model, &config, path, progress.as_ref()),
-            None => engine::run(model, &config, progress.as_ref()),
+            Some(path) => run_with_samples(model_run, &config, path, progress.as_ref()),
+            None => engine::run(model_run, &config, progress.as_ref()),
         };
         clear_line(args.quiet);
         let tally = match result {
@@ -270,7 +296,16 @@ fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             );
         }
-        projections.push(Projection::from_tally(model, &config, &tally, Some(file)));
+        let projection = Projection::from_tally(model_run, &config, &tally, Some(file));
+        projections.push(match fan_model {
+            Some(_) => projection.with_fan(&model.report_days),
+            None => projection,
+        });
+    }
+    if let Some(dir) = &args.plot {
+        if let Err(code) = write_figures(dir, &projections) {
+            return code;
+        }
     }
     let bytes = report::render(format, &projections);
     match &args.out {
@@ -416,5 +451,83 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+/// A copy of `model` whose report days also hold a weekly grid to the horizon (coarser
+/// for long horizons, so that there are at most 900 grid days).
+fn with_fan_grid(model: &attrition::Model) -> attrition::Model {
+    let step = model.horizon_days.div_ceil(900).max(7);
+    let mut days: Vec<u32> = (1..=model.horizon_days / step).map(|k| k * step).collect();
+    days.extend_from_slice(&model.report_days);
+    days.push(model.horizon_days);
+    days.sort_unstable();
+    days.dedup();
+    attrition::Model {
+        report_days: days,
+        ..model.clone()
+    }
+}
+
+/// Creates the figure folder if its parent exists.
+fn plot_dir(dir: &std::path::Path) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.exists() {
+        return Err(format!("{}: is not a folder", dir.display()));
+    }
+    std::fs::create_dir(dir)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))
+}
+
+fn write_figures(dir: &std::path::Path, projections: &[Projection]) -> Result<(), i32> {
+    for (name, svg) in report::svg::figures(projections) {
+        let path = dir.join(&name);
+        if let Err(e) = output::write_atomic(&path, svg.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Err(EXIT_FAILURE);
+        }
+    }
+    Ok(())
+}
+
+fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
+    let text = match std::fs::read(result) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read the file: {e}", result.display());
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let doc: report::SavedDocument = match serde_json::from_slice(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!(
+                "error: {}: not a JSON result of `attrition run --format json` (line {}, column {}: {e})",
+                result.display(),
+                e.line(),
+                e.column()
+            );
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if doc.schema != "attrition.projection" || doc.schema_version != report::SCHEMA_VERSION {
+        eprintln!(
+            "error: {}: schema {} version {}, expected attrition.projection version {}",
+            result.display(),
+            doc.schema,
+            doc.schema_version,
+            report::SCHEMA_VERSION
+        );
+        return EXIT_BAD_INPUT;
+    }
+    if let Err(msg) = plot_dir(out) {
+        eprintln!("error: --out {msg}");
+        return EXIT_BAD_INPUT;
+    }
+    match write_figures(out, &doc.projections) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
 }

@@ -8,22 +8,26 @@ use crate::date::Date;
 use crate::engine::{Plan, RunConfig, Tally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Crossing-day quantile levels reported for every threshold.
 pub const CROSSING_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// Stock quantile levels reported at every report date.
-pub const STOCK_LEVELS: [f64; 3] = [0.05, 0.5, 0.95];
+pub const STOCK_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Projection {
     pub scenario: ScenarioInfo,
     pub run: RunInfo,
     pub thresholds: Vec<ThresholdResult>,
     pub stocks: Vec<StockSeries>,
+    /// Stock quantiles on a weekly grid to the horizon, for fan charts (runs with
+    /// `--plot` only; absent otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fan: Vec<StockSeries>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioInfo {
     pub name: String,
     pub title: String,
@@ -36,7 +40,7 @@ pub struct ScenarioInfo {
     pub sides: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub paths: u64,
     pub seed: u64,
@@ -45,7 +49,7 @@ pub struct RunInfo {
     pub noise: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdResult {
     pub name: String,
     pub metric: Metric,
@@ -62,23 +66,26 @@ pub struct ThresholdResult {
     /// P(not crossed by the horizon date).
     pub p_not_crossed: f64,
     pub p_not_crossed_se: f64,
+    /// Exact counts of paths by crossing day: days 0 to the horizon, then the paths that
+    /// did not cross. Counts from several runs (other seeds) can be added.
+    pub day_counts: Vec<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CrossingQuantile {
     pub p: f64,
     pub day: Option<u32>,
     pub date: Option<Date>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanDay {
     pub day: f64,
     /// The date of `day` rounded to the nearest whole day (halves round up).
     pub date: Date,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Probability {
     pub date: Date,
     pub day: u32,
@@ -88,21 +95,21 @@ pub struct Probability {
 }
 
 /// Quantiles of one cumulative stock (a side, or `combined`) at the report dates.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StockSeries {
     pub series: String,
     pub metric: Metric,
     pub points: Vec<StockPoint>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StockPoint {
     pub date: Date,
     pub day: u32,
     pub quantiles: Vec<StockQuantile>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StockQuantile {
     pub p: f64,
     /// Rounded to a whole number; within 0.01% of the sample quantile.
@@ -169,6 +176,7 @@ impl Projection {
                         .collect(),
                     p_not_crossed: prob(counts.not_crossed()),
                     p_not_crossed_se: se(prob(counts.not_crossed())),
+                    day_counts: counts.counts().to_vec(),
                 }
             })
             .collect();
@@ -237,7 +245,28 @@ impl Projection {
             },
             thresholds,
             stocks,
+            fan: Vec::new(),
         }
+    }
+
+    /// For a projection run with extra report days (a fan grid): moves every stock point
+    /// into `fan`, and keeps in `stocks`, `p_crossed_by` and `report_dates` only the
+    /// scenario's own `report_days`.
+    pub fn with_fan(mut self, report_days: &[u32]) -> Projection {
+        let keep = |day: u32| report_days.contains(&day);
+        self.fan = self.stocks.clone();
+        for s in &mut self.stocks {
+            s.points.retain(|p| keep(p.day));
+        }
+        self.stocks.retain(|s| !s.points.is_empty());
+        for t in &mut self.thresholds {
+            t.p_crossed_by.retain(|c| keep(c.day));
+        }
+        let reference = self.scenario.reference_date;
+        self.scenario
+            .report_dates
+            .retain(|d| keep(d.days_since(reference) as u32));
+        self
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod csv;
 mod json;
 pub mod parquet;
+pub mod svg;
 mod table;
 
 use crate::projection::Projection;
@@ -40,4 +41,4 @@ pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
     }
 }
 
-pub use json::Document;
+pub use json::{Document, SavedDocument};

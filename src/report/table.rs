@@ -84,8 +84,8 @@ fn one(out: &mut String, p: &Projection) {
         let _ = writeln!(out, "\ncumulative stocks at report dates");
         let _ = writeln!(
             out,
-            "  {:<12}{:<12}{:<12}{:>14}{:>14}{:>14}",
-            "series", "metric", "date", "p5", "p50", "p95"
+            "  {:<12}{:<12}{:<12}{:>14}{:>14}{:>14}{:>14}{:>14}",
+            "series", "metric", "date", "p5", "p25", "p50", "p75", "p95"
         );
         for series in &p.stocks {
             for point in &series.points {

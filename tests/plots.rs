@@ -1,0 +1,145 @@
+//! SVG figures: `run --plot` writes them, each parses as XML and holds the expected
+//! series, and `plot` redraws the same bytes from a saved JSON result.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn attrition(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("attrition-plots-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn count(doc: &roxmltree::Document, tag: &str, class: &str) -> usize {
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name(tag)
+                && n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|x| x == class))
+        })
+        .count()
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn figures_parse_and_hold_their_series_and_plot_redraws_them() {
+    let dir = scratch("run");
+    let figs = dir.join("figs");
+    let json = dir.join("r.json");
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "scenarios/ceasefire-2026.toml",
+        "-n",
+        "3000",
+        "-q",
+        "--plot",
+        figs.to_str().unwrap(),
+        "-f",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = fs::read_dir(&figs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    // Per scenario: 3 fan charts (russia, ukraine, combined) and 2 crossing charts; 2 overlays.
+    assert_eq!(names.len(), 2 * 5 + 2, "{names:?}");
+    for name in &names {
+        let text = read(&figs, name);
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(count(&doc, "text", "title"), 1, "{name}");
+        assert!(
+            count(&doc, "text", "ylabel") == 1 && count(&doc, "text", "xlabel") == 1,
+            "{name}"
+        );
+        assert!(count(&doc, "g", "legend") >= 2, "{name}");
+        assert!(count(&doc, "text", "note") == 1, "{name}");
+        if name.contains("-fan-") {
+            assert_eq!(count(&doc, "path", "median"), 1, "{name}");
+            assert_eq!(count(&doc, "path", "band-50"), 1, "{name}");
+            assert_eq!(count(&doc, "path", "band-90"), 1, "{name}");
+            assert_eq!(
+                count(&doc, "line", "report-date"),
+                4,
+                "{name}: four report dates"
+            );
+            // The weekly grid: one point per week over three years, and then some.
+            let d = doc
+                .descendants()
+                .find(|n| n.attribute("class") == Some("median"))
+                .unwrap()
+                .attribute("d")
+                .unwrap();
+            assert!(
+                d.matches('L').count() >= 150,
+                "{name}: {} points",
+                d.matches('L').count()
+            );
+        }
+        if name.contains("-fan-combined") {
+            assert_eq!(
+                count(&doc, "line", "threshold"),
+                1,
+                "{name}: the 2M line on the combined fan"
+            );
+        }
+        if name.contains("-crossing-") && !name.starts_with("overlay") {
+            assert!(count(&doc, "rect", "histogram") > 10, "{name}");
+            assert_eq!(count(&doc, "path", "cdf"), 1, "{name}");
+            assert!(count(&doc, "g", "quantile") >= 1, "{name}");
+        }
+        if name.starts_with("overlay") {
+            assert_eq!(count(&doc, "path", "scenario"), 2, "{name}");
+        }
+    }
+    // The ceasefire's crossing chart says how often 2M is never reached.
+    let cease = read(
+        &figs,
+        "ceasefire-2026-crossing-1-2m-combined-casualties.svg",
+    );
+    assert!(cease.contains("not crossed by 2028-12-31"));
+    // `plot` redraws the same bytes from the saved JSON.
+    let again = dir.join("again");
+    let o = attrition(&[
+        "plot",
+        json.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in &names {
+        assert_eq!(
+            read(&figs, name),
+            read(&again, name),
+            "{name} differs when redrawn"
+        );
+    }
+    // A file that is not a result is refused clearly.
+    let o = attrition(&[
+        "plot",
+        "scenarios/status-quo.toml",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a JSON result"));
+    fs::remove_dir_all(&dir).unwrap();
+}
