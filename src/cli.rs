@@ -51,7 +51,7 @@ fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
 and casualty rates from the ranges a source reported, and reports when summed losses cross each \
 threshold: quantiles of the crossing date, P(crossed by) each report date, and stock quantiles.\n\n\
 These are scenario projections from contested estimates, not predictions.",
-    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted."
+    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition run scenarios/ceasefire-2026.toml --samples paths.parquet --plot figures\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -77,6 +77,9 @@ enum Command {
         out: PathBuf,
     },
     /// Print the JSON Schema of scenario files (for editors; see docs/scenarios.md).
+    #[command(
+        after_help = "Example:\n  attrition schema > scenario.schema.json   # then point your editor's TOML schema setting at it"
+    )]
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
