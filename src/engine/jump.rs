@@ -88,7 +88,8 @@ impl PathState {
             let h = if splits % 4 == 0 {
                 n / 2
             } else {
-                ((frac * n as f64).floor() as u32).clamp(1, n - 1)
+                // frac * n >= 0, so truncation is floor.
+                ((frac * n as f64) as u32).clamp(1, n - 1)
             };
             self.scratch.push((left_day + h) as f64);
             for (i, &l) in left.iter().enumerate() {

@@ -124,19 +124,8 @@ impl Tally {
         for (c, &day) in self.crossings.iter_mut().zip(&state.crossing) {
             c.add(day);
         }
-        for r in 0..plan.model.report_days.len() {
-            for series in 0..plan.series_per_date {
-                for metric in [
-                    crate::model::Metric::Casualties,
-                    crate::model::Metric::Killed,
-                ] {
-                    let i = plan.stock_index(r, series, metric);
-                    let x = state.stocks[i];
-                    if !x.is_nan() {
-                        self.stocks[i].add(x);
-                    }
-                }
-            }
+        for &i in &plan.stock_present {
+            self.stocks[i].add(state.stocks[i]);
         }
     }
 

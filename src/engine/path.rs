@@ -123,11 +123,11 @@ impl PathState {
                 killed,
                 killed_share,
             };
-            self.lanes[i] = if self.jumps {
-                Lanes::single(seed, path, ids.noise)
+            if self.jumps {
+                self.lanes[i].reseed_single(seed, path, ids.noise);
             } else {
-                Lanes::new(seed, path, ids.noise)
-            };
+                self.lanes[i] = Lanes::new(seed, path, ids.noise);
+            }
         }
         for (f, out) in plan.factors.iter().zip(self.factors.iter_mut()) {
             *out = f.dist.draw(seed, path, f.stream);

@@ -43,6 +43,8 @@ pub struct Plan<'m> {
     pub series_per_date: usize,
     pub has_killed: Vec<bool>,
     pub combined_killed: bool,
+    /// Stock slots that a path fills (killed slots only where killed is projected).
+    pub stock_present: Vec<usize>,
 }
 
 impl<'m> Plan<'m> {
@@ -94,14 +96,26 @@ impl<'m> Plan<'m> {
         }
         let segments = segments(model.horizon_days, &windows);
         let has_killed: Vec<bool> = model.sides.iter().map(|s| s.killed.is_some()).collect();
+        let series = model.sides.len() + 1;
+        let combined_killed = has_killed.iter().all(|&k| k);
+        let mut stock_present = Vec::new();
+        for r in 0..model.report_days.len() {
+            for s in 0..series {
+                stock_present.push((r * series + s) * 2);
+                if has_killed.get(s).copied().unwrap_or(combined_killed) {
+                    stock_present.push((r * series + s) * 2 + 1);
+                }
+            }
+        }
         Plan {
             model,
             streams,
             factors,
             segments,
-            series_per_date: model.sides.len() + 1,
-            combined_killed: has_killed.iter().all(|&k| k),
+            series_per_date: series,
+            combined_killed,
             has_killed,
+            stock_present,
         }
     }
 

@@ -39,12 +39,17 @@ impl Lanes {
 
     /// Only lane 0 seeded (the same lane 0 as `new`), for users of a single stream.
     pub fn single(seed: u64, path: u64, stream: u64) -> Self {
+        let mut l = Lanes::default();
+        l.reseed_single(seed, path, stream);
+        l
+    }
+
+    /// `*self = Lanes::single(..)` without building and moving a whole new value.
+    pub fn reseed_single(&mut self, seed: u64, path: u64, stream: u64) {
         const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
         let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
         let w = |i: u64| mix64(key.wrapping_add(GOLDEN.wrapping_mul(i)));
-        let mut l = Lanes::default();
-        (l.s0[0], l.s1[0], l.s2[0], l.s3[0]) = (w(1), w(2), w(3), w(4));
-        l
+        (self.s0[0], self.s1[0], self.s2[0], self.s3[0]) = (w(1), w(2), w(3), w(4));
     }
 
     /// One output from every lane. The same step as `next_lane`, written over whole

@@ -70,7 +70,10 @@ impl LogHistogram {
             self.zeros += 1;
             return;
         }
-        let fine = (x.ln() / ln_gamma()).ceil() as i32;
+        // ceil without a libm call (baseline x86-64 has no rounding instruction).
+        let t = x.ln() / ln_gamma();
+        let truncated = t as i32;
+        let fine = truncated + i32::from((truncated as f64) < t);
         self.bump(fine >> self.shift, 1);
         self.fit();
     }
