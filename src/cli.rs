@@ -65,6 +65,12 @@ enum Command {
         after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
     )]
     Run(RunArgs),
+    /// Compare scenarios on common random numbers: differences of crossing-date quantiles
+    /// (with 95% confidence intervals) and P(one crosses first), against the first file.
+    #[command(
+        after_help = "Example:\n  attrition compare scenarios/status-quo-recent.toml scenarios/escalation-2026.toml scenarios/ceasefire-2026.toml"
+    )]
+    Compare(CompareArgs),
     /// Redraw the SVG figures from a JSON result saved by `run --format json`.
     #[command(
         after_help = "Example:\n  attrition run scenarios/*.toml --plot figures -f json -o result.json\n  attrition plot result.json --out figures"
@@ -96,6 +102,38 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    /// The baseline scenario, then the scenarios to compare with it.
+    #[arg(required = true, num_args = 2..)]
+    files: Vec<PathBuf>,
+    /// The threshold to compare (by name; default: the baseline's first threshold).
+    #[arg(long)]
+    threshold: Option<String>,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = ["table", "json"])]
+    format: String,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Number of paths (default: the baseline file's).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    paths: Option<u64>,
+    /// Seed (default: the baseline file's).
+    #[arg(long, short)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Give each scenario its own seed (seed + position): no common random numbers, to
+    /// see how much wider the intervals are without them.
+    #[arg(long)]
+    independent: bool,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -153,6 +191,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
+        Command::Compare(args) => compare(args),
         Command::Schema => {
             print!("{}", scenario::schema::json_schema_text());
             EXIT_OK
@@ -532,5 +571,113 @@ fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
     match write_figures(out, &doc.projections) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
+    }
+}
+
+fn compare(args: CompareArgs) -> i32 {
+    if let Some(out) = &args.out {
+        if let Err(msg) = output::check_writable(out) {
+            eprintln!("error: --out {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let Some(loaded) = load_all(&args.files) else {
+        return EXIT_BAD_INPUT;
+    };
+    let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
+    let base = models[0];
+    let name = match &args.threshold {
+        Some(n) => n.clone(),
+        None => match base.thresholds.first() {
+            Some(t) => t.name.clone(),
+            None => {
+                eprintln!("error: {}: has no [[thresholds]] to compare", loaded[0].0);
+                return EXIT_BAD_INPUT;
+            }
+        },
+    };
+    let mut thresholds = Vec::new();
+    for (file, m) in &loaded {
+        if m.reference_date != base.reference_date {
+            eprintln!(
+                "error: {file}: reference date {} differs from the baseline's {}; compared scenarios share day 0",
+                m.reference_date, base.reference_date
+            );
+            return EXIT_BAD_INPUT;
+        }
+        match m.thresholds.iter().position(|t| t.name == name) {
+            Some(i) => thresholds.push(i),
+            None => {
+                eprintln!("error: {file}: has no threshold named '{name}'");
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
+    let config = RunConfig {
+        paths: args.paths.unwrap_or(base.default_paths),
+        seed: args.seed.unwrap_or(base.default_seed),
+        threads: args.threads.map(|t| t as usize),
+        stepping: Stepping::Auto,
+    };
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    let started = Instant::now();
+    let progress = watcher(args.quiet, "compare", config.paths);
+    let result = engine::compare::compare(
+        &models,
+        &thresholds,
+        &config,
+        args.independent,
+        progress.as_ref(),
+    );
+    clear_line(args.quiet);
+    let tallies = match result {
+        Ok(t) => t,
+        Err(EngineError::Cancelled) => {
+            eprintln!("attrition: interrupted; no output was written");
+            return EXIT_INTERRUPTED;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if !args.quiet {
+        eprintln!(
+            "attrition: compared {} scenarios on {} paths in {:.2} s",
+            models.len(),
+            config.paths,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let c =
+        attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
+    let bytes = if args.format == "json" {
+        let mut v = serde_json::to_vec_pretty(&serde_json::json!({
+            "schema": "attrition.comparison",
+            "schema_version": 1,
+            "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
+            "comparison": c,
+        }))
+        .expect("plain data");
+        v.push(b'\n');
+        v
+    } else {
+        c.to_table().into_bytes()
+    };
+    match &args.out {
+        Some(path) => match output::write_atomic(path, &bytes) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {e} (nothing was written)",
+                    path.display()
+                );
+                EXIT_FAILURE
+            }
+        },
+        None => {
+            let _ = std::io::stdout().write_all(&bytes);
+            EXIT_OK
+        }
     }
 }

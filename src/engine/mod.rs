@@ -4,6 +4,7 @@
 //! integer count, so the result is the same bytes whatever the thread count or schedule.
 //! The engine never prints; callers watch it through `Progress`.
 
+pub mod compare;
 mod jump;
 mod path;
 mod plan;
