@@ -1,0 +1,111 @@
+//! `attrition compare`: scenarios on common random numbers.
+
+use super::*;
+
+pub(super) fn compare(args: CompareArgs) -> i32 {
+    if let Some(out) = &args.out {
+        if let Err(msg) = output::check_writable(out) {
+            eprintln!("error: --out {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let Some(loaded) = load_all(&args.files) else {
+        return EXIT_BAD_INPUT;
+    };
+    let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
+    let base = models[0];
+    let name = match &args.threshold {
+        Some(n) => n.clone(),
+        None => match base.thresholds.first() {
+            Some(t) => t.name.clone(),
+            None => {
+                eprintln!("error: {}: has no [[thresholds]] to compare", loaded[0].0);
+                return EXIT_BAD_INPUT;
+            }
+        },
+    };
+    let mut thresholds = Vec::new();
+    for (file, m) in &loaded {
+        if m.reference_date != base.reference_date {
+            eprintln!(
+                "error: {file}: reference date {} differs from the baseline's {}; compared scenarios share day 0",
+                m.reference_date, base.reference_date
+            );
+            return EXIT_BAD_INPUT;
+        }
+        match m.thresholds.iter().position(|t| t.name == name) {
+            Some(i) => thresholds.push(i),
+            None => {
+                eprintln!("error: {file}: has no threshold named '{name}'");
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
+    let config = RunConfig {
+        paths: args.paths.unwrap_or(base.default_paths),
+        seed: args.seed.unwrap_or(base.default_seed),
+        threads: args.threads.map(|t| t as usize),
+        stepping: Stepping::Auto,
+    };
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    let started = Instant::now();
+    let progress = watcher(args.quiet, "compare", config.paths);
+    let result = engine::compare::compare(
+        &models,
+        &thresholds,
+        &config,
+        args.independent,
+        progress.as_ref(),
+    );
+    clear_line(args.quiet);
+    let tallies = match result {
+        Ok(t) => t,
+        Err(EngineError::Cancelled) => {
+            eprintln!("attrition: interrupted; no output was written");
+            return EXIT_INTERRUPTED;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if !args.quiet {
+        eprintln!(
+            "attrition: compared {} scenarios on {} paths in {:.2} s",
+            models.len(),
+            config.paths,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let c =
+        attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
+    let bytes = if args.format == "json" {
+        let mut v = serde_json::to_vec_pretty(&serde_json::json!({
+            "schema": "attrition.comparison",
+            "schema_version": 1,
+            "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
+            "comparison": c,
+        }))
+        .expect("plain data");
+        v.push(b'\n');
+        v
+    } else {
+        c.to_table().into_bytes()
+    };
+    match &args.out {
+        Some(path) => match output::write_atomic(path, &bytes) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {e} (nothing was written)",
+                    path.display()
+                );
+                EXIT_FAILURE
+            }
+        },
+        None => {
+            let _ = std::io::stdout().write_all(&bytes);
+            EXIT_OK
+        }
+    }
+}
