@@ -92,20 +92,5 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     } else {
         c.to_table().into_bytes()
     };
-    match &args.out {
-        Some(path) => match output::write_atomic(path, &bytes) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!(
-                    "error: cannot write {}: {e} (nothing was written)",
-                    path.display()
-                );
-                EXIT_FAILURE
-            }
-        },
-        None => {
-            let _ = std::io::stdout().write_all(&bytes);
-            EXIT_OK
-        }
-    }
+    emit(args.out.as_deref(), &bytes)
 }

@@ -357,9 +357,13 @@ fn run(args: RunArgs) -> i32 {
             return code;
         }
     }
-    let bytes = report::render(format, &projections);
-    match &args.out {
-        Some(path) => match output::write_atomic(path, &bytes) {
+    emit(args.out.as_deref(), &report::render(format, &projections))
+}
+
+/// Writes the data output to `out` (atomically) or to stdout; returns the exit status.
+fn emit(out: Option<&std::path::Path>, bytes: &[u8]) -> i32 {
+    match out {
+        Some(path) => match output::write_atomic(path, bytes) {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!(
@@ -371,7 +375,7 @@ fn run(args: RunArgs) -> i32 {
         },
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
                 Ok(()) => EXIT_OK,
                 // A closed pipe (`| head`) is the reader's choice, not a failure.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
