@@ -82,17 +82,6 @@ pub enum Noise {
     Gamma { shape: f64 },
 }
 
-impl Noise {
-    /// Coefficient of variation of one day's multiplier.
-    pub fn cv(&self) -> f64 {
-        match *self {
-            Noise::None => 0.0,
-            Noise::LogNormal { sigma } => (sigma * sigma).exp_m1().sqrt(),
-            Noise::Gamma { shape } => 1.0 / shape.sqrt(),
-        }
-    }
-}
-
 /// A date window in which some sides' rates are multiplied by a drawn factor.
 #[derive(Clone, Debug)]
 pub struct Phase {

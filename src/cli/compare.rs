@@ -41,12 +41,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             }
         }
     }
-    let config = RunConfig {
-        paths: args.paths.unwrap_or(base.default_paths),
-        seed: args.seed.unwrap_or(base.default_seed),
-        threads: args.threads.map(|t| t as usize),
-        stepping: Stepping::Auto,
-    };
+    let config = args.engine.config(base, Stepping::Auto);
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let started = Instant::now();
     let progress = watcher(args.quiet, "compare", config.paths);
@@ -60,14 +55,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     clear_line(args.quiet);
     let tallies = match result {
         Ok(t) => t,
-        Err(EngineError::Cancelled) => {
-            eprintln!("attrition: interrupted; no output was written");
-            return EXIT_INTERRUPTED;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
-        }
+        Err(e) => return engine_failure("compare", &e),
     };
     if !args.quiet {
         eprintln!(

@@ -5,7 +5,7 @@ use crate::output;
 use attrition::engine::{self, EngineError, Progress, RunConfig, Stepping};
 use attrition::model::{Model, MAX_PATHS};
 use attrition::report::{self, Format};
-use attrition::scenario::{self, ScenarioError};
+use attrition::scenario;
 use attrition::Projection;
 use clap::{Parser, Subcommand};
 
@@ -112,6 +112,51 @@ enum Command {
     },
 }
 
+/// How many paths, with which seed, on how many threads: shared by `run` and `compare`.
+#[derive(clap::Args, Debug)]
+struct EngineOpts {
+    /// Number of Monte Carlo paths, overriding the file's `scenario.paths`.
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    paths: Option<u64>,
+    /// Seed, overriding the file's `scenario.seed`.
+    #[arg(long, short)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+}
+
+impl EngineOpts {
+    /// The run settings for `model`: the options given, else the file's own.
+    fn config(&self, model: &Model, stepping: Stepping) -> RunConfig {
+        RunConfig {
+            paths: self.paths.unwrap_or(model.default_paths),
+            seed: self.seed.unwrap_or(model.default_seed),
+            threads: self.threads.map(|t| t as usize),
+            stepping,
+        }
+    }
+}
+
+/// Reports an engine error and returns the exit status: 130 when interrupted, 2 when
+/// the scenario's numbers overflow (bad input), 1 otherwise.
+fn engine_failure(context: &str, e: &EngineError) -> i32 {
+    match e {
+        EngineError::Cancelled => {
+            eprintln!("attrition: interrupted; no output was written");
+            EXIT_INTERRUPTED
+        }
+        EngineError::NonFinite { .. } => {
+            eprintln!("error: {context}: {e}");
+            EXIT_BAD_INPUT
+        }
+        _ => {
+            eprintln!("error: {context}: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 struct CompareArgs {
     /// The baseline scenario, then the scenarios to compare with it.
@@ -126,15 +171,8 @@ struct CompareArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Number of paths (default: the baseline file's).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
-    paths: Option<u64>,
-    /// Seed (default: the baseline file's).
-    #[arg(long, short)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    #[command(flatten)]
+    engine: EngineOpts,
     /// Give each scenario its own seed (seed + position): no common random numbers, to
     /// see how much wider the intervals are without them.
     #[arg(long)]
@@ -165,15 +203,8 @@ struct RunArgs {
     /// scenario file.
     #[arg(long, value_name = "FILE")]
     samples: Option<PathBuf>,
-    /// Number of Monte Carlo paths, overriding each file's `scenario.paths`.
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
-    paths: Option<u64>,
-    /// Seed, overriding each file's `scenario.seed`.
-    #[arg(long, short)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    #[command(flatten)]
+    engine: EngineOpts,
     /// How paths move through time: `auto` jumps exactly over chunks of days where the
     /// noise model allows it (gamma), `daily` always steps day by day (to check the jumps).
     #[arg(long, default_value = "auto", value_parser = ["auto", "daily"])]
@@ -225,16 +256,12 @@ fn load_all(files: &[PathBuf]) -> Option<Vec<(String, Model)>> {
         match scenario::load_file(f) {
             Ok(m) => models.push((f.display().to_string(), m)),
             Err(e) => {
-                report_errors(&e);
+                eprintln!("{e}");
                 failed = true;
             }
         }
     }
     (!failed).then_some(models)
-}
-
-fn report_errors(e: &ScenarioError) {
-    eprintln!("{e}");
 }
 
 fn validate(files: &[PathBuf]) -> i32 {
@@ -303,16 +330,12 @@ fn run(args: RunArgs) -> i32 {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let mut projections = Vec::with_capacity(models.len());
     for (file, model) in &models {
-        let config = RunConfig {
-            paths: args.paths.unwrap_or(model.default_paths),
-            seed: args.seed.unwrap_or(model.default_seed),
-            threads: args.threads.map(|t| t as usize),
-            stepping: if args.stepping == "daily" {
-                Stepping::Daily
-            } else {
-                Stepping::Auto
-            },
+        let stepping = if args.stepping == "daily" {
+            Stepping::Daily
+        } else {
+            Stepping::Auto
         };
+        let config = args.engine.config(model, stepping);
         let started = Instant::now();
         // For fan charts, stocks are also gathered on a weekly grid to the horizon.
         let fan_model = args.plot.as_ref().map(|_| with_fan_grid(model));
@@ -325,18 +348,7 @@ fn run(args: RunArgs) -> i32 {
         clear_line(args.quiet);
         let tally = match result {
             Ok(t) => t,
-            Err(EngineError::Cancelled) => {
-                eprintln!("attrition: interrupted; no output was written");
-                return EXIT_INTERRUPTED;
-            }
-            Err(e @ EngineError::NonFinite { .. }) => {
-                eprintln!("error: {file}: {e}");
-                return EXIT_BAD_INPUT;
-            }
-            Err(e) => {
-                eprintln!("error: {file}: {e}");
-                return EXIT_FAILURE;
-            }
+            Err(e) => return engine_failure(file, &e),
         };
         if !args.quiet {
             eprintln!(

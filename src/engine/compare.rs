@@ -116,14 +116,7 @@ pub fn compare(
             }
         })
     };
-    let results = match config.threads {
-        None => run(),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| EngineError::Threads(e.to_string()))?
-            .install(run),
-    };
+    let results = super::in_pool(config, || Ok(run()))?;
     let mut total: Vec<PairTally> = (1..models.len())
         .map(|m| PairTally::new(models[0].horizon_days, models[m].horizon_days))
         .collect();

@@ -172,7 +172,7 @@ pub fn run_with_samples(
     })
 }
 
-fn in_pool<T: Send>(
+pub(super) fn in_pool<T: Send>(
     config: &RunConfig,
     f: impl FnOnce() -> Result<T, EngineError> + Send,
 ) -> Result<T, EngineError> {

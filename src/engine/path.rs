@@ -30,8 +30,8 @@ pub struct PathState {
     pub(super) killed: Vec<f64>,
     pub(super) lanes: Vec<Lanes>,
     noise_block: Vec<[f64; BLOCK]>,
-    /// Casualties then killed of every side before the current chunk.
-    before: Vec<f64>,
+    /// Each side's casualties over the current chunk.
+    added: Vec<f64>,
     /// Weight of each side in each threshold's total on this path:
     /// `weights[threshold * sides + side]` (1, the killed share, or 0).
     pub(super) weights: Vec<f64>,
@@ -76,7 +76,7 @@ impl PathState {
             killed: vec![0.0; s],
             lanes: vec![Lanes::default(); s],
             noise_block: vec![[0.0; BLOCK]; s],
-            before: Vec::with_capacity(2 * s),
+            added: vec![0.0; s],
             weights: vec![0.0; t * s],
             sampler: NoiseSampler::new(plan.model.noise),
             jumps: stepping == Stepping::Auto && matches!(plan.model.noise, Noise::Gamma { .. }),
@@ -191,6 +191,21 @@ impl PathState {
         th.sides.iter().map(|&i| stock[i]).sum()
     }
 
+    /// Threshold `t`'s summed metric once the current chunk's `added` amounts are in: the
+    /// same sums, in the same order, as `total` after the stocks are updated.
+    #[inline]
+    fn total_after(&self, plan: &Plan, t: usize) -> f64 {
+        let th = &plan.model.thresholds[t];
+        match th.metric {
+            Metric::Casualties => th.sides.iter().map(|&i| self.cum[i] + self.added[i]).sum(),
+            Metric::Killed => th
+                .sides
+                .iter()
+                .map(|&i| self.killed[i] + self.draws[i].killed_share * self.added[i])
+                .sum(),
+        }
+    }
+
     /// Whether the path can stop after `day`: every threshold crossed, no report left.
     #[inline]
     pub(super) fn done(&self, plan: &Plan, day: u32) -> bool {
@@ -205,7 +220,8 @@ impl PathState {
         if let Some(next) = plan.segments.get(seg + 1) {
             end = end.min(next.first_day - 1);
         }
-        if let Some(&r) = plan.model.report_days.iter().find(|&&r| r > day) {
+        let reports = &plan.model.report_days;
+        if let Some(&r) = reports.get(reports.partition_point(|&r| r <= day)) {
             end = end.min(r);
         }
         end
@@ -228,20 +244,21 @@ impl PathState {
             let block_end = day - day % BLOCK as u32 + BLOCK as u32;
             let end = self.chunk_end(plan, day, seg, block_end);
             let (o, n) = ((day % BLOCK as u32) as usize, (end - day) as usize);
-            // Stocks before the chunk, kept in case a threshold is reached inside it.
-            self.before.clear();
-            self.before.extend_from_slice(&self.cum);
-            self.before.extend_from_slice(&self.killed);
+            // Each side's amount over the chunk; the stocks still hold the values before
+            // it, which the day-by-day walk of a crossing chunk starts from.
             for i in 0..s {
-                let rate = self.seg_rates[seg * s + i];
-                let added = rate * sum(&self.noise_block[i][o..o + n]);
-                self.cum[i] += added;
-                self.killed[i] += self.draws[i].killed_share * added;
+                self.added[i] = self.seg_rates[seg * s + i] * sum(&self.noise_block[i][o..o + n]);
             }
             for t in 0..model.thresholds.len() {
-                if self.crossing[t].is_none() && self.total(plan, t) >= model.thresholds[t].level {
+                if self.crossing[t].is_none()
+                    && self.total_after(plan, t) >= model.thresholds[t].level
+                {
                     self.crossing[t] = Some(self.crossing_day(plan, t, seg, day, end));
                 }
+            }
+            for i in 0..s {
+                self.cum[i] += self.added[i];
+                self.killed[i] += self.draws[i].killed_share * self.added[i];
             }
             day = end;
             self.record_if_report(plan, day);
@@ -255,11 +272,7 @@ impl PathState {
         let s = plan.model.sides.len();
         let th = &plan.model.thresholds[t];
         let w = &self.weights[t * s..(t + 1) * s];
-        let start = match th.metric {
-            Metric::Casualties => &self.before[..s],
-            Metric::Killed => &self.before[s..],
-        };
-        let mut running: f64 = th.sides.iter().map(|&i| start[i]).sum();
+        let mut running = self.total(plan, t);
         let o = (day % BLOCK as u32) as usize;
         for j in 0..(end - day) as usize {
             for &i in &th.sides {

@@ -199,16 +199,6 @@ impl Dist {
         }
     }
 
-    /// The quantile at `u` in (0, 1), for every shape with a closed-form inverse.
-    ///
-    /// PERT has none, and `None` is returned for it.
-    pub fn try_quantile(&self, u: f64) -> Option<f64> {
-        match self {
-            Dist::Pert { .. } => None,
-            _ => Some(self.quantile(u)),
-        }
-    }
-
     fn quantile(&self, u: f64) -> f64 {
         match *self {
             Dist::Fixed(v) => v,
@@ -231,17 +221,6 @@ impl Dist {
                 }
             }
             Dist::Pert { .. } => unreachable!("PERT is drawn with a Beta sampler"),
-        }
-    }
-
-    /// The largest value the distribution can take, where it is bounded.
-    pub fn upper_bound(&self) -> Option<f64> {
-        match *self {
-            Dist::Fixed(v) => Some(v),
-            Dist::Uniform { hi, .. } | Dist::Triangular { hi, .. } | Dist::Pert { hi, .. } => {
-                Some(hi)
-            }
-            Dist::LogNormal { .. } | Dist::TruncNormal { .. } => None,
         }
     }
 }

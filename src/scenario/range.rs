@@ -33,7 +33,7 @@ pub fn range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
     match node.get_ref() {
         DeValue::Integer(_) | DeValue::Float(_) => {
             let v = number(sink, path, node)?;
-            finish(sink, path, at, Dist::fixed(v), v, v)
+            finish(sink, path, at, Dist::fixed(v), v)
         }
         DeValue::Array(_) => {
             let items = array(sink, path, node)?;
@@ -51,7 +51,7 @@ pub fn range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
             let lo = number(sink, &format!("{path}[0]"), &items[0]);
             let hi = number(sink, &format!("{path}[1]"), &items[1]);
             let (lo, hi) = (lo?, hi?);
-            finish(sink, path, at, Dist::lognormal(lo, hi, 0.9), lo, hi)
+            finish(sink, path, at, Dist::lognormal(lo, hi, 0.9), hi)
         }
         DeValue::Table(_) => table_range(sink, path, node),
         other => {
@@ -159,18 +159,18 @@ fn table_range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
     if !ok {
         return None;
     }
-    let (dist, lo, hi) = match shape.as_str() {
+    let (dist, hi) = match shape.as_str() {
         "fixed" => {
             let v = value?;
-            (Dist::fixed(v), v, v)
+            (Dist::fixed(v), v)
         }
-        "lognormal" => (Dist::lognormal(lo?, hi?, interval?), lo?, hi?),
-        "normal" => (Dist::truncated_normal(lo?, hi?, interval?), lo?, hi?),
-        "uniform" => (Dist::uniform(lo?, hi?), lo?, hi?),
-        "triangular" => (Dist::triangular(lo?, mode?, hi?), lo?, hi?),
-        _ => (Dist::pert(lo?, mode?, hi?, lambda?), lo?, hi?),
+        "lognormal" => (Dist::lognormal(lo?, hi?, interval?), hi?),
+        "normal" => (Dist::truncated_normal(lo?, hi?, interval?), hi?),
+        "uniform" => (Dist::uniform(lo?, hi?), hi?),
+        "triangular" => (Dist::triangular(lo?, mode?, hi?), hi?),
+        _ => (Dist::pert(lo?, mode?, hi?, lambda?), hi?),
     };
-    finish(sink, path, at, dist, lo, hi)
+    finish(sink, path, at, dist, hi)
 }
 
 fn finish(
@@ -178,7 +178,6 @@ fn finish(
     path: &str,
     at: Option<usize>,
     dist: Result<Dist, crate::sample::DistError>,
-    _lo: f64,
     hi: f64,
 ) -> Option<Range> {
     match dist {
