@@ -41,6 +41,17 @@ pub struct Model {
     pub noise: Noise,
     pub phases: Vec<Phase>,
     pub thresholds: Vec<Threshold>,
+    /// Uncertain events (ceasefires, escalations): see `Event`.
+    pub events: Vec<Event>,
+    pub regimes: Option<Regimes>,
+    pub seasonality: Option<Seasonality>,
+    pub trend: Option<Trend>,
+    /// Gaussian-copula correlations between drawn inputs.
+    pub correlations: Vec<Correlation>,
+    /// Correlation of the sides' day-to-day noise (a shared shock), in [0, 1).
+    pub shock_correlation: f64,
+    /// Force-dependent (Lanchester) attrition; every side then has a `Force`.
+    pub force_law: Option<ForceLaw>,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +61,116 @@ pub struct Side {
     pub casualties: Dist,
     pub rate: Rate,
     pub killed: Option<Killed>,
+    /// Troops in the line, for force-dependent attrition.
+    pub force: Option<Force>,
+}
+
+/// A side's force in the line (Lanchester models): `size` on day 0, `recruits_per_day`
+/// added every day, and the share of each day's casualties that returns to the line.
+#[derive(Clone, Debug)]
+pub struct Force {
+    pub size: Dist,
+    pub recruits_per_day: Dist,
+    /// Values are clamped into [0, 1] when drawn.
+    pub return_share: Dist,
+}
+
+/// How a side's daily losses depend on the forces (each side's rate is calibrated so
+/// that day 0 gives the drawn rate exactly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForceLaw {
+    /// Aimed fire: losses proportional to the opposing force.
+    Square,
+    /// Area fire: losses proportional to the product of both forces.
+    Linear,
+}
+
+/// An event that may happen on a path: with a drawn probability, at a drawn day, it
+/// multiplies some sides' rates until it ends (or to the horizon).
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub name: String,
+    /// Values are clamped into [0, 1] when drawn.
+    pub probability: Dist,
+    pub start: EventStart,
+    pub effect: PhaseEffect,
+    pub end: EventEnd,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventStart {
+    /// Uniform over the days `first..=last` (equal for a fixed date).
+    Window { first: u32, last: u32 },
+    /// From day `from` on, a constant daily probability of starting (it may fall after
+    /// the horizon, in which case the event does not happen within it).
+    Hazard { from: u32, daily: f64 },
+}
+
+#[derive(Clone, Debug)]
+pub enum EventEnd {
+    /// Lasts to the horizon.
+    Never,
+    /// Lasts a drawn number of days (rounded, at least one).
+    Duration(Dist),
+    /// Each day after the first, ends with this probability.
+    Hazard { daily: f64 },
+}
+
+/// Intensity regimes switching by a Markov chain.
+#[derive(Clone, Debug)]
+pub struct Regimes {
+    pub step: RegimeStep,
+    pub names: Vec<String>,
+    /// The rate multipliers of each regime.
+    pub effects: Vec<PhaseEffect>,
+    /// Probability of each regime on day 1; sums to one.
+    pub initial: Vec<f64>,
+    /// `transition[i][j]`: probability that a step goes from regime i to j; rows sum to one.
+    pub transition: Vec<Vec<f64>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegimeStep {
+    /// The chain steps on the first day of each calendar month.
+    Month,
+    /// The chain steps every day.
+    Day,
+}
+
+/// Rate multipliers by calendar month (January first), on the listed sides.
+#[derive(Clone, Debug)]
+pub struct Seasonality {
+    pub months: [f64; 12],
+    pub sides: Vec<SideId>,
+}
+
+/// Growth of the rates: in the m-th calendar month after the reference date's month, the
+/// rates are multiplied by `(1 + g / 100)^m`, `g` drawn per path (percent per month).
+#[derive(Clone, Debug)]
+pub struct Trend {
+    pub percent_per_month: TrendDist,
+    pub sides: Vec<SideId>,
+}
+
+/// A trend range: it may be negative, so it has its own two shapes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TrendDist {
+    Fixed(f64),
+    /// Normal with this mean and standard deviation, clamped to [MIN_TREND, MAX_TREND].
+    Normal { mean: f64, sd: f64 },
+    Uniform { lo: f64, hi: f64 },
+}
+
+/// Lowest and highest trend in percent per month.
+pub const MIN_TREND: f64 = -99.0;
+pub const MAX_TREND: f64 = 1000.0;
+
+/// Inputs whose normal scores share the correlation `rho` (equicorrelated).
+#[derive(Clone, Debug)]
+pub struct Correlation {
+    /// Key paths of the inputs, as in sample columns (`sides.russia.rate_per_day`).
+    pub inputs: Vec<String>,
+    pub rho: f64,
 }
 
 /// How a side's mean daily casualty rate is drawn on a path.
@@ -149,5 +270,14 @@ impl Model {
     /// Whether every side projects killed, so combined killed can be reported.
     pub fn all_sides_have_killed(&self) -> bool {
         self.sides.iter().all(|s| s.killed.is_some())
+    }
+
+    /// A model with no dynamics beyond phases: the parts a programmatic caller fills in.
+    pub fn has_dynamics(&self) -> bool {
+        !self.events.is_empty()
+            || self.regimes.is_some()
+            || self.seasonality.is_some()
+            || self.trend.is_some()
+            || self.force_law.is_some()
     }
 }

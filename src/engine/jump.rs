@@ -24,7 +24,7 @@ impl PathState {
         let mut day = 0u32;
         let mut seg = 0usize;
         while day < model.horizon_days && !self.done(plan, day) {
-            while seg + 1 < plan.segments.len() && plan.segments[seg + 1].first_day <= day + 1 {
+            while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {
                 seg += 1;
             }
             let end = self.chunk_end(plan, day, seg, u32::MAX);

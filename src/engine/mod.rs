@@ -5,11 +5,14 @@
 //! The engine never prints; callers watch it through `Progress`.
 
 pub mod compare;
+mod dynamics;
+mod force;
 mod jump;
 mod path;
 mod plan;
 pub mod samples;
 
+pub use dynamics::EventDraw;
 pub use path::{PathState, SideDraw};
 pub use plan::Plan;
 

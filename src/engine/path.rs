@@ -5,6 +5,7 @@
 //! dates and noise blocks). Gamma noise can instead jump over whole chunks exactly
 //! (`jump.rs`).
 
+use super::dynamics::EventDraw;
 use super::plan::Plan;
 use super::Stepping;
 use crate::model::{Metric, Noise, Rate};
@@ -18,20 +19,39 @@ pub struct SideDraw {
     pub rate_per_day: f64,
     pub killed: f64,
     pub killed_share: f64,
+    /// Force-dependent attrition only (NaN otherwise).
+    pub force: f64,
+    pub recruits_per_day: f64,
+    pub return_share: f64,
 }
 
 /// Reusable buffers for one worker, and what the last path produced.
 pub struct PathState {
     pub draws: Vec<SideDraw>,
     pub factors: Vec<f64>,
-    /// Rate per side in each segment: `seg_rates[segment * sides + side]`.
+    /// First day of each piece of constant rates, sorted; the first is day 1.
+    pub(super) starts: Vec<u32>,
+    /// Rate per side in each piece: `seg_rates[piece * sides + side]`.
     pub(super) seg_rates: Vec<f64>,
+    pub events: Vec<EventDraw>,
+    /// Regime switches: (first day, regime), the first on day 1.
+    pub regime_path: Vec<(u32, usize)>,
+    /// Days spent in each regime over `1..=horizon`.
+    pub regime_days: Vec<u32>,
+    /// The drawn trend, percent per month.
+    pub trend: f64,
+    pub(super) copula_units: Vec<(u64, f64)>,
+    /// The shared shock's stream and block (shock correlation only).
+    pub(super) common: Lanes,
+    pub(super) common_block: [f64; BLOCK],
+    /// Forces in the line now (force-dependent attrition).
+    pub(super) forces: Vec<f64>,
     pub(super) cum: Vec<f64>,
     pub(super) killed: Vec<f64>,
     pub(super) lanes: Vec<Lanes>,
-    noise_block: Vec<[f64; BLOCK]>,
+    pub(super) noise_block: Vec<[f64; BLOCK]>,
     /// Each side's casualties over the current chunk.
-    added: Vec<f64>,
+    pub(super) added: Vec<f64>,
     /// Weight of each side in each threshold's total on this path:
     /// `weights[threshold * sides + side]` (1, the killed share, or 0).
     pub(super) weights: Vec<f64>,
@@ -71,7 +91,16 @@ impl PathState {
         PathState {
             draws: vec![SideDraw::default(); s],
             factors: vec![0.0; plan.factors.len()],
-            seg_rates: vec![0.0; plan.segments.len() * s],
+            starts: Vec::new(),
+            seg_rates: Vec::new(),
+            events: vec![EventDraw::default(); plan.events.len()],
+            regime_path: Vec::new(),
+            regime_days: vec![0; plan.regime_factors.len()],
+            trend: 0.0,
+            copula_units: Vec::new(),
+            common: Lanes::default(),
+            common_block: [0.0; BLOCK],
+            forces: vec![0.0; s],
             cum: vec![0.0; s],
             killed: vec![0.0; s],
             lanes: vec![Lanes::default(); s],
@@ -79,7 +108,11 @@ impl PathState {
             added: vec![0.0; s],
             weights: vec![0.0; t * s],
             sampler: NoiseSampler::new(plan.model.noise),
-            jumps: stepping == Stepping::Auto && matches!(plan.model.noise, Noise::Gamma { .. }),
+            // Jumps need independent sides and rates that do not depend on the stocks.
+            jumps: stepping == Stepping::Auto
+                && matches!(plan.model.noise, Noise::Gamma { .. })
+                && plan.model.shock_correlation == 0.0
+                && plan.model.force_law.is_none(),
             scratch: Vec::new(),
             side_buf: vec![0.0; 2 * s],
             crossing: vec![None; t],
@@ -91,7 +124,9 @@ impl PathState {
     pub fn simulate(&mut self, plan: &Plan, seed: u64, path: u64) {
         self.draw_inputs(plan, seed, path);
         self.start(plan);
-        if self.jumps {
+        if plan.model.force_law.is_some() {
+            self.step_force(plan);
+        } else if self.jumps {
             self.step_jumps(plan);
         } else {
             self.step_daily(plan);
@@ -100,28 +135,42 @@ impl PathState {
 
     fn draw_inputs(&mut self, plan: &Plan, seed: u64, path: u64) {
         let model = plan.model;
+        if !plan.copulas.is_empty() {
+            self.draw_copulas(plan, seed, path);
+        }
         for (i, (side, ids)) in model.sides.iter().zip(&plan.streams).enumerate() {
-            let casualties = side.casualties.draw(seed, path, ids.casualties);
+            let casualties = self.input(&side.casualties, seed, path, ids.casualties);
             let rate_per_day = match &side.rate {
-                Rate::PerDay(d) => d.draw(seed, path, ids.rate),
+                Rate::PerDay(d) => self.input(d, seed, path, ids.rate),
                 Rate::ImpliedByTotal { total, days } => {
-                    total.draw(seed, path, ids.rate) / *days as f64
+                    self.input(total, seed, path, ids.rate) / *days as f64
                 }
                 Rate::ImpliedByBaseline { days } => casualties / *days as f64,
             };
             let (killed, killed_share) = match &side.killed {
                 // Killed are part of casualties: a tail draw above them is cut back.
                 Some(k) => (
-                    k.baseline.draw(seed, path, ids.killed).min(casualties),
-                    k.share.draw(seed, path, ids.killed_share).clamp(0.0, 1.0),
+                    self.input(&k.baseline, seed, path, ids.killed).min(casualties),
+                    self.input(&k.share, seed, path, ids.killed_share).clamp(0.0, 1.0),
                 ),
                 None => (f64::NAN, 0.0),
+            };
+            let (force, recruits_per_day, return_share) = match &side.force {
+                Some(f) => (
+                    self.input(&f.size, seed, path, ids.force),
+                    self.input(&f.recruits_per_day, seed, path, ids.recruits),
+                    self.input(&f.return_share, seed, path, ids.return_share).clamp(0.0, 1.0),
+                ),
+                None => (f64::NAN, f64::NAN, f64::NAN),
             };
             self.draws[i] = SideDraw {
                 casualties,
                 rate_per_day,
                 killed,
                 killed_share,
+                force,
+                recruits_per_day,
+                return_share,
             };
             if self.jumps {
                 self.lanes[i].reseed_single(seed, path, ids.noise);
@@ -129,21 +178,15 @@ impl PathState {
                 self.lanes[i] = Lanes::new(seed, path, ids.noise);
             }
         }
-        for (f, out) in plan.factors.iter().zip(self.factors.iter_mut()) {
-            *out = f.dist.draw(seed, path, f.stream);
+        if model.shock_correlation > 0.0 {
+            self.common = Lanes::new(seed, path, plan.common_noise);
         }
+        for k in 0..plan.factors.len() {
+            let f = &plan.factors[k];
+            self.factors[k] = self.input(&f.dist, seed, path, f.stream);
+        }
+        self.draw_schedule(plan, seed, path);
         let s = model.sides.len();
-        for (k, seg) in plan.segments.iter().enumerate() {
-            let rates = &mut self.seg_rates[k * s..(k + 1) * s];
-            for (r, d) in rates.iter_mut().zip(&self.draws) {
-                *r = d.rate_per_day;
-            }
-            for &f in &seg.factors {
-                for &side in &plan.factors[f].sides {
-                    rates[side] *= self.factors[f];
-                }
-            }
-        }
         for (t, th) in model.thresholds.iter().enumerate() {
             let w = &mut self.weights[t * s..(t + 1) * s];
             w.fill(0.0);
@@ -194,7 +237,7 @@ impl PathState {
     /// Threshold `t`'s summed metric once the current chunk's `added` amounts are in: the
     /// same sums, in the same order, as `total` after the stocks are updated.
     #[inline]
-    fn total_after(&self, plan: &Plan, t: usize) -> f64 {
+    pub(super) fn total_after(&self, plan: &Plan, t: usize) -> f64 {
         let th = &plan.model.thresholds[t];
         match th.metric {
             Metric::Casualties => th.sides.iter().map(|&i| self.cum[i] + self.added[i]).sum(),
@@ -217,8 +260,8 @@ impl PathState {
     #[inline]
     pub(super) fn chunk_end(&self, plan: &Plan, day: u32, seg: usize, limit: u32) -> u32 {
         let mut end = limit.min(plan.model.horizon_days);
-        if let Some(next) = plan.segments.get(seg + 1) {
-            end = end.min(next.first_day - 1);
+        if let Some(next) = self.starts.get(seg + 1) {
+            end = end.min(next - 1);
         }
         let reports = &plan.model.report_days;
         if let Some(&r) = reports.get(reports.partition_point(|&r| r <= day)) {
@@ -234,11 +277,9 @@ impl PathState {
         let mut seg = 0usize;
         while day < model.horizon_days && !self.done(plan, day) {
             if day as usize % BLOCK == 0 {
-                for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {
-                    self.sampler.fill(lanes, block);
-                }
+                self.fill_noise(plan);
             }
-            while seg + 1 < plan.segments.len() && plan.segments[seg + 1].first_day <= day + 1 {
+            while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {
                 seg += 1;
             }
             let block_end = day - day % BLOCK as u32 + BLOCK as u32;
@@ -262,6 +303,21 @@ impl PathState {
             }
             day = end;
             self.record_if_report(plan, day);
+        }
+    }
+
+    /// The next `BLOCK` days of every side's noise multipliers.
+    pub(super) fn fill_noise(&mut self, plan: &Plan) {
+        let rho = plan.model.shock_correlation;
+        if rho > 0.0 {
+            self.sampler.fill_common(&mut self.common, rho, &mut self.common_block);
+            for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {
+                self.sampler.fill_shared(lanes, rho, &self.common_block, block);
+            }
+        } else {
+            for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {
+                self.sampler.fill(lanes, block);
+            }
         }
     }
 

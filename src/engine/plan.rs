@@ -1,16 +1,34 @@
 //! What a run needs to know about a model, laid out for the path loop: stream ids,
 //! rate segments, and the report series. Built once per run; never changes.
 
-use crate::model::{Metric, Model, PhaseEffect, Rate, SideId};
+use crate::model::{Metric, Model, PhaseEffect, Rate, RegimeStep, SideId};
 use crate::sample::stream::stream_id;
 use crate::sample::Dist;
 
-/// A piece of the horizon in which every side's rate multiplier is constant.
+/// A fixed date window and the factors (indices into `Plan::factors`) active in it.
 #[derive(Clone, Debug)]
-pub struct Segment {
+pub struct Window {
     pub first_day: u32,
-    /// Indices into `Plan::factors` active in this segment.
+    pub last_day: u32,
     pub factors: Vec<usize>,
+}
+
+/// Stream ids and factor indices of one uncertain event.
+#[derive(Clone, Debug)]
+pub struct EventPlan {
+    pub probability: u64,
+    pub happens: u64,
+    pub start: u64,
+    pub end: u64,
+    pub factors: Vec<usize>,
+}
+
+/// A group of inputs drawn through a Gaussian copula: `chol` is the lower Cholesky factor
+/// of their (equicorrelation) matrix, row-major `k x k`.
+#[derive(Clone, Debug)]
+pub struct CopulaGroup {
+    pub streams: Vec<u64>,
+    pub chol: Vec<f64>,
 }
 
 /// One drawn phase factor and the sides it multiplies.
@@ -30,15 +48,33 @@ pub struct SideStreams {
     pub killed: u64,
     pub killed_share: u64,
     pub noise: u64,
+    pub force: u64,
+    pub recruits: u64,
+    pub return_share: u64,
 }
 
 #[derive(Clone, Debug)]
 pub struct Plan<'m> {
     pub model: &'m Model,
     pub streams: Vec<SideStreams>,
+    /// Drawn multipliers: the phases' first (`phase_factors` of them), then the events',
+    /// then the regimes'.
     pub factors: Vec<Factor>,
-    /// Sorted by first day; the first starts on day 1.
-    pub segments: Vec<Segment>,
+    pub phase_factors: usize,
+    pub windows: Vec<Window>,
+    pub events: Vec<EventPlan>,
+    /// Factor indices of each regime.
+    pub regime_factors: Vec<Vec<usize>>,
+    /// Days on which a calendar month starts (in `1..=horizon`), when anything changes
+    /// by month.
+    pub month_starts: Vec<u32>,
+    /// Days where rates may change on every path: 1, window edges, month starts. Sorted.
+    pub cuts: Vec<u32>,
+    pub copulas: Vec<CopulaGroup>,
+    /// Stream of the shared day-to-day shock.
+    pub common_noise: u64,
+    /// Whether a path needs its own schedule of rate pieces (events or regimes).
+    pub per_path_cuts: bool,
     /// Report series per report date: each side, then the combined total.
     pub series_per_date: usize,
     pub has_killed: Vec<bool>,
@@ -63,38 +99,77 @@ impl<'m> Plan<'m> {
                     killed: key("killed"),
                     killed_share: key("killed_share"),
                     noise: stream_id(&format!("noise.{}", s.name)),
+                    force: key("force"),
+                    recruits: key("recruits_per_day"),
+                    return_share: key("return_to_duty"),
                 }
             })
             .collect();
         let mut factors = Vec::new();
         let mut windows = Vec::new();
         for p in &model.phases {
-            let base = format!("phases.{}", p.name);
-            let ids: Vec<usize> = match &p.effect {
-                PhaseEffect::Shared { factor, sides } => {
-                    factors.push(Factor {
-                        dist: factor.clone(),
-                        stream: stream_id(&format!("{base}.multiplier")),
-                        sides: sides.clone(),
-                    });
-                    vec![factors.len() - 1]
-                }
-                PhaseEffect::PerSide(v) => v
-                    .iter()
-                    .map(|(side, dist)| {
-                        let name = &model.sides[*side].name;
-                        factors.push(Factor {
-                            dist: dist.clone(),
-                            stream: stream_id(&format!("{base}.multipliers.{name}")),
-                            sides: vec![*side],
-                        });
-                        factors.len() - 1
-                    })
-                    .collect(),
-            };
-            windows.push((p.first_day, p.last_day, ids));
+            let ids = push_factors(&mut factors, model, &format!("phases.{}", p.name), &p.effect);
+            windows.push(Window {
+                first_day: p.first_day,
+                last_day: p.last_day,
+                factors: ids,
+            });
         }
-        let segments = segments(model.horizon_days, &windows);
+        let phase_factors = factors.len();
+        let events = model
+            .events
+            .iter()
+            .map(|e| {
+                let base = format!("events.{}", e.name);
+                EventPlan {
+                    probability: stream_id(&format!("{base}.probability")),
+                    happens: stream_id(&format!("{base}.happens")),
+                    start: stream_id(&format!("{base}.start")),
+                    end: stream_id(&format!("{base}.end")),
+                    factors: push_factors(&mut factors, model, &base, &e.effect),
+                }
+            })
+            .collect();
+        let regime_factors = match &model.regimes {
+            Some(r) => r
+                .names
+                .iter()
+                .zip(&r.effects)
+                .map(|(n, e)| push_factors(&mut factors, model, &format!("regimes.{n}"), e))
+                .collect(),
+            None => Vec::new(),
+        };
+        let monthly = model.seasonality.is_some()
+            || model.trend.is_some()
+            || model
+                .regimes
+                .as_ref()
+                .is_some_and(|r| r.step == RegimeStep::Month);
+        let month_starts = if monthly {
+            (1..=model.horizon_days)
+                .filter(|&d| model.date_of(d).ymd().2 == 1)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut cuts = vec![1];
+        for w in &windows {
+            cuts.push(w.first_day);
+            if w.last_day < model.horizon_days {
+                cuts.push(w.last_day + 1);
+            }
+        }
+        cuts.extend_from_slice(&month_starts);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let copulas = model
+            .correlations
+            .iter()
+            .map(|c| CopulaGroup {
+                streams: c.inputs.iter().map(|k| input_stream(model, k)).collect(),
+                chol: equicorrelation_cholesky(c.inputs.len(), c.rho),
+            })
+            .collect();
         let has_killed: Vec<bool> = model.sides.iter().map(|s| s.killed.is_some()).collect();
         let series = model.sides.len() + 1;
         let combined_killed = has_killed.iter().all(|&k| k);
@@ -111,7 +186,15 @@ impl<'m> Plan<'m> {
             model,
             streams,
             factors,
-            segments,
+            phase_factors,
+            windows,
+            events,
+            regime_factors,
+            month_starts,
+            cuts,
+            copulas,
+            common_noise: stream_id("noise.shared"),
+            per_path_cuts: !model.events.is_empty() || model.regimes.is_some(),
             series_per_date: series,
             combined_killed,
             has_killed,
@@ -139,27 +222,59 @@ impl<'m> Plan<'m> {
     }
 }
 
-/// Cuts `1..=horizon` at every window edge; each segment lists the factors active in it.
-fn segments(horizon: u32, windows: &[(u32, u32, Vec<usize>)]) -> Vec<Segment> {
-    let mut cuts: Vec<u32> = vec![1];
-    for (first, last, _) in windows {
-        cuts.push(*first);
-        if *last < horizon {
-            cuts.push(last + 1);
+/// Adds the factors of one effect (keyed under `base`) and returns their indices.
+fn push_factors(factors: &mut Vec<Factor>, model: &Model, base: &str, effect: &PhaseEffect) -> Vec<usize> {
+    match effect {
+        PhaseEffect::Shared { factor, sides } => {
+            factors.push(Factor {
+                dist: factor.clone(),
+                stream: stream_id(&format!("{base}.multiplier")),
+                sides: sides.clone(),
+            });
+            vec![factors.len() - 1]
+        }
+        PhaseEffect::PerSide(v) => v
+            .iter()
+            .map(|(side, dist)| {
+                let name = &model.sides[*side].name;
+                factors.push(Factor {
+                    dist: dist.clone(),
+                    stream: stream_id(&format!("{base}.multipliers.{name}")),
+                    sides: vec![*side],
+                });
+                factors.len() - 1
+            })
+            .collect(),
+    }
+}
+
+/// The stream id of an input named by its key path; an implied rate total draws from
+/// `rate_per_day.total`, as the side's rate stream does.
+pub fn input_stream(model: &Model, key: &str) -> u64 {
+    for s in &model.sides {
+        if key == format!("sides.{}.rate_per_day", s.name) && !matches!(s.rate, Rate::PerDay(_)) {
+            return stream_id(&format!("{key}.total"));
         }
     }
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts.into_iter()
-        .map(|day| Segment {
-            first_day: day,
-            factors: windows
-                .iter()
-                .filter(|(f, l, _)| *f <= day && day <= *l)
-                .flat_map(|(_, _, ids)| ids.iter().copied())
-                .collect(),
-        })
-        .collect()
+    stream_id(key)
+}
+
+/// Lower Cholesky factor of the `k x k` matrix with ones on the diagonal and `rho`
+/// elsewhere (positive definite for `-1/(k-1) < rho < 1`, checked by the loader).
+pub fn equicorrelation_cholesky(k: usize, rho: f64) -> Vec<f64> {
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let a = if i == j { 1.0 } else { rho };
+            let s: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
+            l[i * k + j] = if i == j {
+                (a - s).max(0.0).sqrt()
+            } else {
+                (a - s) / l[j * k + j]
+            };
+        }
+    }
+    l
 }
 
 #[cfg(test)]
@@ -167,12 +282,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn segments_cut_at_window_edges() {
-        let s = segments(100, &[(10, 19, vec![0]), (15, 100, vec![1])]);
-        let got: Vec<(u32, Vec<usize>)> = s.into_iter().map(|s| (s.first_day, s.factors)).collect();
-        assert_eq!(
-            got,
-            vec![(1, vec![]), (10, vec![0]), (15, vec![0, 1]), (20, vec![1])]
-        );
+    fn cholesky_rebuilds_the_equicorrelation_matrix() {
+        for (k, rho) in [(2, 0.6), (2, -0.8), (4, 0.3), (3, -0.4)] {
+            let l = equicorrelation_cholesky(k, rho);
+            assert_eq!(l[0], 1.0, "the first input keeps its own normal score");
+            for i in 0..k {
+                for j in 0..k {
+                    let a: f64 = (0..k).map(|m| l[i * k + m] * l[j * k + m]).sum();
+                    let want = if i == j { 1.0 } else { rho };
+                    assert!((a - want).abs() < 1e-12, "k {k} rho {rho} ({i},{j}): {a}");
+                }
+            }
+        }
     }
 }

@@ -199,7 +199,14 @@ impl Dist {
         }
     }
 
-    fn quantile(&self, u: f64) -> f64 {
+    /// Whether draws are by inversion of one uniform (all shapes but PERT), so that the
+    /// input can take part in a copula.
+    pub fn is_invertible(&self) -> bool {
+        !matches!(self, Dist::Pert { .. })
+    }
+
+    /// The value at probability `u` in (0, 1); not for PERT (see `is_invertible`).
+    pub(crate) fn quantile(&self, u: f64) -> f64 {
         match *self {
             Dist::Fixed(v) => v,
             Dist::LogNormal { mu, sigma } => (mu + sigma * inverse_cdf(u)).exp(),

@@ -4,7 +4,7 @@
 use super::fastexp;
 use super::gamma::gamma;
 use super::lanes::{Lanes, LANES};
-use super::ziggurat::{fast, slow, tables};
+use super::ziggurat::{fast, normal, slow, tables};
 use crate::model::Noise;
 
 /// Days drawn per fill: four per lane. Day `d` (1-based) is entry `(d - 1) % BLOCK` of the
@@ -48,6 +48,49 @@ impl NoiseSampler {
             NoiseSampler::Gamma { shape } => {
                 for (k, m) in out.iter_mut().enumerate() {
                     *m = gamma(shape, || lanes.next_lane(k % LANES)) / shape;
+                }
+            }
+        }
+    }
+}
+
+impl NoiseSampler {
+    /// The shared shock's block for a shock correlation `rho` in (0, 1): standard normals
+    /// (lognormal noise), Gamma(rho k, 1) draws (gamma noise).
+    pub fn fill_common(&self, lanes: &mut Lanes, rho: f64, out: &mut [f64; BLOCK]) {
+        match *self {
+            NoiseSampler::None => *out = [0.0; BLOCK],
+            NoiseSampler::LogNormal { .. } => {
+                for (k, z) in out.iter_mut().enumerate() {
+                    *z = normal(|| lanes.next_lane(k % LANES));
+                }
+            }
+            NoiseSampler::Gamma { shape } => {
+                for (k, g) in out.iter_mut().enumerate() {
+                    *g = gamma(rho * shape, || lanes.next_lane(k % LANES));
+                }
+            }
+        }
+    }
+
+    /// One side's multipliers sharing the `common` block: still mean one with the same
+    /// law as `fill`, and correlation `rho` between sides (of the log multipliers for
+    /// lognormal noise, `sqrt(rho) Zc + sqrt(1 - rho) Z`; of the multipliers for gamma
+    /// noise, `(Gc + G) / k` with `Gc ~ Gamma(rho k)`, `G ~ Gamma((1 - rho) k)`).
+    pub fn fill_shared(&self, lanes: &mut Lanes, rho: f64, common: &[f64; BLOCK], out: &mut [f64; BLOCK]) {
+        match *self {
+            NoiseSampler::None => *out = [1.0; BLOCK],
+            NoiseSampler::LogNormal { sigma, shift } => {
+                let (a, b) = (rho.sqrt(), (1.0 - rho).sqrt());
+                for (k, m) in out.iter_mut().enumerate() {
+                    let z = normal(|| lanes.next_lane(k % LANES));
+                    *m = fastexp::exp(sigma * (a * common[k] + b * z) + shift);
+                }
+            }
+            NoiseSampler::Gamma { shape } => {
+                for (k, m) in out.iter_mut().enumerate() {
+                    let g = gamma((1.0 - rho) * shape, || lanes.next_lane(k % LANES));
+                    *m = (common[k] + g) / shape;
                 }
             }
         }

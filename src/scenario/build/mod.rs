@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::sample::Dist;
 use toml::de::{DeTable, DeValue};
 
+pub(crate) mod dynamics;
 pub(crate) mod phases;
 pub(crate) mod sides;
 pub(crate) mod thresholds;
@@ -17,7 +18,19 @@ use self::phases::phases;
 use self::sides::sides;
 use self::thresholds::thresholds;
 
-pub(crate) const TOP_KEYS: &[&str] = &["scenario", "noise", "sides", "phases", "thresholds"];
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "scenario",
+    "noise",
+    "sides",
+    "phases",
+    "thresholds",
+    "events",
+    "regimes",
+    "seasonality",
+    "trend",
+    "correlations",
+    "force",
+];
 pub(crate) const META_KEYS: &[&str] = &[
     "name",
     "title",
@@ -28,7 +41,7 @@ pub(crate) const META_KEYS: &[&str] = &[
     "paths",
     "seed",
 ];
-pub(crate) const NOISE_KEYS: &[&str] = &["model", "sigma", "cv"];
+pub(crate) const NOISE_KEYS: &[&str] = &["model", "sigma", "cv", "correlation"];
 pub(crate) const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
 
 /// Paths and seed when the file does not say.
@@ -138,6 +151,54 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         (Some(n), Some(names), Some(r), Some(h)) => phases(&mut sink, n, names, r, h),
         _ => None,
     };
+    let section = |key: &str| top.get(key);
+    let events = match (section("events"), &side_names, reference, horizon) {
+        (None, ..) => Some(Vec::new()),
+        (Some(n), Some(names), Some(r), Some(h)) => dynamics::events(&mut sink, n, names, r, h),
+        _ => None,
+    };
+    let regimes = match (section("regimes"), &side_names) {
+        (None, _) => Some(None),
+        (Some(n), Some(names)) => dynamics::regimes(&mut sink, n, names).map(Some),
+        _ => None,
+    };
+    let seasonality = match (section("seasonality"), &side_names) {
+        (None, _) => Some(None),
+        (Some(n), Some(names)) => dynamics::seasonality(&mut sink, n, names).map(Some),
+        _ => None,
+    };
+    let trend = match (section("trend"), &side_names) {
+        (None, _) => Some(None),
+        (Some(n), Some(names)) => dynamics::trend(&mut sink, n, names).map(Some),
+        _ => None,
+    };
+    let correlations = match (section("correlations"), &sides, &phases) {
+        (None, ..) => Some(Vec::new()),
+        (Some(n), Some(s), Some(p)) => {
+            dynamics::correlations(&mut sink, n, &dynamics::correlatable(s, p))
+        }
+        _ => None,
+    };
+    let shock_correlation = match top.get("noise") {
+        Some(n) if noise.is_some() => dynamics::shock_correlation(&mut sink, n),
+        _ => None,
+    };
+    let force_law = match (section("force"), &sides) {
+        (None, Some(s)) => {
+            if let Some(side) = s.iter().find(|s| s.force.is_some()) {
+                sink.error(
+                    None,
+                    &format!("sides.{}.force", side.name),
+                    "force is only used by force-dependent attrition: add [force] with law = \"square\" or \"linear\", or drop force",
+                );
+                None
+            } else {
+                Some(None)
+            }
+        }
+        (Some(n), Some(s)) => dynamics::force_law(&mut sink, n, s).map(Some),
+        _ => None,
+    };
     let thresholds = match (top.get("thresholds"), &sides) {
         (None, _) => Some(Vec::new()),
         (Some(n), Some(s)) => thresholds(&mut sink, n, s),
@@ -174,6 +235,13 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         noise: noise.unwrap_or(Noise::None),
         phases: phases.unwrap_or_default(),
         thresholds: thresholds.unwrap_or_default(),
+        events: events.unwrap_or_default(),
+        regimes: regimes.flatten(),
+        seasonality: seasonality.flatten(),
+        trend: trend.flatten(),
+        correlations: correlations.unwrap_or_default(),
+        shock_correlation: shock_correlation.unwrap_or(0.0),
+        force_law: force_law.flatten(),
     })
 }
 

@@ -205,7 +205,7 @@ fn phase(
     })
 }
 
-fn per_side(
+pub(super) fn per_side(
     sink: &mut Sink,
     path: &str,
     node: &Node,

@@ -3,9 +3,18 @@
 use super::string;
 use super::{range, Date, DeValue, Node, Sink, Table};
 use crate::model::*;
+use crate::sample::Dist;
 use crate::scenario::range::bounded_range;
 
-pub(crate) const SIDE_KEYS: &[&str] = &["casualties", "rate_per_day", "killed", "killed_share"];
+pub(crate) const SIDE_KEYS: &[&str] = &[
+    "casualties",
+    "rate_per_day",
+    "killed",
+    "killed_share",
+    "force",
+    "recruits_per_day",
+    "return_to_duty",
+];
 pub(crate) const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
 
 pub(super) fn sides(sink: &mut Sink, node: &Node, reference: Option<Date>) -> Option<Vec<Side>> {
@@ -121,12 +130,53 @@ fn side(
             }))
         }
     };
+    let force = force(sink, &t);
     Some(Side {
         name: name.to_string(),
         casualties: casualties?.dist,
         rate: rate?,
         killed: killed?,
+        force: force?,
     })
+}
+
+/// The force keys of a side: `force` (troops in the line), and with it optionally
+/// `recruits_per_day` and `return_to_duty` (a share).
+fn force(sink: &mut Sink, t: &Table) -> Option<Option<Force>> {
+    let Some(size) = t.get("force") else {
+        for key in ["recruits_per_day", "return_to_duty"] {
+            if let Some(v) = t.get(key) {
+                sink.error(
+                    Some(v.span().start),
+                    &t.key_path(key),
+                    "only meaningful with force (the troops in the line) and a [force] section",
+                );
+                return None;
+            }
+        }
+        return Some(None);
+    };
+    let size = bounded_range(sink, &t.key_path("force"), size, MAX_QUANTITY);
+    let recruits = match t.get("recruits_per_day") {
+        Some(v) => bounded_range(sink, &t.key_path("recruits_per_day"), v, MAX_QUANTITY),
+        None => Some(fixed_zero()),
+    };
+    let back = match t.get("return_to_duty") {
+        Some(v) => bounded_range(sink, &t.key_path("return_to_duty"), v, 1.0),
+        None => Some(fixed_zero()),
+    };
+    Some(Some(Force {
+        size: size?.dist,
+        recruits_per_day: recruits?.dist,
+        return_share: back?.dist,
+    }))
+}
+
+fn fixed_zero() -> crate::scenario::range::Range {
+    crate::scenario::range::Range {
+        dist: Dist::Fixed(0.0),
+        hi: 0.0,
+    }
 }
 
 fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Option<Rate> {

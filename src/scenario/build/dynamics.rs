@@ -1,0 +1,644 @@
+//! [[events]], [regimes], [seasonality], [trend], [[correlations]] and [force]: what makes
+//! rates move on a path (docs/scenarios.md, Dynamics).
+
+use super::phases::{side_list, table_array};
+use crate::scenario::walk::{array, date, number, string};
+use super::{did_you_mean, non_empty, Date, Node, Range, Sink, Table};
+use crate::model::*;
+use crate::scenario::range::{bounded_range, range};
+
+pub(crate) const EVENT_KEYS: &[&str] = &[
+    "name",
+    "probability",
+    "start",
+    "sides",
+    "multiplier",
+    "multipliers",
+    "duration_days",
+    "end_monthly_hazard",
+];
+pub(crate) const START_KEYS: &[&str] = &["from", "to", "monthly_hazard"];
+pub(crate) const REGIME_KEYS: &[&str] = &["step", "initial", "states"];
+pub(crate) const STATE_KEYS: &[&str] = &["sides", "multiplier", "multipliers", "next"];
+pub(crate) const STEPS: &[&str] = &["month", "day"];
+pub(crate) const SEASON_KEYS: &[&str] = &["months", "amplitude", "peak_month", "sides"];
+pub(crate) const TREND_KEYS: &[&str] = &["percent_per_month", "sides"];
+pub(crate) const TREND_RANGE_KEYS: &[&str] = &["lo", "hi", "shape"];
+pub(crate) const CORRELATION_KEYS: &[&str] = &["inputs", "rho", "spearman"];
+pub(crate) const FORCE_KEYS: &[&str] = &["law"];
+pub(crate) const LAWS: &[&str] = &["square", "linear"];
+
+/// Average days in a month (the Gregorian year / 12), for monthly hazards.
+pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
+
+/// A daily probability with the same chance over a month as `monthly`.
+pub fn daily_from_monthly(monthly: f64) -> f64 {
+    if monthly >= 1.0 {
+        1.0
+    } else {
+        -((-monthly).ln_1p() / DAYS_PER_MONTH).exp_m1()
+    }
+}
+
+/// Rows of probabilities must sum to one within this.
+const SUM_TOLERANCE: f64 = 1e-9;
+
+/// A range of probabilities (or shares): its stated upper end at most 1.
+pub(super) fn probability_range(sink: &mut Sink, path: &str, node: &Node) -> Option<Range> {
+    let r = range(sink, path, node)?;
+    if r.hi > 1.0 {
+        sink.error(
+            Some(node.span().start),
+            path,
+            format!("{} is above 1: a probability is between 0 and 1", r.hi),
+        );
+        return None;
+    }
+    Some(r)
+}
+
+/// A single probability in [0, 1].
+fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f64> {
+    let p = number(sink, path, node)?;
+    if !(0.0..=1.0).contains(&p) {
+        sink.error(
+            Some(node.span().start),
+            path,
+            format!("{p} is not a probability: give a number between 0 and 1"),
+        );
+        return None;
+    }
+    Some(p)
+}
+
+/// The multiplier(s) of an event or regime state: `multiplier` (with optional `sides`)
+/// or `multipliers` (one per side).
+fn effect(sink: &mut Sink, t: &Table, names: &[String], what: &str) -> Option<PhaseEffect> {
+    match (t.get("multiplier"), t.get("multipliers")) {
+        (Some(_), Some(v)) => {
+            sink.error(
+                Some(v.span().start),
+                &t.key_path("multipliers"),
+                "give multiplier (one factor for the listed sides) or multipliers (one per side), not both",
+            );
+            None
+        }
+        (None, None) => {
+            t.missing(sink, "multiplier", what);
+            None
+        }
+        (Some(m), None) => {
+            let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
+            let sides = match t.get("sides") {
+                Some(s) => side_list(sink, &t.key_path("sides"), s, names),
+                None => Some((0..names.len()).collect()),
+            };
+            Some(PhaseEffect::Shared {
+                factor: factor?.dist,
+                sides: sides?,
+            })
+        }
+        (None, Some(m)) => {
+            if let Some(s) = t.get("sides") {
+                sink.error(
+                    Some(s.span().start),
+                    &t.key_path("sides"),
+                    "with multipliers, the sides are the keys of the multipliers table; drop sides",
+                );
+            }
+            super::phases::per_side(sink, &t.key_path("multipliers"), m, names)
+                .map(PhaseEffect::PerSide)
+        }
+    }
+}
+
+pub(super) fn events(
+    sink: &mut Sink,
+    node: &Node,
+    names: &[String],
+    reference: Date,
+    horizon: u32,
+) -> Option<Vec<Event>> {
+    let mut out: Vec<Event> = Vec::new();
+    let mut ok = true;
+    for (path, item) in table_array(sink, "events", node)? {
+        match event(sink, &path, item, names, reference, horizon) {
+            Some(e) if out.iter().any(|o| o.name == e.name) => {
+                sink.error(
+                    Some(item.span().start),
+                    &format!("{path}.name"),
+                    format!("another event is already named '{}'; event names key their random draws and must differ", e.name),
+                );
+                ok = false;
+            }
+            Some(e) => out.push(e),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn event(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    names: &[String],
+    reference: Date,
+    horizon: u32,
+) -> Option<Event> {
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, EVENT_KEYS);
+    let name = t
+        .required(sink, "name", "name the event (for example \"ceasefire\")")
+        .and_then(|_| non_empty(sink, &t, "name"));
+    let chance = t
+        .required(sink, "probability", "the probability that the event happens, a range in [0, 1]")
+        .and_then(|v| probability_range(sink, &t.key_path("probability"), v));
+    let start = t
+        .required(
+            sink,
+            "start",
+            "when it starts: a date, { from, to } (uniform) or { from, monthly_hazard }",
+        )
+        .and_then(|v| event_start(sink, &t.key_path("start"), v, reference, horizon));
+    let effect = effect(
+        sink,
+        &t,
+        names,
+        "the factor on the rates while the event lasts (0.1: a tenth of the fighting goes on)",
+    );
+    let end = match (t.get("duration_days"), t.get("end_monthly_hazard")) {
+        (Some(_), Some(v)) => {
+            sink.error(
+                Some(v.span().start),
+                &t.key_path("end_monthly_hazard"),
+                "give duration_days or end_monthly_hazard, not both",
+            );
+            None
+        }
+        (None, None) => Some(EventEnd::Never),
+        (Some(d), None) => {
+            bounded_range(sink, &t.key_path("duration_days"), d, MAX_HORIZON_DAYS as f64 * 10.0)
+                .map(|r| EventEnd::Duration(r.dist))
+        }
+        (None, Some(h)) => probability(sink, &t.key_path("end_monthly_hazard"), h)
+            .map(|m| EventEnd::Hazard { daily: daily_from_monthly(m) }),
+    };
+    Some(Event {
+        name: name?,
+        probability: chance?.dist,
+        start: start?,
+        effect: effect?,
+        end: end?,
+    })
+}
+
+fn event_start(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    reference: Date,
+    horizon: u32,
+) -> Option<EventStart> {
+    let day = |sink: &mut Sink, at: &Node, key: &str, d: Date| -> Option<u32> {
+        let n = d.days_since(reference);
+        if n < 1 {
+            sink.error(Some(at.span().start), key, format!("{d} is not after the reference date {reference}"));
+            return None;
+        }
+        if n > horizon as i64 {
+            sink.error(Some(at.span().start), key, format!("{d} is after the horizon {}", reference.add_days(horizon as i64)));
+            return None;
+        }
+        Some(n as u32)
+    };
+    if !matches!(node.get_ref(), toml::de::DeValue::Table(_)) {
+        let d = date(sink, path, node)?;
+        let first = day(sink, node, path, d)?;
+        return Some(EventStart::Window { first, last: first });
+    }
+    let t = Table::of(sink, path, node)?;
+    t.only(sink, START_KEYS);
+    let from_node = t.required(sink, "from", "the first date the event can start")?;
+    let from = t.date(sink, "from")?;
+    let first = day(sink, from_node, &t.key_path("from"), from)?;
+    match (t.get("to"), t.get("monthly_hazard")) {
+        (Some(_), Some(v)) => {
+            sink.error(Some(v.span().start), &t.key_path("monthly_hazard"), "give to (a window) or monthly_hazard, not both");
+            None
+        }
+        (None, None) => {
+            t.missing(sink, "to", "the last date it can start (or a monthly_hazard)");
+            None
+        }
+        (Some(to_node), None) => {
+            let to = t.date(sink, "to")?;
+            if to < from {
+                sink.error(Some(to_node.span().start), &t.key_path("to"), format!("{to} is before from ({from})"));
+                return None;
+            }
+            let last = day(sink, to_node, &t.key_path("to"), to)?;
+            Some(EventStart::Window { first, last })
+        }
+        (None, Some(h)) => {
+            let m = probability(sink, &t.key_path("monthly_hazard"), h)?;
+            if m == 0.0 {
+                sink.error(Some(h.span().start), &t.key_path("monthly_hazard"), "a hazard of 0 never starts the event; remove the event or give a positive hazard");
+                return None;
+            }
+            Some(EventStart::Hazard { from: first, daily: daily_from_monthly(m) })
+        }
+    }
+}
+
+pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Regimes> {
+    let t = Table::of(sink, "regimes", node)?;
+    t.only(sink, REGIME_KEYS);
+    let step = match t.get("step") {
+        None => {
+            t.missing(sink, "step", "how often the chain steps: \"month\" or \"day\"");
+            None
+        }
+        Some(v) => {
+            let s = string(sink, "regimes.step", v)?;
+            match s.as_str() {
+                "month" => Some(RegimeStep::Month),
+                "day" => Some(RegimeStep::Day),
+                _ => {
+                    let hint = did_you_mean(&s, STEPS).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
+                    sink.error(Some(v.span().start), "regimes.step", format!("unknown step '{s}'; {hint}give \"month\" or \"day\""));
+                    None
+                }
+            }
+        }
+    };
+    let states_node = t.required(sink, "states", "the regimes, as [regimes.states.NAME] tables")?;
+    let states = Table::of(sink, "regimes.states", states_node)?;
+    if states.map.is_empty() {
+        sink.error(Some(states.at), "regimes.states", "no regimes: add [regimes.states.NAME] tables");
+        return None;
+    }
+    let regime_names: Vec<String> = states.entries().map(|(k, _)| k.get_ref().to_string()).collect();
+    let mut effects = Vec::new();
+    let mut transition = Vec::new();
+    let mut ok = true;
+    for (key, value) in states.entries() {
+        let path = states.key_path(key.get_ref());
+        let Some(st) = Table::of(sink, &path, value) else {
+            ok = false;
+            continue;
+        };
+        st.only(sink, STATE_KEYS);
+        let e = effect(sink, &st, names, "the factor on the rates in this regime");
+        let row = st
+            .required(sink, "next", "the probabilities of the next regime, as { NAME = p, ... }")
+            .and_then(|n| distribution(sink, &st.key_path("next"), n, &regime_names));
+        match (e, row) {
+            (Some(e), Some(r)) => {
+                effects.push(e);
+                transition.push(r);
+            }
+            _ => ok = false,
+        }
+    }
+    let initial = match t.get("initial") {
+        None => {
+            t.missing(sink, "initial", "the regime on day 1 (a name, or { NAME = p, ... })");
+            None
+        }
+        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(_)) => {
+            let s = string(sink, "regimes.initial", v)?;
+            let i = regime_index(sink, "regimes.initial", v, &s, &regime_names)?;
+            let mut p = vec![0.0; regime_names.len()];
+            p[i] = 1.0;
+            Some(p)
+        }
+        Some(v) => distribution(sink, "regimes.initial", v, &regime_names),
+    };
+    if !ok {
+        return None;
+    }
+    Some(Regimes {
+        step: step?,
+        names: regime_names,
+        effects,
+        initial: initial?,
+        transition,
+    })
+}
+
+fn regime_index(sink: &mut Sink, path: &str, at: &Node, name: &str, known: &[String]) -> Option<usize> {
+    if let Some(i) = known.iter().position(|n| n == name) {
+        return Some(i);
+    }
+    let k: Vec<&str> = known.iter().map(String::as_str).collect();
+    let hint = did_you_mean(name, &k).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
+    sink.error(Some(at.span().start), path, format!("unknown regime '{name}'; {hint}the regimes are: {}", k.join(", ")));
+    None
+}
+
+/// `{ NAME = p, ... }` over the regimes: probabilities that sum to one (missing names 0).
+fn distribution(sink: &mut Sink, path: &str, node: &Node, known: &[String]) -> Option<Vec<f64>> {
+    let t = Table::of(sink, path, node)?;
+    let mut p = vec![0.0; known.len()];
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        let kp = t.key_path(key.get_ref());
+        let i = regime_index(sink, &kp, value, key.get_ref(), known);
+        match (i, probability(sink, &kp, value)) {
+            (Some(i), Some(v)) => p[i] = v,
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let sum: f64 = p.iter().sum();
+    if (sum - 1.0).abs() > SUM_TOLERANCE {
+        sink.error(Some(node.span().start), path, format!("the probabilities sum to {sum}, not 1"));
+        return None;
+    }
+    Some(p)
+}
+
+pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Seasonality> {
+    let t = Table::of(sink, "seasonality", node)?;
+    t.only(sink, SEASON_KEYS);
+    let sides = match t.get("sides") {
+        Some(s) => side_list(sink, "seasonality.sides", s, names),
+        None => Some((0..names.len()).collect()),
+    };
+    let months = match (t.get("months"), t.get("amplitude")) {
+        (Some(_), Some(v)) => {
+            sink.error(Some(v.span().start), "seasonality.amplitude", "give months (12 factors) or amplitude and peak_month, not both");
+            None
+        }
+        (None, None) => {
+            t.missing(sink, "months", "12 factors, January first (or amplitude and peak_month)");
+            None
+        }
+        (Some(m), None) => {
+            if let Some(v) = t.get("peak_month") {
+                sink.error(Some(v.span().start), "seasonality.peak_month", "peak_month goes with amplitude, not months");
+            }
+            let items = array(sink, "seasonality.months", m)?;
+            if items.len() != 12 {
+                sink.error(Some(m.span().start), "seasonality.months", format!("give 12 factors (January to December), found {}", items.len()));
+                return None;
+            }
+            let mut out = [0.0; 12];
+            let mut good = true;
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("seasonality.months[{i}]");
+                match number(sink, &p, item) {
+                    Some(v) if (0.0..=MAX_FACTOR).contains(&v) => out[i] = v,
+                    Some(v) => {
+                        sink.error(Some(item.span().start), &p, format!("{v} is not a factor between 0 and {MAX_FACTOR:e}"));
+                        good = false;
+                    }
+                    None => good = false,
+                }
+            }
+            good.then_some(out)
+        }
+        (None, Some(a)) => {
+            let amp = number(sink, "seasonality.amplitude", a)?;
+            if !(0.0..=1.0).contains(&amp) {
+                sink.error(Some(a.span().start), "seasonality.amplitude", format!("{amp} is outside [0, 1]: factors 1 - amplitude would be negative"));
+                return None;
+            }
+            let p = t.required(sink, "peak_month", "the month of the peak, 1 (January) to 12")?;
+            let peak = number(sink, "seasonality.peak_month", p)?;
+            if !(1.0..=12.0).contains(&peak) || peak.fract() != 0.0 {
+                sink.error(Some(p.span().start), "seasonality.peak_month", format!("{peak} is not a month number 1 to 12"));
+                return None;
+            }
+            let mut out = [0.0; 12];
+            for (m, f) in out.iter_mut().enumerate() {
+                let phase = 2.0 * std::f64::consts::PI * (m as f64 + 1.0 - peak) / 12.0;
+                *f = 1.0 + amp * phase.cos();
+            }
+            Some(out)
+        }
+    };
+    Some(Seasonality { months: months?, sides: sides? })
+}
+
+pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Trend> {
+    let t = Table::of(sink, "trend", node)?;
+    t.only(sink, TREND_KEYS);
+    let sides = match t.get("sides") {
+        Some(s) => side_list(sink, "trend.sides", s, names),
+        None => Some((0..names.len()).collect()),
+    };
+    let p = t.required(sink, "percent_per_month", "the growth of the rates in percent per month: a number or { lo, hi }")?;
+    let path = "trend.percent_per_month";
+    let in_bounds = |sink: &mut Sink, v: f64, at: &Node| {
+        if (MIN_TREND..=MAX_TREND).contains(&v) {
+            true
+        } else {
+            sink.error(Some(at.span().start), path, format!("{v} percent per month is outside [{MIN_TREND}, {MAX_TREND}]"));
+            false
+        }
+    };
+    let dist = match p.get_ref() {
+        toml::de::DeValue::Table(_) => {
+            let r = Table::of(sink, path, p)?;
+            r.only(sink, TREND_RANGE_KEYS);
+            let lo = r.required(sink, "lo", "the low end (5th percentile for normal)").and_then(|_| r.number(sink, "lo"));
+            let hi = r.required(sink, "hi", "the high end (95th percentile for normal)").and_then(|_| r.number(sink, "hi"));
+            let shape = match r.get("shape") {
+                Some(v) => string(sink, &r.key_path("shape"), v),
+                None => Some("normal".to_string()),
+            };
+            let (lo, hi, shape) = (lo?, hi?, shape?);
+            if !(in_bounds(sink, lo, p) && in_bounds(sink, hi, p)) {
+                return None;
+            }
+            if hi < lo {
+                sink.error(Some(p.span().start), path, format!("hi ({hi}) is below lo ({lo})"));
+                return None;
+            }
+            match shape.as_str() {
+                "normal" => TrendDist::Normal {
+                    mean: (lo + hi) / 2.0,
+                    sd: (hi - lo) / (2.0 * crate::sample::normal::Z95),
+                },
+                "uniform" => TrendDist::Uniform { lo, hi },
+                other => {
+                    sink.error(r.get("shape").map(|v| v.span().start), &r.key_path("shape"), format!("unknown shape '{other}'; a trend is \"normal\" (lo, hi a 90% interval) or \"uniform\""));
+                    return None;
+                }
+            }
+        }
+        _ => {
+            let v = number(sink, path, p)?;
+            if !in_bounds(sink, v, p) {
+                return None;
+            }
+            TrendDist::Fixed(v)
+        }
+    };
+    Some(Trend { percent_per_month: dist, sides: sides? })
+}
+
+/// The inputs a correlation may name: each side's drawn inputs and each phase multiplier.
+pub(super) fn correlatable(sides: &[Side], phases: &[Phase]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for s in sides {
+        let n = &s.name;
+        let rate = match &s.rate {
+            Rate::PerDay(d) | Rate::ImpliedByTotal { total: d, .. } => Some(d),
+            Rate::ImpliedByBaseline { .. } => None,
+        };
+        out.push((format!("sides.{n}.casualties"), s.casualties.is_invertible()));
+        if let Some(d) = rate {
+            out.push((format!("sides.{n}.rate_per_day"), d.is_invertible()));
+        }
+        if let Some(k) = &s.killed {
+            out.push((format!("sides.{n}.killed"), k.baseline.is_invertible()));
+            out.push((format!("sides.{n}.killed_share"), k.share.is_invertible()));
+        }
+        if let Some(f) = &s.force {
+            out.push((format!("sides.{n}.force"), f.size.is_invertible()));
+        }
+    }
+    for p in phases {
+        match &p.effect {
+            PhaseEffect::Shared { factor, .. } => {
+                out.push((format!("phases.{}.multiplier", p.name), factor.is_invertible()))
+            }
+            PhaseEffect::PerSide(v) => {
+                for (side, d) in v {
+                    out.push((format!("phases.{}.multipliers.{}", p.name, sides[*side].name), d.is_invertible()));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn correlations(sink: &mut Sink, node: &Node, known: &[(String, bool)]) -> Option<Vec<Correlation>> {
+    let mut out: Vec<Correlation> = Vec::new();
+    let mut ok = true;
+    for (path, item) in table_array(sink, "correlations", node)? {
+        let Some(t) = Table::of(sink, &path, item) else {
+            ok = false;
+            continue;
+        };
+        t.only(sink, CORRELATION_KEYS);
+        let inputs = t
+            .required(sink, "inputs", "the key paths of two or more inputs, e.g. [\"sides.russia.rate_per_day\", \"sides.ukraine.rate_per_day\"]")
+            .and_then(|v| input_list(sink, &t.key_path("inputs"), v, known, &out));
+        let rho = match (t.get("rho"), t.get("spearman")) {
+            (Some(_), Some(v)) => {
+                sink.error(Some(v.span().start), &t.key_path("spearman"), "give rho (Gaussian copula) or spearman (rank correlation), not both");
+                None
+            }
+            (None, None) => {
+                t.missing(sink, "rho", "the correlation of the inputs' normal scores (or spearman, a rank correlation)");
+                None
+            }
+            (Some(v), None) => number(sink, &t.key_path("rho"), v).map(|r| (r, v, "rho")),
+            // Spearman's rho of a Gaussian copula is (6 / pi) asin(rho / 2).
+            (None, Some(v)) => number(sink, &t.key_path("spearman"), v)
+                .map(|s| (2.0 * (std::f64::consts::PI * s / 6.0).sin(), v, "spearman")),
+        };
+        match (inputs, rho) {
+            (Some(inputs), Some((rho, at, key))) => {
+                let k = inputs.len() as f64;
+                let low = -1.0 / (k - 1.0);
+                if !(rho > low && rho < 1.0) || !rho.is_finite() {
+                    sink.error(
+                        Some(at.span().start),
+                        &t.key_path(key),
+                        format!("a correlation shared by {k} inputs must lie strictly between {} and 1", crate::sample::dist::fmt_num(low)),
+                    );
+                    ok = false;
+                } else {
+                    out.push(Correlation { inputs, rho });
+                }
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn input_list(sink: &mut Sink, path: &str, node: &Node, known: &[(String, bool)], earlier: &[Correlation]) -> Option<Vec<String>> {
+    let items = array(sink, path, node)?;
+    if items.len() < 2 {
+        sink.error(Some(node.span().start), path, "a correlation needs at least two inputs");
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let Some(name) = string(sink, &p, item) else {
+            ok = false;
+            continue;
+        };
+        let at = Some(item.span().start);
+        match known.iter().find(|(k, _)| *k == name) {
+            None => {
+                let names: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
+                let hint = did_you_mean(&name, &names).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
+                sink.error(at, &p, format!("'{name}' is not a drawn input of this scenario; {hint}inputs are: {}", names.join(", ")));
+                ok = false;
+            }
+            Some((_, false)) => {
+                sink.error(at, &p, format!("'{name}' has shape pert, which is drawn by a Beta sampler and cannot be correlated; use triangular or lognormal"));
+                ok = false;
+            }
+            Some(_) if out.contains(&name) || earlier.iter().any(|c| c.inputs.contains(&name)) => {
+                sink.error(at, &p, format!("'{name}' is already in a correlation; an input may be in one only"));
+                ok = false;
+            }
+            Some(_) => out.push(name),
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `[force] law = "square" | "linear"`; every side then needs `force`, and there must be two.
+pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<ForceLaw> {
+    let t = Table::of(sink, "force", node)?;
+    t.only(sink, FORCE_KEYS);
+    let v = t.required(sink, "law", "\"square\" (aimed fire) or \"linear\" (area fire)")?;
+    let s = string(sink, "force.law", v)?;
+    let law = match s.as_str() {
+        "square" => ForceLaw::Square,
+        "linear" => ForceLaw::Linear,
+        _ => {
+            let hint = did_you_mean(&s, LAWS).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
+            sink.error(Some(v.span().start), "force.law", format!("unknown law '{s}'; {hint}laws are: square, linear"));
+            return None;
+        }
+    };
+    if sides.len() != 2 {
+        sink.error(Some(t.at), "force", format!("force-dependent attrition needs exactly two sides (each fires at the other), found {}", sides.len()));
+        return None;
+    }
+    let mut ok = true;
+    for s in sides {
+        if s.force.is_none() {
+            sink.error(Some(t.at), &format!("sides.{}.force", s.name), "missing: with a [force] section every side needs force (the troops in the line on the reference date)");
+            ok = false;
+        }
+    }
+    ok.then_some(law)
+}
+
+/// `[noise] correlation`: the share of the day-to-day shock that the sides have in common.
+pub(super) fn shock_correlation(sink: &mut Sink, node: &Node) -> Option<f64> {
+    let Some(v) = Table::of(sink, "noise", node)?.get("correlation") else {
+        return Some(0.0);
+    };
+    let rho = number(sink, "noise.correlation", v)?;
+    if !(0.0..1.0).contains(&rho) {
+        sink.error(Some(v.span().start), "noise.correlation", format!("{rho} is outside [0, 1): shared shocks give a correlation of at least 0 and below 1"));
+        return None;
+    }
+    Some(rho)
+}
