@@ -157,8 +157,14 @@ pub struct Trend {
 pub enum TrendDist {
     Fixed(f64),
     /// Normal with this mean and standard deviation, clamped to [MIN_TREND, MAX_TREND].
-    Normal { mean: f64, sd: f64 },
-    Uniform { lo: f64, hi: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Uniform {
+        lo: f64,
+        hi: f64,
+    },
 }
 
 /// Lowest and highest trend in percent per month.
@@ -270,14 +276,5 @@ impl Model {
     /// Whether every side projects killed, so combined killed can be reported.
     pub fn all_sides_have_killed(&self) -> bool {
         self.sides.iter().all(|s| s.killed.is_some())
-    }
-
-    /// A model with no dynamics beyond phases: the parts a programmatic caller fills in.
-    pub fn has_dynamics(&self) -> bool {
-        !self.events.is_empty()
-            || self.regimes.is_some()
-            || self.seasonality.is_some()
-            || self.trend.is_some()
-            || self.force_law.is_some()
     }
 }

@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::engine::{Plan, RunConfig, Tally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
+use crate::stats::DayCounts;
 use serde::{Deserialize, Serialize};
 
 /// Crossing-day quantile levels reported for every threshold.
@@ -25,6 +26,49 @@ pub struct Projection {
     /// `--plot` only; absent otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fan: Vec<StockSeries>,
+    /// Scenarios with uncertain events only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventResult>,
+    /// Scenarios with regimes only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regimes: Vec<RegimeShare>,
+}
+
+/// How often an event happened, and each threshold's crossing with and without it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventResult {
+    pub name: String,
+    /// P(the event starts within the horizon).
+    pub p_happened: f64,
+    pub p_happened_se: f64,
+    pub thresholds: Vec<ConditionalCrossing>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConditionalCrossing {
+    pub threshold: String,
+    pub with_event: CrossingSummary,
+    pub without_event: CrossingSummary,
+}
+
+/// Crossing quantiles over a subset of paths.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrossingSummary {
+    pub paths: u64,
+    /// Empty when no path is in the subset.
+    pub crossing: Vec<CrossingQuantile>,
+    /// Null when no path is in the subset.
+    pub p_not_crossed: Option<f64>,
+    pub p_not_crossed_se: Option<f64>,
+}
+
+/// The mean share of the horizon's days a path spends in a regime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegimeShare {
+    pub name: String,
+    pub share_of_days: f64,
+    /// Standard error over paths.
+    pub se: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -241,8 +285,10 @@ impl Projection {
                 paths: tally.paths,
                 seed: config.seed,
                 prng: PRNG_NAME.to_string(),
-                noise: describe_noise(model.noise),
+                noise: describe_noise(model.noise, model.shock_correlation),
             },
+            events: events(model, tally),
+            regimes: regimes(model, tally),
             thresholds,
             stocks,
             fan: Vec::new(),
@@ -270,10 +316,97 @@ impl Projection {
     }
 }
 
-fn describe_noise(noise: Noise) -> String {
-    match noise {
+fn crossing_quantiles(model: &Model, counts: &DayCounts) -> Vec<CrossingQuantile> {
+    CROSSING_LEVELS
+        .iter()
+        .map(|&p| {
+            let day = counts.quantile(p);
+            CrossingQuantile {
+                p,
+                day,
+                date: day.map(|d| model.date_of(d)),
+            }
+        })
+        .collect()
+}
+
+fn summary(model: &Model, counts: &DayCounts) -> CrossingSummary {
+    let n = counts.total();
+    if n == 0 {
+        return CrossingSummary {
+            paths: 0,
+            crossing: Vec::new(),
+            p_not_crossed: None,
+            p_not_crossed_se: None,
+        };
+    }
+    let p = counts.not_crossed() as f64 / n as f64;
+    CrossingSummary {
+        paths: n,
+        crossing: crossing_quantiles(model, counts),
+        p_not_crossed: Some(p),
+        p_not_crossed_se: Some((p * (1.0 - p) / n as f64).sqrt()),
+    }
+}
+
+fn events(model: &Model, tally: &Tally) -> Vec<EventResult> {
+    let n = tally.paths as f64;
+    model
+        .events
+        .iter()
+        .zip(&tally.events)
+        .map(|(e, t)| {
+            let p = t.happened as f64 / n;
+            EventResult {
+                name: e.name.clone(),
+                p_happened: p,
+                p_happened_se: (p * (1.0 - p) / n).sqrt(),
+                thresholds: model
+                    .thresholds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, th)| ConditionalCrossing {
+                        threshold: th.name.clone(),
+                        with_event: summary(model, &t.with[i]),
+                        without_event: summary(model, &t.without[i]),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn regimes(model: &Model, tally: &Tally) -> Vec<RegimeShare> {
+    let Some(r) = &model.regimes else {
+        return Vec::new();
+    };
+    let n = tally.paths as f64;
+    let h = model.horizon_days as f64;
+    r.names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mean = tally.regime_days[i] as f64 / n / h;
+            let mean_sq = tally.regime_days_sq[i] as f64 / n / (h * h);
+            let var = (mean_sq - mean * mean).max(0.0) * n / (n - 1.0).max(1.0);
+            RegimeShare {
+                name: name.clone(),
+                share_of_days: mean,
+                se: (var / n).sqrt(),
+            }
+        })
+        .collect()
+}
+
+fn describe_noise(noise: Noise, shared: f64) -> String {
+    let own = match noise {
         Noise::None => "none".to_string(),
         Noise::LogNormal { sigma } => format!("lognormal, mean one, sigma {sigma}"),
         Noise::Gamma { shape } => format!("gamma, mean one, shape {shape}"),
+    };
+    if shared > 0.0 {
+        format!("{own}, shock correlation {shared} between sides")
+    } else {
+        own
     }
 }

@@ -64,7 +64,13 @@ impl PathState {
 
     /// The draw of an input: through its copula if it is in one.
     #[inline]
-    pub(super) fn input(&self, dist: &crate::sample::Dist, seed: u64, path: u64, stream: u64) -> f64 {
+    pub(super) fn input(
+        &self,
+        dist: &crate::sample::Dist,
+        seed: u64,
+        path: u64,
+        stream: u64,
+    ) -> f64 {
         match self.copula_units.iter().find(|(s, _)| *s == stream) {
             Some(&(_, u)) => dist.quantile(u),
             None => dist.draw(seed, path, stream),
@@ -79,7 +85,10 @@ impl PathState {
         self.starts.clear();
         self.starts.extend_from_slice(&plan.cuts);
         for (i, (e, ep)) in model.events.iter().zip(&plan.events).enumerate() {
-            let p = e.probability.draw(seed, path, ep.probability).clamp(0.0, 1.0);
+            let p = e
+                .probability
+                .draw(seed, path, ep.probability)
+                .clamp(0.0, 1.0);
             let mut d = EventDraw {
                 probability: p,
                 ..EventDraw::default()
@@ -88,7 +97,8 @@ impl PathState {
                 let u = keyed_unit(seed, path, ep.start);
                 let first = match e.start {
                     EventStart::Window { first, last } => {
-                        first as u64 + ((u * (last - first + 1) as f64) as u64).min((last - first) as u64)
+                        first as u64
+                            + ((u * (last - first + 1) as f64) as u64).min((last - first) as u64)
                     }
                     EventStart::Hazard { from, daily } => day_after(from, geometric(u, daily)),
                 };
@@ -99,12 +109,21 @@ impl PathState {
                         EventEnd::Never => u64::MAX,
                         EventEnd::Duration(dist) => {
                             let v = dist.draw(seed, path, ep.end).round();
-                            if v >= u64::MAX as f64 { u64::MAX } else { (v as u64).max(1) }
+                            if v >= u64::MAX as f64 {
+                                u64::MAX
+                            } else {
+                                (v as u64).max(1)
+                            }
                         }
                         EventEnd::Hazard { daily } => geometric(u, *daily).saturating_add(1),
                     };
                     let last = (first as u64).saturating_add(days - 1).min(horizon as u64) as u32;
-                    d = EventDraw { probability: p, happened: true, first, last };
+                    d = EventDraw {
+                        probability: p,
+                        happened: true,
+                        first,
+                        last,
+                    };
                     self.starts.push(first);
                     if last < horizon {
                         self.starts.push(last + 1);
@@ -174,7 +193,9 @@ impl PathState {
             let u = keyed_unit(seed, path, stream_id("trend.percent_per_month"));
             self.trend = match t.percent_per_month {
                 TrendDist::Fixed(v) => v,
-                TrendDist::Normal { mean, sd } => (mean + sd * inverse_cdf(u)).clamp(MIN_TREND, MAX_TREND),
+                TrendDist::Normal { mean, sd } => {
+                    (mean + sd * inverse_cdf(u)).clamp(MIN_TREND, MAX_TREND)
+                }
                 TrendDist::Uniform { lo, hi } => lo + u * (hi - lo),
             };
         }
@@ -194,7 +215,8 @@ impl PathState {
         let mut regime = 0usize;
         for &day in &self.starts {
             let at = self.seg_rates.len();
-            self.seg_rates.extend(self.draws.iter().map(|d| d.rate_per_day));
+            self.seg_rates
+                .extend(self.draws.iter().map(|d| d.rate_per_day));
             let rates = &mut self.seg_rates[at..at + s];
             for w in &plan.windows {
                 if w.first_day <= day && day <= w.last_day {

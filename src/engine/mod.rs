@@ -106,6 +106,21 @@ pub struct Tally {
     pub crossings: Vec<DayCounts>,
     /// Indexed by `Plan::stock_index`.
     pub stocks: Vec<LogHistogram>,
+    /// Per event: how often it happened, and crossing days with and without it.
+    pub events: Vec<EventTally>,
+    /// Per regime: days spent in it, summed over paths, and the sum of squares (for the
+    /// standard error of the share).
+    pub regime_days: Vec<u64>,
+    pub regime_days_sq: Vec<u128>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventTally {
+    pub happened: u64,
+    /// Per threshold, over the paths where the event happened (within the horizon).
+    pub with: Vec<DayCounts>,
+    /// Per threshold, over the other paths.
+    pub without: Vec<DayCounts>,
 }
 
 impl Tally {
@@ -119,6 +134,25 @@ impl Tally {
                 .map(|_| DayCounts::new(plan.model.horizon_days))
                 .collect(),
             stocks: vec![LogHistogram::new(plan.histogram_buckets()); plan.stock_slots()],
+            events: plan
+                .events
+                .iter()
+                .map(|_| {
+                    let counts: Vec<DayCounts> = plan
+                        .model
+                        .thresholds
+                        .iter()
+                        .map(|_| DayCounts::new(plan.model.horizon_days))
+                        .collect();
+                    EventTally {
+                        happened: 0,
+                        with: counts.clone(),
+                        without: counts,
+                    }
+                })
+                .collect(),
+            regime_days: vec![0; plan.regime_factors.len()],
+            regime_days_sq: vec![0; plan.regime_factors.len()],
         }
     }
 
@@ -131,6 +165,21 @@ impl Tally {
         for &i in &plan.stock_present {
             self.stocks[i].add(state.stocks[i]);
         }
+        for (e, d) in self.events.iter_mut().zip(&state.events) {
+            e.happened += u64::from(d.happened);
+            let counts = if d.happened {
+                &mut e.with
+            } else {
+                &mut e.without
+            };
+            for (c, &day) in counts.iter_mut().zip(&state.crossing) {
+                c.add(day);
+            }
+        }
+        for (r, &d) in state.regime_days.iter().enumerate() {
+            self.regime_days[r] += d as u64;
+            self.regime_days_sq[r] += d as u128 * d as u128;
+        }
     }
 
     pub fn merge(mut self, other: Tally) -> Tally {
@@ -140,6 +189,19 @@ impl Tally {
         }
         for (a, b) in self.stocks.iter_mut().zip(&other.stocks) {
             a.merge(b);
+        }
+        for (a, b) in self.events.iter_mut().zip(&other.events) {
+            a.happened += b.happened;
+            for (x, y) in a.with.iter_mut().zip(&b.with) {
+                x.merge(y);
+            }
+            for (x, y) in a.without.iter_mut().zip(&b.without) {
+                x.merge(y);
+            }
+        }
+        for r in 0..self.regime_days.len() {
+            self.regime_days[r] += other.regime_days[r];
+            self.regime_days_sq[r] += other.regime_days_sq[r];
         }
         self
     }

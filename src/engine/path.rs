@@ -150,8 +150,10 @@ impl PathState {
             let (killed, killed_share) = match &side.killed {
                 // Killed are part of casualties: a tail draw above them is cut back.
                 Some(k) => (
-                    self.input(&k.baseline, seed, path, ids.killed).min(casualties),
-                    self.input(&k.share, seed, path, ids.killed_share).clamp(0.0, 1.0),
+                    self.input(&k.baseline, seed, path, ids.killed)
+                        .min(casualties),
+                    self.input(&k.share, seed, path, ids.killed_share)
+                        .clamp(0.0, 1.0),
                 ),
                 None => (f64::NAN, 0.0),
             };
@@ -159,7 +161,8 @@ impl PathState {
                 Some(f) => (
                     self.input(&f.size, seed, path, ids.force),
                     self.input(&f.recruits_per_day, seed, path, ids.recruits),
-                    self.input(&f.return_share, seed, path, ids.return_share).clamp(0.0, 1.0),
+                    self.input(&f.return_share, seed, path, ids.return_share)
+                        .clamp(0.0, 1.0),
                 ),
                 None => (f64::NAN, f64::NAN, f64::NAN),
             };
@@ -310,9 +313,11 @@ impl PathState {
     pub(super) fn fill_noise(&mut self, plan: &Plan) {
         let rho = plan.model.shock_correlation;
         if rho > 0.0 {
-            self.sampler.fill_common(&mut self.common, rho, &mut self.common_block);
+            self.sampler
+                .fill_common(&mut self.common, rho, &mut self.common_block);
             for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {
-                self.sampler.fill_shared(lanes, rho, &self.common_block, block);
+                self.sampler
+                    .fill_shared(lanes, rho, &self.common_block, block);
             }
         } else {
             for (lanes, block) in self.lanes.iter_mut().zip(self.noise_block.iter_mut()) {

@@ -108,7 +108,12 @@ impl<'m> Plan<'m> {
         let mut factors = Vec::new();
         let mut windows = Vec::new();
         for p in &model.phases {
-            let ids = push_factors(&mut factors, model, &format!("phases.{}", p.name), &p.effect);
+            let ids = push_factors(
+                &mut factors,
+                model,
+                &format!("phases.{}", p.name),
+                &p.effect,
+            );
             windows.push(Window {
                 first_day: p.first_day,
                 last_day: p.last_day,
@@ -223,7 +228,12 @@ impl<'m> Plan<'m> {
 }
 
 /// Adds the factors of one effect (keyed under `base`) and returns their indices.
-fn push_factors(factors: &mut Vec<Factor>, model: &Model, base: &str, effect: &PhaseEffect) -> Vec<usize> {
+fn push_factors(
+    factors: &mut Vec<Factor>,
+    model: &Model,
+    base: &str,
+    effect: &PhaseEffect,
+) -> Vec<usize> {
     match effect {
         PhaseEffect::Shared { factor, sides } => {
             factors.push(Factor {

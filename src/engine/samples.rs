@@ -22,6 +22,11 @@ pub fn columns(model: &Model) -> Vec<String> {
             c.push(format!("sides.{n}.killed"));
             c.push(format!("sides.{n}.killed_share"));
         }
+        if s.force.is_some() {
+            c.push(format!("sides.{n}.force"));
+            c.push(format!("sides.{n}.recruits_per_day"));
+            c.push(format!("sides.{n}.return_to_duty"));
+        }
     }
     for p in &model.phases {
         match &p.effect {
@@ -35,6 +40,21 @@ pub fn columns(model: &Model) -> Vec<String> {
                 }
             }
         }
+    }
+    for e in &model.events {
+        let n = &e.name;
+        c.push(format!("events.{n}.probability"));
+        c.push(format!("events.{n}.happened"));
+        c.push(format!("events.{n}.first_day"));
+        c.push(format!("events.{n}.last_day"));
+    }
+    if let Some(r) = &model.regimes {
+        for n in &r.names {
+            c.push(format!("regimes.{n}.days"));
+        }
+    }
+    if model.trend.is_some() {
+        c.push("trend.percent_per_month".to_string());
     }
     for t in &model.thresholds {
         c.push(format!("crossing_day.{}", t.name));
@@ -52,8 +72,23 @@ fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
             out.push(d.killed);
             out.push(d.killed_share);
         }
+        if side.force.is_some() {
+            out.extend([d.force, d.recruits_per_day, d.return_share]);
+        }
     }
-    out.extend_from_slice(&state.factors);
+    out.extend_from_slice(&state.factors[..plan.phase_factors]);
+    for e in &state.events {
+        let (first, last) = if e.happened {
+            (f64::from(e.first), f64::from(e.last))
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        out.extend([e.probability, f64::from(u8::from(e.happened)), first, last]);
+    }
+    out.extend(state.regime_days.iter().map(|&d| f64::from(d)));
+    if plan.model.trend.is_some() {
+        out.push(state.trend);
+    }
     out.extend(state.crossing.iter().map(|c| c.map_or(f64::NAN, f64::from)));
 }
 

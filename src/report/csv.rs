@@ -80,6 +80,125 @@ pub fn render(projections: &[Projection]) -> String {
                 t.p_not_crossed_se.to_string(),
             );
         }
+        for e in &p.events {
+            let v = |x: f64| x.to_string();
+            line(
+                &mut out,
+                &[
+                    scenario,
+                    "event",
+                    &e.name,
+                    "",
+                    "p_happened",
+                    "",
+                    "",
+                    "",
+                    &v(e.p_happened),
+                ],
+            );
+            line(
+                &mut out,
+                &[
+                    scenario,
+                    "event",
+                    &e.name,
+                    "",
+                    "p_happened_se",
+                    "",
+                    "",
+                    "",
+                    &v(e.p_happened_se),
+                ],
+            );
+            for c in &e.thresholds {
+                let metric = p
+                    .thresholds
+                    .iter()
+                    .find(|t| t.name == c.threshold)
+                    .map_or("", |t| t.metric.as_str());
+                for (kind, sum) in [("with", &c.with_event), ("without", &c.without_event)] {
+                    let target_type = format!("crossing_{kind}:{}", e.name);
+                    for q in &sum.crossing {
+                        let day = q.day.map(|d| d.to_string()).unwrap_or_default();
+                        let date = q.date.map(|d| d.to_string()).unwrap_or_default();
+                        line(
+                            &mut out,
+                            &[
+                                scenario,
+                                &target_type,
+                                &c.threshold,
+                                metric,
+                                "quantile",
+                                &q.p.to_string(),
+                                &date,
+                                &day,
+                                &day,
+                            ],
+                        );
+                    }
+                    line(
+                        &mut out,
+                        &[
+                            scenario,
+                            &target_type,
+                            &c.threshold,
+                            metric,
+                            "paths",
+                            "",
+                            "",
+                            "",
+                            &sum.paths.to_string(),
+                        ],
+                    );
+                    if let Some(pn) = sum.p_not_crossed {
+                        line(
+                            &mut out,
+                            &[
+                                scenario,
+                                &target_type,
+                                &c.threshold,
+                                metric,
+                                "p_not_crossed",
+                                "",
+                                &p.scenario.horizon_date.to_string(),
+                                &p.scenario.horizon_days.to_string(),
+                                &pn.to_string(),
+                            ],
+                        );
+                    }
+                }
+            }
+        }
+        for r in &p.regimes {
+            line(
+                &mut out,
+                &[
+                    scenario,
+                    "regime",
+                    &r.name,
+                    "",
+                    "share_of_days",
+                    "",
+                    "",
+                    "",
+                    &r.share_of_days.to_string(),
+                ],
+            );
+            line(
+                &mut out,
+                &[
+                    scenario,
+                    "regime",
+                    &r.name,
+                    "",
+                    "share_of_days_se",
+                    "",
+                    "",
+                    "",
+                    &r.se.to_string(),
+                ],
+            );
+        }
         for s in &p.stocks {
             for point in &s.points {
                 for q in &point.quantiles {

@@ -80,6 +80,40 @@ fn one(out: &mut String, p: &Projection) {
             s.horizon_date, t.p_not_crossed, t.p_not_crossed_se
         );
     }
+    for e in &p.events {
+        let _ = writeln!(
+            out,
+            "\nevent {}: happened on {:.2}% of paths (se {:.2}%)",
+            e.name,
+            100.0 * e.p_happened,
+            100.0 * e.p_happened_se
+        );
+        for c in &e.thresholds {
+            let _ = writeln!(out, "  {}: crossing date", c.threshold);
+            for (label, sum) in [("with event", &c.with_event), ("without", &c.without_event)] {
+                let mut line = format!(
+                    "    {:<12}{:>10} paths  ",
+                    label,
+                    thousands(sum.paths as f64)
+                );
+                for q in &sum.crossing {
+                    let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
+                    let _ = write!(line, "p{} {date}  ", (q.p * 100.0).round());
+                }
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+        }
+    }
+    if !p.regimes.is_empty() {
+        let _ = writeln!(out, "\nregimes: mean share of days");
+        for r in &p.regimes {
+            let _ = writeln!(
+                out,
+                "  {:<16}{:.4} (se {:.4})",
+                r.name, r.share_of_days, r.se
+            );
+        }
+    }
     if !p.stocks.is_empty() {
         let _ = writeln!(out, "\ncumulative stocks at report dates");
         let _ = writeln!(

@@ -3,6 +3,10 @@
 //! committed copy, docs/scenario.schema.json, is kept equal to this by a test; `attrition
 //! schema` prints it.
 
+use super::build::dynamics::{
+    CORRELATION_KEYS, EVENT_KEYS, FORCE_KEYS, LAWS, REGIME_KEYS, SEASON_KEYS, START_KEYS,
+    STATE_KEYS, STEPS, TREND_KEYS, TREND_RANGE_KEYS,
+};
 use super::build::phases::PHASE_KEYS;
 use super::build::sides::{IMPLIED_KEYS, SIDE_KEYS};
 use super::build::thresholds::{METRICS, THRESHOLD_KEYS};
@@ -76,6 +80,134 @@ pub fn json_schema() -> Value {
         "A daily rate implied by a total over a period: total / days(from, to).",
     );
     let side_list = json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true });
+    let probability = json!({ "type": "number", "minimum": 0, "maximum": 1 });
+    let multipliers = json!({ "type": "object", "additionalProperties": { "$ref": "#/$defs/range" }, "minProperties": 1 });
+    let start = json!({ "oneOf": [
+        date("a fixed start date"),
+        object(START_KEYS, vec![
+            ("from", date("the first date it can start")),
+            ("to", date("the last date it can start (uniform between from and to)")),
+            ("monthly_hazard", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "probability of starting in any month from `from` on (constant daily hazard)" })),
+        ], &["from"], "A start window or a monthly hazard."),
+    ]});
+    let event = object(
+        EVENT_KEYS,
+        vec![
+            ("name", json!({ "type": "string", "minLength": 1 })),
+            (
+                "probability",
+                json!({ "$ref": "#/$defs/range", "description": "probability that the event happens (values above 1 are clamped)" }),
+            ),
+            ("start", start),
+            ("sides", side_list.clone()),
+            ("multiplier", json!({ "$ref": "#/$defs/range" })),
+            ("multipliers", multipliers.clone()),
+            (
+                "duration_days",
+                json!({ "$ref": "#/$defs/range", "description": "how long it lasts, in days" }),
+            ),
+            (
+                "end_monthly_hazard",
+                json!({ "type": "number", "minimum": 0, "maximum": 1, "description": "probability of ending in any month after it started" }),
+            ),
+        ],
+        &["name", "probability", "start"],
+        "An uncertain event (ceasefire, escalation) that multiplies rates while it lasts.",
+    );
+    let regime = object(
+        STATE_KEYS,
+        vec![
+            ("sides", side_list.clone()),
+            ("multiplier", json!({ "$ref": "#/$defs/range" })),
+            ("multipliers", multipliers.clone()),
+            (
+                "next",
+                json!({ "type": "object", "additionalProperties": probability.clone(), "description": "probabilities of the next regime; sum to 1" }),
+            ),
+        ],
+        &["next"],
+        "One regime: its rate multipliers and transition probabilities.",
+    );
+    let regimes = object(
+        REGIME_KEYS,
+        vec![
+            ("step", json!({ "enum": STEPS })),
+            (
+                "initial",
+                json!({ "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": probability.clone() }] }),
+            ),
+            (
+                "states",
+                json!({ "type": "object", "minProperties": 1, "additionalProperties": regime }),
+            ),
+        ],
+        &["step", "initial", "states"],
+        "Intensity regimes switching by a Markov chain.",
+    );
+    let seasonality = object(
+        SEASON_KEYS,
+        vec![
+            (
+                "months",
+                json!({ "type": "array", "items": { "type": "number", "minimum": 0 }, "minItems": 12, "maxItems": 12 }),
+            ),
+            (
+                "amplitude",
+                json!({ "type": "number", "minimum": 0, "maximum": 1 }),
+            ),
+            (
+                "peak_month",
+                json!({ "type": "integer", "minimum": 1, "maximum": 12 }),
+            ),
+            ("sides", side_list.clone()),
+        ],
+        &[],
+        "Rate multipliers by calendar month.",
+    );
+    let trend = object(
+        TREND_KEYS,
+        vec![
+            (
+                "percent_per_month",
+                json!({ "oneOf": [
+                    { "type": "number", "minimum": crate::model::MIN_TREND, "maximum": crate::model::MAX_TREND },
+                    object(TREND_RANGE_KEYS, vec![
+                        ("lo", json!({ "type": "number" })),
+                        ("hi", json!({ "type": "number" })),
+                        ("shape", json!({ "enum": ["normal", "uniform"], "default": "normal" })),
+                    ], &["lo", "hi"], "A trend range (normal: lo and hi are a 90% interval)."),
+                ]}),
+            ),
+            ("sides", side_list.clone()),
+        ],
+        &["percent_per_month"],
+        "Growth of the rates, compounded by calendar month.",
+    );
+    let correlation = object(
+        CORRELATION_KEYS,
+        vec![
+            (
+                "inputs",
+                json!({ "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true }),
+            ),
+            (
+                "rho",
+                json!({ "type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1 }),
+            ),
+            (
+                "spearman",
+                json!({ "type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1 }),
+            ),
+        ],
+        &["inputs"],
+        "Inputs drawn through a Gaussian copula.",
+    );
+    let force = object(
+        FORCE_KEYS,
+        vec![("law", json!({ "enum": LAWS }))],
+        &["law"],
+        "Force-dependent (Lanchester) attrition.",
+    );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://attrition.invalid/scenario.schema.json",
@@ -99,6 +231,7 @@ pub fn json_schema() -> Value {
                 ("model", json!({ "enum": NOISE_MODELS })),
                 ("sigma", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 2.148 })),
                 ("cv", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 10 })),
+                ("correlation", json!({ "type": "number", "minimum": 0, "exclusiveMaximum": 1, "description": "correlation of the sides' day-to-day shocks" })),
             ], &["model"], "Day-to-day variation of each side's daily count, mean one.")),
             ("sides", json!({
                 "type": "object",
@@ -109,6 +242,9 @@ pub fn json_schema() -> Value {
                     ("rate_per_day", json!({ "oneOf": [{ "$ref": "#/$defs/range" }, implied], "description": "mean casualties per day" })),
                     ("killed", json!({ "$ref": "#/$defs/range", "description": "killed on the reference date" })),
                     ("killed_share", json!({ "$ref": "#/$defs/range", "description": "share of new casualties who are killed" })),
+                    ("force", json!({ "$ref": "#/$defs/range", "description": "troops in the line on the reference date (with [force])" })),
+                    ("recruits_per_day", json!({ "$ref": "#/$defs/range", "description": "troops added to the line each day (with [force])" })),
+                    ("return_to_duty", json!({ "$ref": "#/$defs/range", "description": "share of casualties who return to the line (with [force])" })),
                 ], &["casualties", "rate_per_day"], "One side (belligerent)."),
             })),
             ("phases", json!({ "type": "array", "items": object(PHASE_KEYS, vec![
@@ -125,6 +261,12 @@ pub fn json_schema() -> Value {
                 ("sides", side_list),
                 ("level", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": crate::model::MAX_QUANTITY })),
             ], &["name", "level"], "A level of a metric summed over sides.") })),
+            ("events", json!({ "type": "array", "items": event })),
+            ("regimes", regimes),
+            ("seasonality", seasonality),
+            ("trend", trend),
+            ("correlations", json!({ "type": "array", "items": correlation })),
+            ("force", force),
         ], &[], "").get("properties").cloned().unwrap_or_default(),
     })
 }

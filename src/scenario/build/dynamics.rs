@@ -2,10 +2,10 @@
 //! rates move on a path (docs/scenarios.md, Dynamics).
 
 use super::phases::{side_list, table_array};
-use crate::scenario::walk::{array, date, number, string};
 use super::{did_you_mean, non_empty, Date, Node, Range, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::{bounded_range, range};
+use crate::scenario::walk::{array, date, number, string};
 
 pub(crate) const EVENT_KEYS: &[&str] = &[
     "name",
@@ -50,7 +50,10 @@ pub(super) fn probability_range(sink: &mut Sink, path: &str, node: &Node) -> Opt
         sink.error(
             Some(node.span().start),
             path,
-            format!("{} is above 1: a probability is between 0 and 1", r.hi),
+            format!(
+                "{} is above 1: a probability or share is between 0 and 1",
+                r.hi
+            ),
         );
         return None;
     }
@@ -152,7 +155,11 @@ fn event(
         .required(sink, "name", "name the event (for example \"ceasefire\")")
         .and_then(|_| non_empty(sink, &t, "name"));
     let chance = t
-        .required(sink, "probability", "the probability that the event happens, a range in [0, 1]")
+        .required(
+            sink,
+            "probability",
+            "the probability that the event happens, a range in [0, 1]",
+        )
         .and_then(|v| probability_range(sink, &t.key_path("probability"), v));
     let start = t
         .required(
@@ -177,12 +184,18 @@ fn event(
             None
         }
         (None, None) => Some(EventEnd::Never),
-        (Some(d), None) => {
-            bounded_range(sink, &t.key_path("duration_days"), d, MAX_HORIZON_DAYS as f64 * 10.0)
-                .map(|r| EventEnd::Duration(r.dist))
+        (Some(d), None) => bounded_range(
+            sink,
+            &t.key_path("duration_days"),
+            d,
+            MAX_HORIZON_DAYS as f64 * 10.0,
+        )
+        .map(|r| EventEnd::Duration(r.dist)),
+        (None, Some(h)) => {
+            probability(sink, &t.key_path("end_monthly_hazard"), h).map(|m| EventEnd::Hazard {
+                daily: daily_from_monthly(m),
+            })
         }
-        (None, Some(h)) => probability(sink, &t.key_path("end_monthly_hazard"), h)
-            .map(|m| EventEnd::Hazard { daily: daily_from_monthly(m) }),
     };
     Some(Event {
         name: name?,
@@ -203,11 +216,22 @@ fn event_start(
     let day = |sink: &mut Sink, at: &Node, key: &str, d: Date| -> Option<u32> {
         let n = d.days_since(reference);
         if n < 1 {
-            sink.error(Some(at.span().start), key, format!("{d} is not after the reference date {reference}"));
+            sink.error(
+                Some(at.span().start),
+                key,
+                format!("{d} is not after the reference date {reference}"),
+            );
             return None;
         }
         if n > horizon as i64 {
-            sink.error(Some(at.span().start), key, format!("{d} is after the horizon {}", reference.add_days(horizon as i64)));
+            sink.error(
+                Some(at.span().start),
+                key,
+                format!(
+                    "{d} is after the horizon {}",
+                    reference.add_days(horizon as i64)
+                ),
+            );
             return None;
         }
         Some(n as u32)
@@ -224,17 +248,29 @@ fn event_start(
     let first = day(sink, from_node, &t.key_path("from"), from)?;
     match (t.get("to"), t.get("monthly_hazard")) {
         (Some(_), Some(v)) => {
-            sink.error(Some(v.span().start), &t.key_path("monthly_hazard"), "give to (a window) or monthly_hazard, not both");
+            sink.error(
+                Some(v.span().start),
+                &t.key_path("monthly_hazard"),
+                "give to (a window) or monthly_hazard, not both",
+            );
             None
         }
         (None, None) => {
-            t.missing(sink, "to", "the last date it can start (or a monthly_hazard)");
+            t.missing(
+                sink,
+                "to",
+                "the last date it can start (or a monthly_hazard)",
+            );
             None
         }
         (Some(to_node), None) => {
             let to = t.date(sink, "to")?;
             if to < from {
-                sink.error(Some(to_node.span().start), &t.key_path("to"), format!("{to} is before from ({from})"));
+                sink.error(
+                    Some(to_node.span().start),
+                    &t.key_path("to"),
+                    format!("{to} is before from ({from})"),
+                );
                 return None;
             }
             let last = day(sink, to_node, &t.key_path("to"), to)?;
@@ -246,7 +282,10 @@ fn event_start(
                 sink.error(Some(h.span().start), &t.key_path("monthly_hazard"), "a hazard of 0 never starts the event; remove the event or give a positive hazard");
                 return None;
             }
-            Some(EventStart::Hazard { from: first, daily: daily_from_monthly(m) })
+            Some(EventStart::Hazard {
+                from: first,
+                daily: daily_from_monthly(m),
+            })
         }
     }
 }
@@ -256,7 +295,11 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
     t.only(sink, REGIME_KEYS);
     let step = match t.get("step") {
         None => {
-            t.missing(sink, "step", "how often the chain steps: \"month\" or \"day\"");
+            t.missing(
+                sink,
+                "step",
+                "how often the chain steps: \"month\" or \"day\"",
+            );
             None
         }
         Some(v) => {
@@ -265,20 +308,37 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
                 "month" => Some(RegimeStep::Month),
                 "day" => Some(RegimeStep::Day),
                 _ => {
-                    let hint = did_you_mean(&s, STEPS).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
-                    sink.error(Some(v.span().start), "regimes.step", format!("unknown step '{s}'; {hint}give \"month\" or \"day\""));
+                    let hint = did_you_mean(&s, STEPS)
+                        .map(|h| format!("did you mean '{h}'? "))
+                        .unwrap_or_default();
+                    sink.error(
+                        Some(v.span().start),
+                        "regimes.step",
+                        format!("unknown step '{s}'; {hint}give \"month\" or \"day\""),
+                    );
                     None
                 }
             }
         }
     };
-    let states_node = t.required(sink, "states", "the regimes, as [regimes.states.NAME] tables")?;
+    let states_node = t.required(
+        sink,
+        "states",
+        "the regimes, as [regimes.states.NAME] tables",
+    )?;
     let states = Table::of(sink, "regimes.states", states_node)?;
     if states.map.is_empty() {
-        sink.error(Some(states.at), "regimes.states", "no regimes: add [regimes.states.NAME] tables");
+        sink.error(
+            Some(states.at),
+            "regimes.states",
+            "no regimes: add [regimes.states.NAME] tables",
+        );
         return None;
     }
-    let regime_names: Vec<String> = states.entries().map(|(k, _)| k.get_ref().to_string()).collect();
+    let regime_names: Vec<String> = states
+        .entries()
+        .map(|(k, _)| k.get_ref().to_string())
+        .collect();
     let mut effects = Vec::new();
     let mut transition = Vec::new();
     let mut ok = true;
@@ -291,7 +351,11 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
         st.only(sink, STATE_KEYS);
         let e = effect(sink, &st, names, "the factor on the rates in this regime");
         let row = st
-            .required(sink, "next", "the probabilities of the next regime, as { NAME = p, ... }")
+            .required(
+                sink,
+                "next",
+                "the probabilities of the next regime, as { NAME = p, ... }",
+            )
             .and_then(|n| distribution(sink, &st.key_path("next"), n, &regime_names));
         match (e, row) {
             (Some(e), Some(r)) => {
@@ -303,7 +367,11 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
     }
     let initial = match t.get("initial") {
         None => {
-            t.missing(sink, "initial", "the regime on day 1 (a name, or { NAME = p, ... })");
+            t.missing(
+                sink,
+                "initial",
+                "the regime on day 1 (a name, or { NAME = p, ... })",
+            );
             None
         }
         Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(_)) => {
@@ -327,13 +395,28 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
     })
 }
 
-fn regime_index(sink: &mut Sink, path: &str, at: &Node, name: &str, known: &[String]) -> Option<usize> {
+fn regime_index(
+    sink: &mut Sink,
+    path: &str,
+    at: &Node,
+    name: &str,
+    known: &[String],
+) -> Option<usize> {
     if let Some(i) = known.iter().position(|n| n == name) {
         return Some(i);
     }
     let k: Vec<&str> = known.iter().map(String::as_str).collect();
-    let hint = did_you_mean(name, &k).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
-    sink.error(Some(at.span().start), path, format!("unknown regime '{name}'; {hint}the regimes are: {}", k.join(", ")));
+    let hint = did_you_mean(name, &k)
+        .map(|h| format!("did you mean '{h}'? "))
+        .unwrap_or_default();
+    sink.error(
+        Some(at.span().start),
+        path,
+        format!(
+            "unknown regime '{name}'; {hint}the regimes are: {}",
+            k.join(", ")
+        ),
+    );
     None
 }
 
@@ -355,7 +438,11 @@ fn distribution(sink: &mut Sink, path: &str, node: &Node, known: &[String]) -> O
     }
     let sum: f64 = p.iter().sum();
     if (sum - 1.0).abs() > SUM_TOLERANCE {
-        sink.error(Some(node.span().start), path, format!("the probabilities sum to {sum}, not 1"));
+        sink.error(
+            Some(node.span().start),
+            path,
+            format!("the probabilities sum to {sum}, not 1"),
+        );
         return None;
     }
     Some(p)
@@ -370,20 +457,39 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
     };
     let months = match (t.get("months"), t.get("amplitude")) {
         (Some(_), Some(v)) => {
-            sink.error(Some(v.span().start), "seasonality.amplitude", "give months (12 factors) or amplitude and peak_month, not both");
+            sink.error(
+                Some(v.span().start),
+                "seasonality.amplitude",
+                "give months (12 factors) or amplitude and peak_month, not both",
+            );
             None
         }
         (None, None) => {
-            t.missing(sink, "months", "12 factors, January first (or amplitude and peak_month)");
+            t.missing(
+                sink,
+                "months",
+                "12 factors, January first (or amplitude and peak_month)",
+            );
             None
         }
         (Some(m), None) => {
             if let Some(v) = t.get("peak_month") {
-                sink.error(Some(v.span().start), "seasonality.peak_month", "peak_month goes with amplitude, not months");
+                sink.error(
+                    Some(v.span().start),
+                    "seasonality.peak_month",
+                    "peak_month goes with amplitude, not months",
+                );
             }
             let items = array(sink, "seasonality.months", m)?;
             if items.len() != 12 {
-                sink.error(Some(m.span().start), "seasonality.months", format!("give 12 factors (January to December), found {}", items.len()));
+                sink.error(
+                    Some(m.span().start),
+                    "seasonality.months",
+                    format!(
+                        "give 12 factors (January to December), found {}",
+                        items.len()
+                    ),
+                );
                 return None;
             }
             let mut out = [0.0; 12];
@@ -393,7 +499,11 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
                 match number(sink, &p, item) {
                     Some(v) if (0.0..=MAX_FACTOR).contains(&v) => out[i] = v,
                     Some(v) => {
-                        sink.error(Some(item.span().start), &p, format!("{v} is not a factor between 0 and {MAX_FACTOR:e}"));
+                        sink.error(
+                            Some(item.span().start),
+                            &p,
+                            format!("{v} is not a factor between 0 and {MAX_FACTOR:e}"),
+                        );
                         good = false;
                     }
                     None => good = false,
@@ -404,13 +514,25 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
         (None, Some(a)) => {
             let amp = number(sink, "seasonality.amplitude", a)?;
             if !(0.0..=1.0).contains(&amp) {
-                sink.error(Some(a.span().start), "seasonality.amplitude", format!("{amp} is outside [0, 1]: factors 1 - amplitude would be negative"));
+                sink.error(
+                    Some(a.span().start),
+                    "seasonality.amplitude",
+                    format!("{amp} is outside [0, 1]: factors 1 - amplitude would be negative"),
+                );
                 return None;
             }
-            let p = t.required(sink, "peak_month", "the month of the peak, 1 (January) to 12")?;
+            let p = t.required(
+                sink,
+                "peak_month",
+                "the month of the peak, 1 (January) to 12",
+            )?;
             let peak = number(sink, "seasonality.peak_month", p)?;
             if !(1.0..=12.0).contains(&peak) || peak.fract() != 0.0 {
-                sink.error(Some(p.span().start), "seasonality.peak_month", format!("{peak} is not a month number 1 to 12"));
+                sink.error(
+                    Some(p.span().start),
+                    "seasonality.peak_month",
+                    format!("{peak} is not a month number 1 to 12"),
+                );
                 return None;
             }
             let mut out = [0.0; 12];
@@ -421,7 +543,10 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
             Some(out)
         }
     };
-    Some(Seasonality { months: months?, sides: sides? })
+    Some(Seasonality {
+        months: months?,
+        sides: sides?,
+    })
 }
 
 pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Trend> {
@@ -431,13 +556,21 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
         Some(s) => side_list(sink, "trend.sides", s, names),
         None => Some((0..names.len()).collect()),
     };
-    let p = t.required(sink, "percent_per_month", "the growth of the rates in percent per month: a number or { lo, hi }")?;
+    let p = t.required(
+        sink,
+        "percent_per_month",
+        "the growth of the rates in percent per month: a number or { lo, hi }",
+    )?;
     let path = "trend.percent_per_month";
     let in_bounds = |sink: &mut Sink, v: f64, at: &Node| {
         if (MIN_TREND..=MAX_TREND).contains(&v) {
             true
         } else {
-            sink.error(Some(at.span().start), path, format!("{v} percent per month is outside [{MIN_TREND}, {MAX_TREND}]"));
+            sink.error(
+                Some(at.span().start),
+                path,
+                format!("{v} percent per month is outside [{MIN_TREND}, {MAX_TREND}]"),
+            );
             false
         }
     };
@@ -445,8 +578,12 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
         toml::de::DeValue::Table(_) => {
             let r = Table::of(sink, path, p)?;
             r.only(sink, TREND_RANGE_KEYS);
-            let lo = r.required(sink, "lo", "the low end (5th percentile for normal)").and_then(|_| r.number(sink, "lo"));
-            let hi = r.required(sink, "hi", "the high end (95th percentile for normal)").and_then(|_| r.number(sink, "hi"));
+            let lo = r
+                .required(sink, "lo", "the low end (5th percentile for normal)")
+                .and_then(|_| r.number(sink, "lo"));
+            let hi = r
+                .required(sink, "hi", "the high end (95th percentile for normal)")
+                .and_then(|_| r.number(sink, "hi"));
             let shape = match r.get("shape") {
                 Some(v) => string(sink, &r.key_path("shape"), v),
                 None => Some("normal".to_string()),
@@ -456,7 +593,11 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
                 return None;
             }
             if hi < lo {
-                sink.error(Some(p.span().start), path, format!("hi ({hi}) is below lo ({lo})"));
+                sink.error(
+                    Some(p.span().start),
+                    path,
+                    format!("hi ({hi}) is below lo ({lo})"),
+                );
                 return None;
             }
             match shape.as_str() {
@@ -479,7 +620,10 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
             TrendDist::Fixed(v)
         }
     };
-    Some(Trend { percent_per_month: dist, sides: sides? })
+    Some(Trend {
+        percent_per_month: dist,
+        sides: sides?,
+    })
 }
 
 /// The inputs a correlation may name: each side's drawn inputs and each phase multiplier.
@@ -491,7 +635,10 @@ pub(super) fn correlatable(sides: &[Side], phases: &[Phase]) -> Vec<(String, boo
             Rate::PerDay(d) | Rate::ImpliedByTotal { total: d, .. } => Some(d),
             Rate::ImpliedByBaseline { .. } => None,
         };
-        out.push((format!("sides.{n}.casualties"), s.casualties.is_invertible()));
+        out.push((
+            format!("sides.{n}.casualties"),
+            s.casualties.is_invertible(),
+        ));
         if let Some(d) = rate {
             out.push((format!("sides.{n}.rate_per_day"), d.is_invertible()));
         }
@@ -505,12 +652,16 @@ pub(super) fn correlatable(sides: &[Side], phases: &[Phase]) -> Vec<(String, boo
     }
     for p in phases {
         match &p.effect {
-            PhaseEffect::Shared { factor, .. } => {
-                out.push((format!("phases.{}.multiplier", p.name), factor.is_invertible()))
-            }
+            PhaseEffect::Shared { factor, .. } => out.push((
+                format!("phases.{}.multiplier", p.name),
+                factor.is_invertible(),
+            )),
             PhaseEffect::PerSide(v) => {
                 for (side, d) in v {
-                    out.push((format!("phases.{}.multipliers.{}", p.name, sides[*side].name), d.is_invertible()));
+                    out.push((
+                        format!("phases.{}.multipliers.{}", p.name, sides[*side].name),
+                        d.is_invertible(),
+                    ));
                 }
             }
         }
@@ -518,7 +669,11 @@ pub(super) fn correlatable(sides: &[Side], phases: &[Phase]) -> Vec<(String, boo
     out
 }
 
-pub(super) fn correlations(sink: &mut Sink, node: &Node, known: &[(String, bool)]) -> Option<Vec<Correlation>> {
+pub(super) fn correlations(
+    sink: &mut Sink,
+    node: &Node,
+    known: &[(String, bool)],
+) -> Option<Vec<Correlation>> {
     let mut out: Vec<Correlation> = Vec::new();
     let mut ok = true;
     for (path, item) in table_array(sink, "correlations", node)? {
@@ -532,7 +687,11 @@ pub(super) fn correlations(sink: &mut Sink, node: &Node, known: &[(String, bool)
             .and_then(|v| input_list(sink, &t.key_path("inputs"), v, known, &out));
         let rho = match (t.get("rho"), t.get("spearman")) {
             (Some(_), Some(v)) => {
-                sink.error(Some(v.span().start), &t.key_path("spearman"), "give rho (Gaussian copula) or spearman (rank correlation), not both");
+                sink.error(
+                    Some(v.span().start),
+                    &t.key_path("spearman"),
+                    "give rho (Gaussian copula) or spearman (rank correlation), not both",
+                );
                 None
             }
             (None, None) => {
@@ -548,11 +707,14 @@ pub(super) fn correlations(sink: &mut Sink, node: &Node, known: &[(String, bool)
             (Some(inputs), Some((rho, at, key))) => {
                 let k = inputs.len() as f64;
                 let low = -1.0 / (k - 1.0);
-                if !(rho > low && rho < 1.0) || !rho.is_finite() {
+                if !(rho > low && rho < 1.0 && rho.is_finite()) {
                     sink.error(
                         Some(at.span().start),
                         &t.key_path(key),
-                        format!("a correlation shared by {k} inputs must lie strictly between {} and 1", crate::sample::dist::fmt_num(low)),
+                        format!(
+                            "a correlation shared by {k} inputs must lie strictly between {} and 1",
+                            crate::sample::dist::fmt_num(low)
+                        ),
                     );
                     ok = false;
                 } else {
@@ -565,10 +727,20 @@ pub(super) fn correlations(sink: &mut Sink, node: &Node, known: &[(String, bool)
     ok.then_some(out)
 }
 
-fn input_list(sink: &mut Sink, path: &str, node: &Node, known: &[(String, bool)], earlier: &[Correlation]) -> Option<Vec<String>> {
+fn input_list(
+    sink: &mut Sink,
+    path: &str,
+    node: &Node,
+    known: &[(String, bool)],
+    earlier: &[Correlation],
+) -> Option<Vec<String>> {
     let items = array(sink, path, node)?;
     if items.len() < 2 {
-        sink.error(Some(node.span().start), path, "a correlation needs at least two inputs");
+        sink.error(
+            Some(node.span().start),
+            path,
+            "a correlation needs at least two inputs",
+        );
         return None;
     }
     let mut out: Vec<String> = Vec::new();
@@ -583,8 +755,17 @@ fn input_list(sink: &mut Sink, path: &str, node: &Node, known: &[(String, bool)]
         match known.iter().find(|(k, _)| *k == name) {
             None => {
                 let names: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
-                let hint = did_you_mean(&name, &names).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
-                sink.error(at, &p, format!("'{name}' is not a drawn input of this scenario; {hint}inputs are: {}", names.join(", ")));
+                let hint = did_you_mean(&name, &names)
+                    .map(|h| format!("did you mean '{h}'? "))
+                    .unwrap_or_default();
+                sink.error(
+                    at,
+                    &p,
+                    format!(
+                        "'{name}' is not a drawn input of this scenario; {hint}inputs are: {}",
+                        names.join(", ")
+                    ),
+                );
                 ok = false;
             }
             Some((_, false)) => {
@@ -592,7 +773,11 @@ fn input_list(sink: &mut Sink, path: &str, node: &Node, known: &[(String, bool)]
                 ok = false;
             }
             Some(_) if out.contains(&name) || earlier.iter().any(|c| c.inputs.contains(&name)) => {
-                sink.error(at, &p, format!("'{name}' is already in a correlation; an input may be in one only"));
+                sink.error(
+                    at,
+                    &p,
+                    format!("'{name}' is already in a correlation; an input may be in one only"),
+                );
                 ok = false;
             }
             Some(_) => out.push(name),
@@ -605,14 +790,24 @@ fn input_list(sink: &mut Sink, path: &str, node: &Node, known: &[(String, bool)]
 pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<ForceLaw> {
     let t = Table::of(sink, "force", node)?;
     t.only(sink, FORCE_KEYS);
-    let v = t.required(sink, "law", "\"square\" (aimed fire) or \"linear\" (area fire)")?;
+    let v = t.required(
+        sink,
+        "law",
+        "\"square\" (aimed fire) or \"linear\" (area fire)",
+    )?;
     let s = string(sink, "force.law", v)?;
     let law = match s.as_str() {
         "square" => ForceLaw::Square,
         "linear" => ForceLaw::Linear,
         _ => {
-            let hint = did_you_mean(&s, LAWS).map(|h| format!("did you mean '{h}'? ")).unwrap_or_default();
-            sink.error(Some(v.span().start), "force.law", format!("unknown law '{s}'; {hint}laws are: square, linear"));
+            let hint = did_you_mean(&s, LAWS)
+                .map(|h| format!("did you mean '{h}'? "))
+                .unwrap_or_default();
+            sink.error(
+                Some(v.span().start),
+                "force.law",
+                format!("unknown law '{s}'; {hint}laws are: square, linear"),
+            );
             return None;
         }
     };

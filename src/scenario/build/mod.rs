@@ -186,8 +186,20 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let force_law = match (section("force"), &sides) {
         (None, Some(s)) => {
             if let Some(side) = s.iter().find(|s| s.force.is_some()) {
+                // Point at the side's force key.
+                let at = top
+                    .get("sides")
+                    .and_then(|n| match n.get_ref() {
+                        DeValue::Table(t) => t.get(side.name.as_str()),
+                        _ => None,
+                    })
+                    .and_then(|n| match n.get_ref() {
+                        DeValue::Table(t) => t.get("force"),
+                        _ => None,
+                    })
+                    .map(|n| n.span().start);
                 sink.error(
-                    None,
+                    at,
                     &format!("sides.{}.force", side.name),
                     "force is only used by force-dependent attrition: add [force] with law = \"square\" or \"linear\", or drop force",
                 );

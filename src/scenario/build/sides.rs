@@ -162,7 +162,7 @@ fn force(sink: &mut Sink, t: &Table) -> Option<Option<Force>> {
         None => Some(fixed_zero()),
     };
     let back = match t.get("return_to_duty") {
-        Some(v) => bounded_range(sink, &t.key_path("return_to_duty"), v, 1.0),
+        Some(v) => super::dynamics::probability_range(sink, &t.key_path("return_to_duty"), v),
         None => Some(fixed_zero()),
     };
     Some(Some(Force {
