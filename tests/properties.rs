@@ -70,6 +70,13 @@ const TOKENS: &[&str] = &[
     "sides = []",
     "multipliers = {}",
     "99999999999999999999",
+    "[[events]]\nname = \"e\"\nprobability = 1\nstart = 2026-01-02\nmultiplier = 0\n",
+    "start = { from = 2026-01-02, monthly_hazard = 1 }",
+    "end_monthly_hazard = 1\n",
+    "[trend]\npercent_per_month = -99\n",
+    "[seasonality]\namplitude = 1\npeak_month = 1\n",
+    "correlation = 0.999\n",
+    "[regimes]\nstep = \"day\"\ninitial = \"a\"\n[regimes.states.a]\nmultiplier = 2\nnext = { a = 1 }\n",
 ];
 
 #[derive(Clone, Debug)]
@@ -276,8 +283,9 @@ fn scenario() -> impl Strategy<Value = String> {
         prop::collection::vec((1..700u32, 0..400u32, 0.0..3.0f64), 0..3),
         prop::collection::vec((1e3..6e6f64, any::<bool>()), 1..3),
         prop::collection::btree_set(1..730u32, 0..4),
+        dynamics(),
     )
-        .prop_map(|(sides, noise, sigma, phases, thresholds, reports)| {
+        .prop_map(|(sides, noise, sigma, phases, thresholds, reports, dynamics)| {
             let mut t = String::from("[scenario]\nname = \"prop\"\nreference_date = 2025-12-31\nhorizon_days = 730\n");
             let reports: Vec<String> = reports.iter().map(|d| format!("\"{}\"", date(*d))).collect();
             t += &format!("report_dates = [{}]\n", reports.join(", "));
@@ -286,6 +294,9 @@ fn scenario() -> impl Strategy<Value = String> {
                 1 => format!("[noise]\nmodel = \"lognormal\"\nsigma = {sigma}\n"),
                 _ => format!("[noise]\nmodel = \"gamma\"\ncv = {sigma}\n"),
             };
+            if let (Some(c), true) = (dynamics.shock, noise > 0) {
+                t += &format!("correlation = {c}\n");
+            }
             let all_killed = sides.iter().all(|s| s.4.is_some());
             for (i, (base, spread, rate, rspread, killed)) in sides.iter().enumerate() {
                 t += &format!("[sides.s{i}]\ncasualties = {{ lo = {base}, hi = {} }}\n", base * (1.0 + spread));
@@ -301,12 +312,89 @@ fn scenario() -> impl Strategy<Value = String> {
                     date((start + len).min(730))
                 );
             }
+            t += &dynamics.text(sides.len());
             for (i, (level, killed)) in thresholds.iter().enumerate() {
                 let metric = if *killed && all_killed { "killed" } else { "casualties" };
                 t += &format!("[[thresholds]]\nname = \"t{i}\"\nmetric = \"{metric}\"\nlevel = {level}\n");
             }
             t
         })
+}
+
+/// Optional dynamics for a random scenario: events, regimes, season, trend, correlations.
+#[derive(Clone, Debug)]
+struct Dynamics {
+    events: Vec<(f64, u32, u32, f64, Option<u32>)>,
+    regimes: Option<(bool, f64, f64, f64)>,
+    season: Option<(f64, u32)>,
+    trend: Option<(f64, f64)>,
+    rho: Option<f64>,
+    shock: Option<f64>,
+}
+
+fn dynamics() -> impl Strategy<Value = Dynamics> {
+    (
+        prop::collection::vec(
+            (
+                0.0..=1.0f64,
+                1..700u32,
+                0..200u32,
+                0.0..3.0f64,
+                prop::option::of(1..300u32),
+            ),
+            0..3,
+        ),
+        prop::option::of((any::<bool>(), 0.0..1.0f64, 0.0..1.0f64, 0.0..4.0f64)),
+        prop::option::of((0.0..1.0f64, 1..13u32)),
+        prop::option::of((-5.0..5.0f64, 0.0..5.0f64)),
+        prop::option::of(-0.9..0.9f64),
+        prop::option::of(0.0..0.95f64),
+    )
+        .prop_map(|(events, regimes, season, trend, rho, shock)| Dynamics {
+            events,
+            regimes,
+            season,
+            trend,
+            rho,
+            shock,
+        })
+}
+
+impl Dynamics {
+    fn text(&self, sides: usize) -> String {
+        let mut t = String::new();
+        for (i, (p, start, len, factor, duration)) in self.events.iter().enumerate() {
+            t += &format!(
+                "[[events]]\nname = \"e{i}\"\nprobability = {p}\nstart = {{ from = {}, to = {} }}\nmultiplier = {factor}\n",
+                date(*start),
+                date((start + len).min(730))
+            );
+            if let Some(d) = duration {
+                t += &format!("duration_days = {d}\n");
+            }
+        }
+        if let Some((daily, stay_a, stay_b, factor)) = self.regimes {
+            let step = if daily { "day" } else { "month" };
+            t += &format!(
+                "[regimes]\nstep = \"{step}\"\ninitial = \"a\"\n[regimes.states.a]\nmultiplier = 1\nnext = {{ a = {stay_a}, b = {} }}\n[regimes.states.b]\nmultiplier = {factor}\nnext = {{ a = {}, b = {stay_b} }}\n",
+                1.0 - stay_a,
+                1.0 - stay_b
+            );
+        }
+        if let Some((amplitude, peak)) = self.season {
+            t += &format!("[seasonality]\namplitude = {amplitude}\npeak_month = {peak}\n");
+        }
+        if let Some((lo, width)) = self.trend {
+            t += &format!(
+                "[trend]\npercent_per_month = {{ lo = {lo}, hi = {} }}\n",
+                lo + width
+            );
+        }
+        if let (Some(rho), true) = (self.rho, sides >= 2) {
+            t += &format!("[[correlations]]\ninputs = [\"sides.s0.rate_per_day\", \"sides.s1.rate_per_day\"]\nrho = {rho}\n");
+        }
+        t
+    }
 }
 
 fn date(day: u32) -> String {

@@ -40,7 +40,7 @@ fn geometric(u: f64, q: f64) -> u64 {
 }
 
 fn day_after(day: u32, n: u64) -> u64 {
-    day as u64 + n
+    (day as u64).saturating_add(n)
 }
 
 impl PathState {
