@@ -186,3 +186,38 @@ fn limits_are_enforced_at_the_border() {
         EngineError::Paths(1_000_000_001)
     );
 }
+
+#[test]
+fn dynamics_at_their_limits_run_to_a_century_without_overflow() {
+    // A hazard of 1e-300 a month (the event practically never starts: its geometric wait
+    // saturates), a daily regime chain that switches every day for 100 years, a trend of
+    // -99% a month (rates fall to nothing) and a trend of +1000% a month capped by
+    // overflow detection.
+    let extra = "[[events]]\nname = \"never\"\nprobability = 1\nstart = { from = 2026-01-01, monthly_hazard = 1e-300 }\nmultiplier = 0\n\n\
+        [regimes]\nstep = \"day\"\ninitial = \"a\"\n[regimes.states.a]\nmultiplier = 1\nnext = { b = 1 }\n[regimes.states.b]\nmultiplier = 2\nnext = { a = 1 }\n\n\
+        [trend]\npercent_per_month = -99\n\n[[thresholds]]\nname = \"t\"\nlevel = 1e12\n";
+    let p = run(
+        &scenario(
+            36_525,
+            "[sides.a]\ncasualties = 1000\nrate_per_day = 10\n",
+            extra,
+        ),
+        20,
+    )
+    .unwrap();
+    assert_eq!(p.events[0].p_happened, 0.0);
+    // Alternating every day over 36,525 days: 18,263 days in a, 18,262 in b.
+    assert_eq!(p.regimes[0].share_of_days, 18_263.0 / 36_525.0);
+    assert_eq!(p.thresholds[0].p_not_crossed, 1.0);
+    // +1000% a month with a report date at the horizon (so paths run to the end): the
+    // rates pass 1e308 and the run is refused as an overflow.
+    let grow = extra.replace("percent_per_month = -99", "percent_per_month = 1000");
+    let text = scenario(
+        36_525,
+        "[sides.a]\ncasualties = 1000\nrate_per_day = 10\n",
+        &grow,
+    )
+    .replace("report_dates = [2026-01-10]", "report_dates = [2125-12-31]");
+    let err = run(&text, 4).map(|_| ());
+    assert!(matches!(err, Err(EngineError::NonFinite { .. })), "{err:?}");
+}
