@@ -1,6 +1,7 @@
 //! Samplers and the seed plan: what a path draws, and from which stream.
 
 pub mod dist;
+pub mod fast32;
 pub mod fastexp;
 pub mod gamma;
 pub mod lanes;

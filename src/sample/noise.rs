@@ -1,15 +1,17 @@
 //! Day-to-day noise: the mean-one multiplier on a side's rate, drawn a block of days at a
-//! time from a side's four-lane stream (`lanes.rs`), so the common case vectorises.
+//! time from a side's eight-lane stream (`lanes.rs`), so the common case vectorises.
+//! Lognormal noise is drawn in single precision (`fast32.rs`, with its error bound).
 
+use super::fast32::{exp32, fast32, slow32, tables32};
 use super::fastexp;
 use super::gamma::gamma;
 use super::lanes::{Lanes, LANES};
-use super::ziggurat::{fast, normal, slow, tables};
+use super::ziggurat::{normal, tables};
 use crate::model::Noise;
 
 /// Days drawn per fill: four per lane. Day `d` (1-based) is entry `(d - 1) % BLOCK` of the
 /// `(d - 1) / BLOCK`-th fill, whatever the rest of the path does; entry `k` of a fill is
-/// drawn by lane `k % LANES`.
+/// drawn by lane `k % LANES` (lognormal: from the low, then the high 32 bits of a word).
 pub const BLOCK: usize = 32;
 
 /// A ready-to-draw form of a `Noise` model.
@@ -137,26 +139,33 @@ unsafe fn fill_lognormal_avx512(lanes: &mut Lanes, sigma: f64, shift: f64, out: 
 
 #[inline(always)]
 fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
+    // Single precision (error bound in fast32.rs): each 64-bit word gives two draws, and
+    // a vector holds twice as many.
     let t = tables();
-    let mut bits = [0u64; BLOCK];
-    for j in 0..BLOCK / LANES {
+    let t32 = tables32(t);
+    let (sigma, shift) = (sigma as f32, shift as f32);
+    let mut bits = [0u32; BLOCK];
+    for j in 0..BLOCK / (2 * LANES) {
         let b = lanes.step_all();
-        bits[j * LANES..(j + 1) * LANES].copy_from_slice(&b);
+        for l in 0..LANES {
+            bits[j * 2 * LANES + l] = b[l] as u32;
+            bits[j * 2 * LANES + LANES + l] = (b[l] >> 32) as u32;
+        }
     }
-    let mut z = [0.0f64; BLOCK];
+    let mut z = [0.0f32; BLOCK];
     let mut rejected = 0u32;
     for k in 0..BLOCK {
-        let (x, ok) = fast(t, bits[k]);
+        let (x, ok) = fast32(t32, bits[k]);
         z[k] = x;
         rejected |= u32::from(!ok) << k;
     }
     while rejected != 0 {
         let k = rejected.trailing_zeros() as usize;
         rejected &= rejected - 1;
-        z[k] = slow(t, bits[k], || lanes.next_lane(k % LANES));
+        z[k] = slow32(t, t32, bits[k], || lanes.next_lane(k % LANES));
     }
     for k in 0..BLOCK {
-        out[k] = fastexp::exp(sigma * z[k] + shift);
+        out[k] = f64::from(exp32(sigma.mul_add(z[k], shift)));
     }
 }
 

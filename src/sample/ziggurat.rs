@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 /// Start of the tail, for 256 layers of equal area `V`.
-const R: f64 = 3.654_152_885_361_009;
+pub const R: f64 = 3.654_152_885_361_009;
 const V: f64 = 0.004_928_673_233_99;
 
 pub struct Tables {
