@@ -62,6 +62,8 @@ pub struct BacktestOptions {
     pub threshold_step: f64,
     pub fit: FitOptions,
     pub config: RunConfig,
+    /// Also score the drift-widened fit (one more projection per horizon and origin).
+    pub with_drift: bool,
 }
 
 /// One projection of one horizon scored against its outcome (increases from the origin).
@@ -258,7 +260,7 @@ pub fn backtest(
             ));
             continue;
         }
-        let Some(end_level) = series.level(origin.add_days(last as i64)) else {
+        if series.level(origin.add_days(last as i64)).is_none() {
             out.skipped.push((
                 origin,
                 format!(
@@ -321,6 +323,11 @@ pub fn backtest(
                 .expect("inside: h <= last")
                 - base;
             out.scored.push(fit_pred.score(origin, Method::Fit, h, y));
+            out.scored.push(last30.score(origin, Method::Last30, h, y));
+            out.scored.push(war.score(origin, Method::WarAverage, h, y));
+            if !opts.with_drift {
+                continue;
+            }
             // Widened by the drift at this horizon, from data up to the origin only.
             let fo = FitOptions {
                 drift_horizon: Some(h),
@@ -344,8 +351,6 @@ pub fn backtest(
                 side,
             };
             out.scored.push(dp.score(origin, Method::FitDrift, h, y));
-            out.scored.push(last30.score(origin, Method::Last30, h, y));
-            out.scored.push(war.score(origin, Method::WarAverage, h, y));
         }
 
         // The next round level: when it was crossed, and when each method said it would be.
@@ -354,46 +359,37 @@ pub fn backtest(
             (1..=last).find(|&d| series.level(origin.add_days(d as i64)).expect("inside") >= level);
         if let Some(observed_day) = observed {
             let need = level - base;
-            // The drift-widened crossing comes from a run widened at the longest horizon.
-            let fo = FitOptions {
-                drift_horizon: Some(last),
-                ..opts.fit
-            };
-            let fd = fit(series, Window::Range(from, origin), &fo)?;
-            let dm = projection_model(
-                template,
-                side,
+            let cross = |method: Method, p: &Predictive| Crossing {
                 origin,
-                last,
-                false,
-                (fd.rate_lo, fd.rate_hi),
-                fd.cv,
-            )?;
-            let dplan = Plan::new(&dm);
-            let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
-            let dp = Predictive::Engine {
-                tally: &dt,
-                plan: &dplan,
-                side,
+                method,
+                level,
+                observed_day,
+                q05: p.crossing_day(need, 0.05, last),
+                median: p.crossing_day(need, 0.5, last),
+                q95: p.crossing_day(need, 0.95, last),
             };
-            for (method, p) in [
-                (Method::Fit, &fit_pred),
-                (Method::FitDrift, &dp),
-                (Method::Last30, &last30),
-                (Method::WarAverage, &war),
-            ] {
-                out.crossings.push(Crossing {
-                    origin,
-                    method,
-                    level,
-                    observed_day,
-                    q05: p.crossing_day(need, 0.05, last),
-                    median: p.crossing_day(need, 0.5, last),
-                    q95: p.crossing_day(need, 0.95, last),
-                });
+            out.crossings.push(cross(Method::Fit, &fit_pred));
+            if opts.with_drift {
+                // The drift-widened crossing comes from a run widened at the longest horizon.
+                let fo = FitOptions {
+                    drift_horizon: Some(last),
+                    ..opts.fit
+                };
+                let fd = fit(series, Window::Range(from, origin), &fo)?;
+                let rate = (fd.rate_lo, fd.rate_hi);
+                let dm = projection_model(template, side, origin, last, false, rate, fd.cv)?;
+                let dplan = Plan::new(&dm);
+                let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
+                let dp = Predictive::Engine {
+                    tally: &dt,
+                    plan: &dplan,
+                    side,
+                };
+                out.crossings.push(cross(Method::FitDrift, &dp));
             }
+            out.crossings.push(cross(Method::Last30, &last30));
+            out.crossings.push(cross(Method::WarAverage, &war));
         }
-        let _ = end_level;
     }
     Ok(out)
 }

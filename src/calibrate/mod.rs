@@ -19,3 +19,6 @@ pub mod synthetic;
 pub use backtest::{backtest, Backtest, BacktestOptions};
 pub use fit::{fit, Fit, FitOptions, Window};
 pub use series::{parse_corrections, parse_series, remove_corrections, Kind, Series, SeriesError};
+
+#[cfg(test)]
+mod tests;

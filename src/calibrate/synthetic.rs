@@ -10,10 +10,17 @@ use crate::Date;
 /// `cv`, written as text so the model comes through the scenario checks like any file.
 fn scenario_text(start: Date, rate: f64, cv: f64) -> String {
     format!(
-        "[scenario]\nname = \"synthetic\"\nreference_date = {start}\nhorizon = {}\npaths = 1\nseed = 1\n\n\
+        "[scenario]\nname = \"synthetic\"\nreference_date = {start}\nhorizon = {}\nreport_dates = [{}]\npaths = 1\nseed = 1\n\n\
 [noise]\nmodel = \"gamma\"\ncv = {cv}\n\n[sides.x]\ncasualties = 1000\nrate_per_day = {rate}\n",
+        start.add_days(1),
         start.add_days(1)
     )
+}
+
+/// The one-side synthetic scenario as a model (side `x`), for backtests of synthetic series.
+pub fn scenario(start: Date, rate: f64, cv: f64) -> crate::Model {
+    crate::scenario::load_str("synthetic.toml", &scenario_text(start, rate, cv))
+        .expect("the synthetic scenario is valid")
 }
 
 /// `count` independent cumulative series of `days` daily counts after `start` (so
@@ -27,8 +34,7 @@ pub fn gamma_series(
     seed: u64,
     count: u64,
 ) -> Vec<Series> {
-    let mut model = crate::scenario::load_str("synthetic.toml", &scenario_text(start, rate, cv))
-        .expect("the synthetic scenario is valid");
+    let mut model = scenario(start, rate, cv);
     model.horizon_days = days;
     model.report_days = (1..=days).collect();
     let plan = Plan::new(&model);

@@ -111,6 +111,7 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
             threads: args.threads.map(|t| t as usize),
             stepping: Stepping::Auto,
         },
+        with_drift: true,
     };
     let bt = match calibrate::backtest(model, &series, &opts) {
         Ok(b) => b,
