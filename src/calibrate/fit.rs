@@ -22,8 +22,11 @@ pub const MIN_WINDOW_DAYS: usize = 28;
 /// Half-width of the centred moving average that the noise is measured against.
 pub const SMOOTH_HALF: usize = 7;
 
-/// Default days of history for the drift: two years.
-pub const DEFAULT_DRIFT_HISTORY: u32 = 730;
+/// Default days of history for the drift: one year. On the GS series, two years (which
+/// reach back into 2022-23's growth) gave 90% intervals that covered every 2024-25
+/// outcome and 50% intervals that covered 60-80%; one year came closer to nominal
+/// (docs/calibration.md).
+pub const DEFAULT_DRIFT_HISTORY: u32 = 365;
 
 /// How many past origins the drift needs before it is reported.
 pub const MIN_DRIFT_ORIGINS: usize = 30;
