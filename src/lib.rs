@@ -43,6 +43,7 @@
 //!
 //! `examples/crossing_days.rs` is a complete program on this API.
 
+pub mod calibrate;
 pub mod comparison;
 pub mod date;
 pub mod engine;

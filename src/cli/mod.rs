@@ -9,8 +9,10 @@ use attrition::scenario;
 use attrition::Projection;
 use clap::{Parser, Subcommand};
 
+mod backtest;
 mod compare;
 mod figures;
+mod fit;
 mod samples;
 
 use compare::compare;
@@ -103,6 +105,18 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Fit a daily rate and its noise to a window of a dated series (cumulative or daily
+    /// counts), printed as a scenario fragment with diagnostics (docs/calibration.md).
+    #[command(
+        after_help = "Example:\n  attrition fit data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --window 2025-07-01..2025-12-31 --drift-horizon 180"
+    )]
+    Fit(fit::FitArgs),
+    /// Backtest: fit on data up to each forecast origin, project, and score the projections
+    /// (interval coverage, CRPS, median error, crossing dates) against what the series showed.
+    #[command(
+        after_help = "Example:\n  attrition backtest scenarios/status-quo-calibrated.toml data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --origins 2024-01-01..2025-12-01"
+    )]
+    Backtest(backtest::BacktestArgs),
     /// Check scenario files and report every problem, without running them.
     #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
     Validate {
@@ -231,6 +245,8 @@ pub fn main() -> i32 {
         Command::Validate { files } => validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
         Command::Compare(args) => compare(args),
+        Command::Fit(args) => fit::fit(args),
+        Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => {
             print!("{}", scenario::schema::json_schema_text());
             EXIT_OK

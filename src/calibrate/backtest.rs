@@ -1,0 +1,468 @@
+//! Backtest: at each forecast origin, fit on the data up to the origin only, project with
+//! the engine, and score the projection against what the series later showed; the same
+//! origins are scored for two naive baselines.
+//!
+//! What is projected is the side's increase from the origin (its baseline is the observed
+//! level at the origin, exactly), so histogram quantiles are relative to the increase.
+
+use super::fit::{fit, FitOptions, Window};
+use super::series::Series;
+use super::stats::{crps_from_quantiles, crps_normal, mean, normal_quantile, score_levels, sd};
+use crate::engine::{self, EngineError, Plan, RunConfig, Silent, Tally};
+use crate::model::{Metric, Model, Noise, Rate};
+use crate::sample::Dist;
+use crate::Date;
+
+/// Quantile levels for the CRPS (midpoint rule).
+pub const CRPS_LEVELS: usize = 100;
+
+/// Days of the "last 30 days" baseline.
+pub const RECENT_DAYS: usize = 30;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// The fit's bootstrap range of the mean rate, gamma noise: parameter uncertainty only.
+    Fit,
+    /// As `Fit`, widened by the rate's historical drift at each horizon.
+    FitDrift,
+    /// Mean of the last 30 days carried forward; days independent with the 30 days' sd.
+    Last30,
+    /// Mean of every day since the series began; days independent with that sd.
+    WarAverage,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [
+        Method::Fit,
+        Method::FitDrift,
+        Method::Last30,
+        Method::WarAverage,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Fit => "fit",
+            Method::FitDrift => "fit-drift",
+            Method::Last30 => "last-30",
+            Method::WarAverage => "war-average",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestOptions {
+    pub side: String,
+    pub origins: Vec<Date>,
+    /// Sorted, distinct, each at least 1.
+    pub horizons: Vec<u32>,
+    /// Days in the trailing fit window.
+    pub window: u32,
+    /// Crossing thresholds are the next multiple of this above the origin's level.
+    pub threshold_step: f64,
+    pub fit: FitOptions,
+    pub config: RunConfig,
+    /// Also score the drift-widened fit (one more projection per horizon and origin).
+    pub with_drift: bool,
+}
+
+/// One projection of one horizon scored against its outcome (increases from the origin).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Scored {
+    pub origin: Date,
+    pub method: Method,
+    pub horizon_days: u32,
+    pub observed: f64,
+    /// Quantiles 5, 25, 50, 75, 95%.
+    pub q: [f64; 5],
+    pub crps: f64,
+}
+
+/// When the next round level after the origin was projected and seen to be crossed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Crossing {
+    pub origin: Date,
+    pub method: Method,
+    pub level: f64,
+    pub observed_day: u32,
+    /// 5%, 50% and 95% quantiles of the crossing day; `None` beyond the longest horizon.
+    pub q05: Option<u32>,
+    pub median: Option<u32>,
+    pub q95: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Backtest {
+    pub origins_used: Vec<Date>,
+    /// Origins left out, with why.
+    pub skipped: Vec<(Date, String)>,
+    pub scored: Vec<Scored>,
+    pub crossings: Vec<Crossing>,
+    /// The rate range and cv fitted at each origin.
+    pub fits: Vec<(Date, f64, f64, f64)>,
+}
+
+/// A predictive distribution of the increase `d` days after the origin.
+enum Predictive<'a> {
+    Engine {
+        tally: &'a Tally,
+        plan: &'a Plan<'a>,
+        side: usize,
+    },
+    /// Independent days: increase ~ N(d m, d s^2).
+    Normal { m: f64, s: f64 },
+}
+
+impl Predictive<'_> {
+    /// Quantile `p` of the increase on day `d` (engine runs report every day 1..=H).
+    fn quantile(&self, d: u32, p: f64) -> f64 {
+        match self {
+            Predictive::Engine { tally, plan, side } => {
+                let r = plan
+                    .model
+                    .report_days
+                    .binary_search(&d)
+                    .expect("day is a report day");
+                tally.stocks[plan.stock_index(r, *side, Metric::Casualties)]
+                    .quantile(p)
+                    .unwrap_or(0.0)
+            }
+            Predictive::Normal { m, s } => {
+                normal_quantile(d as f64 * m, (d as f64).sqrt() * s, p).max(0.0)
+            }
+        }
+    }
+
+    fn crps(&self, d: u32, y: f64) -> f64 {
+        match self {
+            Predictive::Normal { m, s } => crps_normal(d as f64 * m, (d as f64).sqrt() * s, y),
+            Predictive::Engine { .. } => {
+                let q: Vec<f64> = score_levels(CRPS_LEVELS)
+                    .iter()
+                    .map(|&p| self.quantile(d, p))
+                    .collect();
+                crps_from_quantiles(&q, y)
+            }
+        }
+    }
+
+    fn score(&self, origin: Date, method: Method, d: u32, y: f64) -> Scored {
+        let q = [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| self.quantile(d, p));
+        Scored {
+            origin,
+            method,
+            horizon_days: d,
+            observed: y,
+            q,
+            crps: self.crps(d, y),
+        }
+    }
+
+    /// Quantile `p` of the day the increase first reaches `need`: the first day whose
+    /// increase has quantile `1 - p` at or above `need` (the increase never falls, so
+    /// P(crossed by d) = P(increase on d >= need)).
+    fn crossing_day(&self, need: f64, p: f64, last: u32) -> Option<u32> {
+        let ok = |d: u32| self.quantile(d, 1.0 - p) >= need;
+        if !ok(last) {
+            return None;
+        }
+        // Monotone in d: binary search for the first day that reaches it.
+        let (mut lo, mut hi) = (1u32, last);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if ok(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(lo)
+    }
+}
+
+/// The projection model for one origin: the template with the side's baseline set to 0
+/// (increases are projected), its rate and the noise from the fit, every day 1..=`last`
+/// reported (or only `last` when `only_last`), and no phases or thresholds (the method is
+/// a status quo).
+fn projection_model(
+    template: &Model,
+    side: usize,
+    origin: Date,
+    last: u32,
+    only_last: bool,
+    (lo, hi): (f64, f64),
+    cv: f64,
+) -> Result<Model, String> {
+    let mut m = template.clone();
+    m.reference_date = origin;
+    m.horizon_days = last;
+    m.report_days = if only_last {
+        vec![last]
+    } else {
+        (1..=last).collect()
+    };
+    // The backtest scores the fitted rate alone: the scenario's assumptions about the
+    // future (phases, events, regimes, seasons, trends, correlations, force models) go.
+    m.phases.clear();
+    m.thresholds.clear();
+    m.events.clear();
+    m.regimes = None;
+    m.seasonality = None;
+    m.trend = None;
+    m.correlations.clear();
+    m.shock_correlation = 0.0;
+    m.force_law = None;
+    for s in &mut m.sides {
+        s.force = None;
+    }
+    m.noise = if cv > 0.0 {
+        Noise::Gamma {
+            shape: 1.0 / (cv * cv),
+        }
+    } else {
+        Noise::None
+    };
+    let s = &mut m.sides[side];
+    s.casualties = Dist::Fixed(0.0);
+    s.killed = None;
+    s.rate = Rate::PerDay(Dist::lognormal(lo, hi, 0.9).map_err(|e| e.0)?);
+    Ok(m)
+}
+
+/// Runs the backtest of `template`'s side `opts.side` on `series`.
+pub fn backtest(
+    template: &Model,
+    series: &Series,
+    opts: &BacktestOptions,
+) -> Result<Backtest, String> {
+    let side = template
+        .sides
+        .iter()
+        .position(|s| s.name == opts.side)
+        .ok_or_else(|| {
+            format!(
+                "the scenario has no side '{}' (sides: {})",
+                opts.side,
+                template
+                    .sides
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+    let last = *opts.horizons.last().ok_or("give at least one horizon")?;
+    let mut out = Backtest {
+        origins_used: Vec::new(),
+        skipped: Vec::new(),
+        scored: Vec::new(),
+        crossings: Vec::new(),
+        fits: Vec::new(),
+    };
+    let engine_err = |e: EngineError| format!("engine: {e}");
+    for (k, &origin) in opts.origins.iter().enumerate() {
+        let from = origin.add_days(1 - opts.window as i64);
+        if series.index(from.add_days(-1)).is_none() || series.index(origin).is_none() {
+            out.skipped.push((
+                origin,
+                format!(
+                    "the {}-day fit window before it is not all in the series",
+                    opts.window
+                ),
+            ));
+            continue;
+        }
+        if series.level(origin.add_days(last as i64)).is_none() {
+            out.skipped.push((
+                origin,
+                format!(
+                    "its {last}-day horizon runs past the series' end, {}",
+                    series.end()
+                ),
+            ));
+            continue;
+        };
+        let base = series.level(origin).expect("checked");
+        let history = series
+            .counts(series.start.add_days(1), origin)
+            .expect("checked");
+        if history.len() < RECENT_DAYS {
+            out.skipped
+                .push((origin, "fewer than 30 days of data before it".into()));
+            continue;
+        }
+        // Fit on data up to the origin only: the window ends on the origin, and the drift
+        // (when asked) reads the series up to the window's end.
+        let f = fit(series, Window::Range(from, origin), &opts.fit)?;
+        out.fits.push((origin, f.mean_lo, f.mean_hi, f.cv));
+        out.origins_used.push(origin);
+        let config = RunConfig {
+            seed: opts.fit.seed.wrapping_add(k as u64),
+            ..opts.config
+        };
+
+        // Bootstrap-only fit: one run, every day reported.
+        let model = projection_model(
+            template,
+            side,
+            origin,
+            last,
+            false,
+            (f.mean_lo, f.mean_hi),
+            f.cv,
+        )?;
+        let plan = Plan::new(&model);
+        let tally = engine::run(&model, &config, &Silent).map_err(engine_err)?;
+        let fit_pred = Predictive::Engine {
+            tally: &tally,
+            plan: &plan,
+            side,
+        };
+
+        let recent = &history[history.len() - RECENT_DAYS..];
+        let last30 = Predictive::Normal {
+            m: mean(recent),
+            s: sd(recent),
+        };
+        let war = Predictive::Normal {
+            m: mean(&history),
+            s: sd(&history),
+        };
+
+        for &h in &opts.horizons {
+            let y = series
+                .level(origin.add_days(h as i64))
+                .expect("inside: h <= last")
+                - base;
+            out.scored.push(fit_pred.score(origin, Method::Fit, h, y));
+            out.scored.push(last30.score(origin, Method::Last30, h, y));
+            out.scored.push(war.score(origin, Method::WarAverage, h, y));
+            if !opts.with_drift {
+                continue;
+            }
+            // Widened by the drift at this horizon, from data up to the origin only.
+            let fo = FitOptions {
+                drift_horizon: Some(h),
+                ..opts.fit
+            };
+            let fd = fit(series, Window::Range(from, origin), &fo)?;
+            let dm = projection_model(
+                template,
+                side,
+                origin,
+                h,
+                true,
+                (fd.rate_lo, fd.rate_hi),
+                fd.cv,
+            )?;
+            let dplan = Plan::new(&dm);
+            let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
+            let dp = Predictive::Engine {
+                tally: &dt,
+                plan: &dplan,
+                side,
+            };
+            out.scored.push(dp.score(origin, Method::FitDrift, h, y));
+        }
+
+        // The next round level: when it was crossed, and when each method said it would be.
+        let level = ((base / opts.threshold_step).floor() + 1.0) * opts.threshold_step;
+        let observed =
+            (1..=last).find(|&d| series.level(origin.add_days(d as i64)).expect("inside") >= level);
+        if let Some(observed_day) = observed {
+            let need = level - base;
+            let cross = |method: Method, p: &Predictive| Crossing {
+                origin,
+                method,
+                level,
+                observed_day,
+                q05: p.crossing_day(need, 0.05, last),
+                median: p.crossing_day(need, 0.5, last),
+                q95: p.crossing_day(need, 0.95, last),
+            };
+            out.crossings.push(cross(Method::Fit, &fit_pred));
+            if opts.with_drift {
+                // The drift-widened crossing comes from a run widened at the longest horizon.
+                let fo = FitOptions {
+                    drift_horizon: Some(last),
+                    ..opts.fit
+                };
+                let fd = fit(series, Window::Range(from, origin), &fo)?;
+                let rate = (fd.rate_lo, fd.rate_hi);
+                let dm = projection_model(template, side, origin, last, false, rate, fd.cv)?;
+                let dplan = Plan::new(&dm);
+                let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
+                let dp = Predictive::Engine {
+                    tally: &dt,
+                    plan: &dplan,
+                    side,
+                };
+                out.crossings.push(cross(Method::FitDrift, &dp));
+            }
+            out.crossings.push(cross(Method::Last30, &last30));
+            out.crossings.push(cross(Method::WarAverage, &war));
+        }
+    }
+    Ok(out)
+}
+
+/// Origins from `from` to `to` inclusive, every `step`: whole months (the same day of
+/// the month, clamped to the month's length) or a number of days.
+pub fn origins(from: Date, to: Date, every: Every) -> Vec<Date> {
+    let mut v = Vec::new();
+    let (y0, m0, d0) = from.ymd();
+    let mut k = 0i64;
+    loop {
+        let d = match every {
+            Every::Days(n) => from.add_days(k * n as i64),
+            Every::Months(n) => {
+                let months = (m0 as i64 - 1) + k * n as i64;
+                let y = y0 + (months / 12) as i32;
+                let m = (months % 12) as u32 + 1;
+                let mut day = d0;
+                loop {
+                    if let Ok(d) = Date::from_ymd(y, m, day) {
+                        break d;
+                    }
+                    day -= 1;
+                }
+            }
+        };
+        if d > to {
+            return v;
+        }
+        v.push(d);
+        k += 1;
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Every {
+    Days(u32),
+    Months(u32),
+}
+
+impl Every {
+    /// `month`, `week`, `Nd` (days) or `Nm` (months).
+    pub fn parse(s: &str) -> Result<Every, String> {
+        let bad = || {
+            format!("'{s}' is not a step: give month, week, a number of days like 14d, or months like 3m")
+        };
+        match s {
+            "month" => Ok(Every::Months(1)),
+            "week" => Ok(Every::Days(7)),
+            _ => {
+                let (num, unit) = s.split_at(s.len().saturating_sub(1));
+                let n: u32 = num.parse().map_err(|_| bad())?;
+                if n == 0 {
+                    return Err(bad());
+                }
+                match unit {
+                    "d" => Ok(Every::Days(n)),
+                    "m" => Ok(Every::Months(n)),
+                    _ => Err(bad()),
+                }
+            }
+        }
+    }
+}

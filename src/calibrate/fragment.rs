@@ -1,0 +1,197 @@
+//! `fit` output: a scenario fragment (TOML) whose comments carry the diagnostics, and
+//! the same numbers as JSON for notebooks.
+
+use super::fit::{Fit, Z90};
+use super::series::Series;
+use std::fmt::Write;
+
+/// A rate for a scenario file: whole numbers above 100, three significant digits below.
+pub fn round_rate(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{}", x.round() as i64)
+    } else {
+        let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+        format!("{x:.digits$}")
+    }
+}
+
+/// The pasteable fragment. `command` is how the fit was asked for, quoted in a comment.
+pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
+    let mut s = String::new();
+    let d = &fit.diagnostics;
+    let _ = writeln!(s, "# Fitted by: {command}");
+    let _ = writeln!(
+        s,
+        "# Series: {}, column `{}` ({}), {}..{}; corrections removed: {}.",
+        series.file,
+        series.column,
+        match series.kind {
+            super::series::Kind::Cumulative => "cumulative, differenced to daily counts",
+            super::series::Kind::Daily => "daily counts",
+        },
+        series.start,
+        series.end(),
+        if series.corrections_removed != 0.0 {
+            format!("{} in total", series.corrections_removed)
+        } else {
+            "none".to_string()
+        }
+    );
+    let _ = writeln!(
+        s,
+        "# Window: {}..{} ({} days). Mean {}/day; 90% range of the mean {}..{} (se {}),",
+        fit.from,
+        fit.to,
+        fit.days,
+        round_rate(fit.mean),
+        round_rate(fit.mean_lo),
+        round_rate(fit.mean_hi),
+        round_rate(fit.mean_se)
+    );
+    let _ = writeln!(
+        s,
+        "#   centred moving-block bootstrap: {} replicates, {}-day blocks, seed {}.",
+        fit.replicates, fit.block_days, fit.seed
+    );
+    match &fit.drift {
+        Some(dr) => {
+            let _ = writeln!(
+                s,
+                "# Widened for drift: over the last {} days of the series, {}-day-ahead means differed from trailing\n\
+#   {}-day means by {:.3} rms in log ({:+.3} on average, {} origins); less the mean's uncertainty and\n\
+#   daily noise, drift sigma {:.3}, added in log variance to the mean's.",
+                dr.history_days, dr.horizon_days, fit.days, dr.rms_log_ratio, dr.mean_log_ratio, dr.origins, dr.sigma
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "# NOT widened for drift: the range is the uncertainty of the window's mean only; the rate's"
+            );
+            let _ = writeln!(
+                s,
+                "#   future drift is not in it (see docs/calibration.md and `--drift-horizon`)."
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "# Noise: cv {:.3} of a day's count around its {}-day centred moving average (method of moments,",
+        fit.cv,
+        2 * super::fit::SMOOTH_HALF + 1
+    );
+    let _ = writeln!(
+        s,
+        "#   corrected for the average's own share); gamma shape {:.1}, lognormal sigma {:.3}.",
+        fit.gamma_shape, fit.lognormal_sigma
+    );
+    let _ = writeln!(
+        s,
+        "# Trend: {:+.1}% a month (se {:.1}%): {}.",
+        100.0 * fit.trend.per_month,
+        100.0 * fit.trend.se,
+        if fit.trend.supported {
+            "supported by the data (|slope| >= 2 se); a constant rate ignores it"
+        } else {
+            "not supported by the data (|slope| < 2 se)"
+        }
+    );
+    let _ = writeln!(
+        s,
+        "# Diagnostics: {} zero days; {} outliers{}; lag-1 autocorrelation {:.2} (counts), {:.2} (noise);",
+        d.zero_days,
+        d.outliers.len(),
+        if d.outliers.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                d.outliers
+                    .iter()
+                    .take(5)
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        d.lag1_counts,
+        d.lag1_noise
+    );
+    let _ = writeln!(
+        s,
+        "#   dispersion index {:.1} (Poisson 1); {:.0}% of counts are multiples of 10; KS distance of the noise",
+        d.dispersion_index,
+        100.0 * d.multiples_of_10
+    );
+    let _ = writeln!(
+        s,
+        "#   to the fitted gamma {:.3}, lognormal {:.3} (5% critical value about {:.3} for independent days).",
+        d.ks_gamma,
+        d.ks_lognormal,
+        1.36 / (fit.days as f64).sqrt()
+    );
+    let _ = writeln!(
+        s,
+        "# The data cannot tell: the source's bias (this is one belligerent's claim), the rate's future"
+    );
+    let _ = writeln!(
+        s,
+        "#   drift beyond what the series did before, or day-to-day dependence the engine's independent"
+    );
+    let _ = writeln!(
+        s,
+        "#   daily noise leaves out (lag-1 noise autocorrelation above)."
+    );
+    let _ = writeln!(s, "[sides.{side}]");
+    let sigma = (fit.rate_hi / fit.rate_lo).ln() / (2.0 * Z90);
+    let _ = writeln!(
+        s,
+        "rate_per_day = {{ lo = {}, hi = {} }}  # 90%, lognormal (log sd {:.3}); fitted as above",
+        round_rate(fit.rate_lo),
+        round_rate(fit.rate_hi),
+        sigma
+    );
+    let _ = writeln!(s, "[noise]");
+    let _ = writeln!(s, "model = \"gamma\"");
+    let _ = writeln!(
+        s,
+        "cv = {:.3}  # day-to-day noise fitted as above",
+        fit.cv.max(0.001)
+    );
+    s
+}
+
+/// The fit as JSON: schema, tool version, inputs and every number.
+pub fn json(series: &Series, side: &str, fit: &Fit, command: &str) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(&serde_json::json!({
+        "schema": "attrition.fit",
+        "schema_version": 1,
+        "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
+        "command": command,
+        "series": {
+            "file": series.file,
+            "column": series.column,
+            "kind": series.kind,
+            "first_date": series.start,
+            "last_date": series.end(),
+            "corrections_removed": series.corrections_removed,
+        },
+        "side": side,
+        "fit": fit,
+    }))
+    .expect("plain data");
+    v.push(b'\n');
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_round_to_what_a_scenario_needs() {
+        assert_eq!(round_rate(1021.4), "1021");
+        assert_eq!(round_rate(12.345), "12.3");
+        assert_eq!(round_rate(0.01234), "0.0123");
+    }
+}

@@ -1,0 +1,24 @@
+//! Calibration: rates and noise fitted to a real dated series (`fit`), and projections
+//! scored against what the series later showed (`backtest`).
+//!
+//! ```text
+//! CSV --series::parse_series--> Series --fit::fit--> Fit --fragment::toml--> scenario text
+//! Series + Model --backtest::backtest--> Backtest --backtest_report--> table, JSON, CSV
+//! ```
+//!
+//! The method, its assumptions and a real backtest are in docs/calibration.md.
+
+pub mod backtest;
+pub mod backtest_report;
+pub mod fit;
+pub mod fragment;
+pub mod series;
+pub mod stats;
+pub mod synthetic;
+
+pub use backtest::{backtest, Backtest, BacktestOptions};
+pub use fit::{fit, Fit, FitOptions, Window};
+pub use series::{parse_corrections, parse_series, remove_corrections, Kind, Series, SeriesError};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,514 @@
+//! Reading a dated loss series (cumulative or daily) and its listed corrections.
+//!
+//! The files are simple: a header row, comma-separated cells, ISO dates, no quoting. A
+//! small reader here avoids a CSV dependency; every problem names the file and the line.
+//! A series must have one row per day: a missing day or an empty cell is an error, not
+//! a zero, because the sources use an empty cell for "not published".
+
+use crate::date::Date;
+use std::fmt;
+
+/// What went wrong reading a series, with its place (line numbers count the header as 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for SeriesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for SeriesError {}
+
+/// Whether a column holds running totals or per-day counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Cumulative,
+    Daily,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "cumulative" => Some(Kind::Cumulative),
+            "daily" => Some(Kind::Daily),
+            _ => None,
+        }
+    }
+}
+
+/// A daily series as cumulative levels: `levels[i]` is the total on `start + i`.
+///
+/// A daily file becomes levels starting at 0 on the day before its first row, so both
+/// kinds give the same increments: the count on `start + i` is `levels[i] - levels[i-1]`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Series {
+    pub file: String,
+    pub column: String,
+    pub kind: Kind,
+    pub start: Date,
+    pub levels: Vec<f64>,
+    /// Total of the corrections removed (0 when none were given).
+    pub corrections_removed: f64,
+}
+
+impl Series {
+    pub fn end(&self) -> Date {
+        self.start.add_days(self.levels.len() as i64 - 1)
+    }
+
+    /// Index of `date` in `levels`, if the series covers it.
+    pub fn index(&self, date: Date) -> Option<usize> {
+        let i = date.days_since(self.start);
+        (i >= 0 && (i as usize) < self.levels.len()).then_some(i as usize)
+    }
+
+    /// The cumulative level on `date`, if covered.
+    pub fn level(&self, date: Date) -> Option<f64> {
+        self.index(date).map(|i| self.levels[i])
+    }
+
+    /// Daily counts on the dates `from..=to` (each the increase over the day before).
+    /// `None` unless the day before `from` and `to` are both covered.
+    pub fn counts(&self, from: Date, to: Date) -> Option<Vec<f64>> {
+        let a = self.index(from.add_days(-1))?;
+        let b = self.index(to)?;
+        (a < b).then(|| self.levels[a..=b].windows(2).map(|w| w[1] - w[0]).collect())
+    }
+
+    /// A series built in memory (for synthetic tests): levels from `start`.
+    pub fn from_levels(name: &str, start: Date, levels: Vec<f64>) -> Series {
+        Series {
+            file: name.to_string(),
+            column: "synthetic_cumulative".to_string(),
+            kind: Kind::Cumulative,
+            start,
+            levels,
+            corrections_removed: 0.0,
+        }
+    }
+}
+
+/// A parsed table: the header and the data rows with their line numbers.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesError {
+    SeriesError {
+        file: file.to_string(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
+    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
+    let header =
+        loop {
+            match lines.next() {
+                None => return Err(err(
+                    file,
+                    None,
+                    "the file is empty (expected a header row such as `date,personnel_cumulative`)",
+                )),
+                Some((_, l)) if l.trim().is_empty() => continue,
+                Some((_, l)) => break l,
+            }
+        };
+    let header: Vec<String> = header
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for (n, l) in lines {
+        if l.trim().is_empty() {
+            continue;
+        }
+        if l.contains('"') {
+            return Err(err(file, Some(n), "quoted cells are not supported"));
+        }
+        let cells: Vec<String> = l.split(',').map(|c| c.trim().to_string()).collect();
+        if cells.len() != header.len() {
+            return Err(err(
+                file,
+                Some(n),
+                format!(
+                    "{} cells, but the header has {} columns",
+                    cells.len(),
+                    header.len()
+                ),
+            ));
+        }
+        rows.push((n, cells));
+    }
+    Ok(Table { header, rows })
+}
+
+fn date_column(file: &str, t: &Table) -> Result<usize, SeriesError> {
+    t.header.iter().position(|h| h == "date").ok_or_else(|| {
+        err(
+            file,
+            Some(1),
+            format!("no `date` column (columns: {})", t.header.join(", ")),
+        )
+    })
+}
+
+fn number(file: &str, line: usize, column: &str, cell: &str) -> Result<f64, SeriesError> {
+    if cell.is_empty() {
+        return Err(err(
+            file,
+            Some(line),
+            format!("`{column}` is empty; every day needs a value (an empty cell means not published, not zero)"),
+        ));
+    }
+    match cell.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(err(
+            file,
+            Some(line),
+            format!("`{column}` is '{cell}', not a number"),
+        )),
+    }
+}
+
+/// Reads a series from `text` (named `file` in messages). `column` picks the value
+/// column (default: the only column ending in `_cumulative`, else the only other
+/// column); `kind` overrides the kind read from the name (`*_cumulative` is cumulative).
+pub fn parse_series(
+    file: &str,
+    text: &str,
+    column: Option<&str>,
+    kind: Option<Kind>,
+) -> Result<Series, SeriesError> {
+    let t = parse_table(file, text)?;
+    let dc = date_column(file, &t)?;
+    let vc = match column {
+        Some(c) => t.header.iter().position(|h| h == c).ok_or_else(|| {
+            err(
+                file,
+                Some(1),
+                format!("no column `{c}` (columns: {})", t.header.join(", ")),
+            )
+        })?,
+        None => {
+            let cum: Vec<usize> = (0..t.header.len())
+                .filter(|&i| t.header[i].ends_with("_cumulative"))
+                .collect();
+            let others: Vec<usize> = (0..t.header.len()).filter(|&i| i != dc).collect();
+            match (cum.as_slice(), others.as_slice()) {
+                ([one], _) | ([], [one]) => *one,
+                _ => {
+                    return Err(err(
+                        file,
+                        Some(1),
+                        format!(
+                            "cannot tell which column to read: give --column (columns: {})",
+                            t.header.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    let name = t.header[vc].clone();
+    let kind = kind.unwrap_or(if name.ends_with("_cumulative") {
+        Kind::Cumulative
+    } else {
+        Kind::Daily
+    });
+    if t.rows.is_empty() {
+        return Err(err(file, None, "no data rows after the header"));
+    }
+    let mut start = None;
+    let mut prev: Option<(Date, f64)> = None;
+    let mut levels = Vec::with_capacity(t.rows.len() + 1);
+    for (line, cells) in &t.rows {
+        let line = *line;
+        let date =
+            Date::parse_iso(&cells[dc]).map_err(|e| err(file, Some(line), format!("date: {e}")))?;
+        let v = number(file, line, &name, &cells[vc])?;
+        if let Some((pd, pv)) = prev {
+            let step = date.days_since(pd);
+            if step < 0 {
+                return Err(err(file, Some(line), format!("date {date} comes after {pd} on the row before: rows must be sorted by date")));
+            }
+            if step == 0 {
+                return Err(err(file, Some(line), format!("date {date} is repeated")));
+            }
+            if step > 1 {
+                return Err(err(file, Some(line), format!("date {date} follows {pd}: {} days are missing; the series needs one row per day", step - 1)));
+            }
+            if kind == Kind::Cumulative && v < pv {
+                return Err(err(file, Some(line), format!("`{name}` falls from {pv} to {v}: a cumulative series cannot decrease (give --kind daily if it holds daily counts)")));
+            }
+        }
+        if kind == Kind::Daily && v < 0.0 {
+            return Err(err(
+                file,
+                Some(line),
+                format!("`{name}` is {v}: a daily count cannot be negative"),
+            ));
+        }
+        match kind {
+            Kind::Cumulative => levels.push(v),
+            Kind::Daily => {
+                if start.is_none() {
+                    start = Some(date.add_days(-1));
+                    levels.push(0.0);
+                }
+                levels.push(levels.last().unwrap() + v);
+            }
+        }
+        start.get_or_insert(date);
+        prev = Some((date, v));
+    }
+    Ok(Series {
+        file: file.to_string(),
+        column: name,
+        kind,
+        start: start.expect("at least one row"),
+        levels,
+        corrections_removed: 0.0,
+    })
+}
+
+/// One-off amounts that a source folded into a day's jump to correct earlier reporting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Corrections {
+    pub file: String,
+    pub column: String,
+    /// (date, amount), sorted by date; zero amounts are left out.
+    pub amounts: Vec<(Date, f64)>,
+}
+
+/// The corrections column matching a series column: the same name, or the name without
+/// a `_cumulative` or `_daily` suffix (`personnel_cumulative` matches `personnel`).
+fn matching_column(header: &[String], series_column: &str) -> Option<usize> {
+    let stem = series_column
+        .strip_suffix("_cumulative")
+        .or_else(|| series_column.strip_suffix("_daily"))
+        .unwrap_or(series_column);
+    header
+        .iter()
+        .position(|h| h == series_column)
+        .or_else(|| header.iter().position(|h| h == stem))
+}
+
+/// Reads the per-date correction amounts for `series_column`. Rows may skip days; a
+/// repeated date adds up.
+pub fn parse_corrections(
+    file: &str,
+    text: &str,
+    series_column: &str,
+) -> Result<Corrections, SeriesError> {
+    let t = parse_table(file, text)?;
+    let dc = date_column(file, &t)?;
+    let vc = matching_column(&t.header, series_column).ok_or_else(|| {
+        err(
+            file,
+            Some(1),
+            format!(
+                "no column matching the series column `{series_column}` (columns: {})",
+                t.header.join(", ")
+            ),
+        )
+    })?;
+    let name = t.header[vc].clone();
+    let mut amounts: Vec<(Date, f64)> = Vec::new();
+    for (line, cells) in &t.rows {
+        let date = Date::parse_iso(&cells[dc])
+            .map_err(|e| err(file, Some(*line), format!("date: {e}")))?;
+        // An empty cell here means no correction for this column on that date.
+        let v = if cells[vc].is_empty() {
+            0.0
+        } else {
+            number(file, *line, &name, &cells[vc])?
+        };
+        if v != 0.0 {
+            amounts.push((date, v));
+        }
+    }
+    amounts.sort_by_key(|a| a.0);
+    Ok(Corrections {
+        file: file.to_string(),
+        column: name,
+        amounts,
+    })
+}
+
+/// Subtracts each correction from the level on its date and every later date, so the
+/// day's increment loses the one-off amount. Corrections outside the series are ignored
+/// (they change no increment inside it); a correction that would make a day's count
+/// negative is an error.
+pub fn remove_corrections(series: &mut Series, c: &Corrections) -> Result<(), SeriesError> {
+    for &(date, amount) in &c.amounts {
+        let Some(i) = series.index(date) else {
+            continue;
+        };
+        if i == 0 {
+            continue;
+        }
+        let count = series.levels[i] - series.levels[i - 1];
+        if count - amount < 0.0 {
+            return Err(err(
+                &c.file,
+                None,
+                format!(
+                    "the correction of {amount} on {date} exceeds that day's count in {} ({count})",
+                    series.file
+                ),
+            ));
+        }
+        for l in &mut series.levels[i..] {
+            *l -= amount;
+        }
+        series.corrections_removed += amount;
+    }
+    Ok(())
+}
+
+/// Reads a file into text, naming it in the error.
+pub fn read_text(path: &std::path::Path) -> Result<String, SeriesError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        err(
+            &path.display().to_string(),
+            None,
+            format!("cannot read: {e}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Series, SeriesError> {
+        parse_series("s.csv", text, None, None)
+    }
+
+    fn message(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_cumulative_and_daily_to_the_same_counts() {
+        let c =
+            parse("date,x_cumulative\n2024-01-01,100\n2024-01-02,110\n2024-01-03,125\n").unwrap();
+        assert_eq!(c.kind, Kind::Cumulative);
+        let d = parse("date,x_daily\n2024-01-02,10\n2024-01-03,15\n").unwrap();
+        assert_eq!(d.kind, Kind::Daily);
+        let from = Date::parse_iso("2024-01-02").unwrap();
+        let to = Date::parse_iso("2024-01-03").unwrap();
+        assert_eq!(c.counts(from, to).unwrap(), vec![10.0, 15.0]);
+        assert_eq!(d.counts(from, to).unwrap(), vec![10.0, 15.0]);
+        assert_eq!(c.end(), to);
+        assert!(c
+            .counts(Date::parse_iso("2024-01-01").unwrap(), to)
+            .is_none());
+    }
+
+    #[test]
+    fn bad_series_name_the_row() {
+        let cases = [
+            ("", "s.csv: the file is empty"),
+            ("date,x_cumulative\n", "s.csv: no data rows"),
+            (
+                "date,x_cumulative\n2024-01-02,1\n2024-01-01,2\n",
+                "s.csv:3: date 2024-01-01 comes after 2024-01-02",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1\n2024-01-01,2\n",
+                "s.csv:3: date 2024-01-01 is repeated",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,5\n2024-01-02,4\n",
+                "s.csv:3: `x_cumulative` falls from 5 to 4",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1\n2024-01-04,2\n",
+                "s.csv:3: date 2024-01-04 follows 2024-01-01: 2 days are missing",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1\n2024-01-02,abc\n",
+                "s.csv:3: `x_cumulative` is 'abc', not a number",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1\n2024-01-02,\n",
+                "s.csv:3: `x_cumulative` is empty",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1\n2024-13-02,2\n",
+                "s.csv:3: date: month 13",
+            ),
+            (
+                "date,x_cumulative\n2024-01-01,1,2\n",
+                "s.csv:2: 3 cells, but the header has 2",
+            ),
+            ("day,x_cumulative\n1,1\n", "s.csv:1: no `date` column"),
+            (
+                "date,a,b\n2024-01-01,1,2\n",
+                "s.csv:1: cannot tell which column",
+            ),
+            (
+                "date,x_daily\n2024-01-01,-3\n",
+                "s.csv:2: `x_daily` is -3: a daily count cannot be negative",
+            ),
+            ("date,x\n2024-01-01,\"1\"\n", "s.csv:2: quoted cells"),
+        ];
+        for (text, want) in cases {
+            let got = message(text);
+            assert!(
+                got.starts_with(want),
+                "{text:?}: got {got:?}, want {want:?}"
+            );
+        }
+        let e = parse_series("s.csv", "date,a,b\n2024-01-01,1,2\n", Some("c"), None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.csv:1: no column `c` (columns: date, a, b)"
+        );
+    }
+
+    #[test]
+    fn corrections_come_off_the_day_they_were_added() {
+        let mut s = parse(
+            "date,personnel_cumulative\n2025-02-26,10\n2025-02-27,20\n2025-02-28,1700\n2025-03-01,1710\n",
+        )
+        .unwrap();
+        let c = parse_corrections(
+            "c.csv",
+            "date,day,personnel,tank\n2022-10-13,231,0,5\n2025-02-28,1100,1650,0\n2030-01-01,1,7,0\n",
+            &s.column,
+        )
+        .unwrap();
+        assert_eq!(c.column, "personnel");
+        assert_eq!(c.amounts.len(), 2);
+        remove_corrections(&mut s, &c).unwrap();
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        assert_eq!(
+            s.counts(d("2025-02-27"), d("2025-03-01")).unwrap(),
+            vec![10.0, 30.0, 10.0]
+        );
+        assert_eq!(s.corrections_removed, 1650.0);
+        let too_big =
+            parse_corrections("c.csv", "date,personnel\n2025-02-27,11\n", &s.column).unwrap();
+        let e = remove_corrections(&mut s, &too_big)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exceeds that day's count"), "{e}");
+        let e = parse_corrections("c.csv", "date,tank\n", "personnel_cumulative").unwrap_err();
+        assert!(e.to_string().contains("no column matching"), "{e}");
+    }
+}

@@ -1,0 +1,151 @@
+//! `attrition backtest`: projections from fits on data up to each origin, scored
+//! against what the series later showed.
+
+use super::fit::SeriesArgs;
+use super::*;
+use attrition::calibrate::backtest::{origins, Every};
+use attrition::calibrate::backtest_report::{self, Inputs};
+use attrition::calibrate::{self, BacktestOptions, FitOptions, Window};
+
+#[derive(clap::Args, Debug)]
+pub(super) struct BacktestArgs {
+    /// The scenario whose side is projected (its phases and thresholds are left out).
+    scenario: PathBuf,
+    /// The series to fit and score against.
+    series: PathBuf,
+    #[command(flatten)]
+    input: SeriesArgs,
+    /// The side the series measures.
+    #[arg(long, default_value = "russia")]
+    side: String,
+    /// First and last forecast origin, FROM..TO.
+    #[arg(long, value_name = "FROM..TO")]
+    origins: String,
+    /// Step between origins: month, week, Nd (days) or Nm (months).
+    #[arg(long, default_value = "month")]
+    every: String,
+    /// Horizons in days, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "30,90,180", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    horizons: Vec<u32>,
+    /// Days of data before each origin that the rate is fitted on.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(28..=3650))]
+    window: u32,
+    /// Score the crossing of the next multiple of this level above each origin's level.
+    #[arg(long, default_value_t = 100_000.0)]
+    threshold_step: f64,
+    /// Bootstrap replicates of each fit.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    replicates: u32,
+    /// Monte Carlo paths per projection.
+    #[arg(long, short = 'n', default_value_t = 4000, value_parser = clap::value_parser!(u64).range(100..=10_000_000))]
+    paths: u64,
+    /// Seed (of the bootstrap and the projections).
+    #[arg(long, short, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Days of history (ending on the fit window's last day) the drift is measured over.
+    #[arg(long, value_name = "DAYS", default_value_t = attrition::calibrate::fit::DEFAULT_DRIFT_HISTORY, value_parser = clap::value_parser!(u32).range(60..=36_525))]
+    drift_history: u32,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = Format::NAMES)]
+    format: String,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn bad(msg: String) -> i32 {
+    eprintln!("error: {msg}");
+    EXIT_BAD_INPUT
+}
+
+pub(super) fn backtest(args: BacktestArgs) -> i32 {
+    if let Some(out) = &args.out {
+        if let Err(msg) = output::check_writable(out) {
+            return bad(format!("--out {msg}"));
+        }
+    }
+    let (from, to) = match Window::parse_range(&args.origins) {
+        Ok(Window::Range(a, b)) => (a, b),
+        Ok(_) => unreachable!("a range parses to a range"),
+        Err(e) => return bad(format!("--origins {e}")),
+    };
+    let every = match Every::parse(&args.every) {
+        Ok(e) => e,
+        Err(e) => return bad(format!("--every {e}")),
+    };
+    if !(args.threshold_step.is_finite() && args.threshold_step > 0.0) {
+        return bad(format!(
+            "--threshold-step {} must be above 0",
+            args.threshold_step
+        ));
+    }
+    let mut horizons = args.horizons.clone();
+    horizons.sort_unstable();
+    horizons.dedup();
+    let Some(models) = load_all(std::slice::from_ref(&args.scenario)) else {
+        return EXIT_BAD_INPUT;
+    };
+    let model = &models[0].1;
+    let series = match args.input.load(&args.series) {
+        Ok(s) => s,
+        Err(e) => return bad(e),
+    };
+    let opts = BacktestOptions {
+        side: args.side.clone(),
+        origins: origins(from, to, every),
+        horizons: horizons.clone(),
+        window: args.window,
+        threshold_step: args.threshold_step,
+        fit: FitOptions {
+            replicates: args.replicates,
+            seed: args.seed,
+            drift_horizon: None,
+            drift_history: args.drift_history,
+        },
+        config: RunConfig {
+            paths: args.paths,
+            seed: args.seed,
+            threads: args.threads.map(|t| t as usize),
+            stepping: Stepping::Auto,
+        },
+        with_drift: true,
+    };
+    let bt = match calibrate::backtest(model, &series, &opts) {
+        Ok(b) => b,
+        Err(e) => return bad(format!("{}: {e}", args.scenario.display())),
+    };
+    if bt.origins_used.is_empty() {
+        return bad(format!(
+            "no origin in {} can be scored ({})",
+            args.origins,
+            bt.skipped
+                .first()
+                .map(|(d, why)| format!("{d}: {why}"))
+                .unwrap_or_else(|| "none given".into())
+        ));
+    }
+    let inputs = Inputs {
+        scenario: args.scenario.display().to_string(),
+        series: series.file.clone(),
+        column: series.column.clone(),
+        corrections: args.input.corrections_name(),
+        side: args.side,
+        origins: args.origins,
+        every: args.every,
+        horizons,
+        window_days: args.window,
+        threshold_step: args.threshold_step,
+        paths: args.paths,
+        seed: args.seed,
+        replicates: args.replicates,
+    };
+    let bytes = match Format::parse(&args.format).expect("clap checked") {
+        Format::Table => backtest_report::table(&bt, &inputs).into_bytes(),
+        Format::Json => backtest_report::json(&bt, &inputs),
+        Format::Csv => backtest_report::csv(&bt, &inputs).into_bytes(),
+    };
+    emit(args.out.as_deref(), &bytes)
+}

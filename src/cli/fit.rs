@@ -1,0 +1,137 @@
+//! `attrition fit`: a rate and noise fitted to a window of a dated series, printed as a
+//! scenario fragment.
+
+use super::*;
+use attrition::calibrate::{self, fragment, FitOptions, Kind, Series, Window};
+
+#[derive(clap::Args, Debug)]
+pub(super) struct SeriesArgs {
+    /// Column to read (default: the one ending in `_cumulative`, else the only one).
+    #[arg(long, value_name = "NAME")]
+    column: Option<String>,
+    /// Whether the column holds running totals or daily counts (default: `cumulative`
+    /// when its name ends in `_cumulative`, else `daily`).
+    #[arg(long, value_parser = ["cumulative", "daily"])]
+    kind: Option<String>,
+    /// CSV of one-off corrections per date (column matched by name, e.g. `personnel` for
+    /// `personnel_cumulative`), taken off the day they were added.
+    #[arg(long, value_name = "FILE")]
+    corrections: Option<PathBuf>,
+}
+
+impl SeriesArgs {
+    pub(super) fn corrections_name(&self) -> Option<String> {
+        self.corrections.as_ref().map(|c| c.display().to_string())
+    }
+
+    /// Reads the series and removes the corrections; the error names file and row.
+    pub(super) fn load(&self, path: &std::path::Path) -> Result<Series, String> {
+        let name = path.display().to_string();
+        let text = calibrate::series::read_text(path).map_err(|e| e.to_string())?;
+        let kind = self.kind.as_deref().and_then(Kind::parse);
+        let mut s = calibrate::parse_series(&name, &text, self.column.as_deref(), kind)
+            .map_err(|e| e.to_string())?;
+        if let Some(c) = &self.corrections {
+            let text = calibrate::series::read_text(c).map_err(|e| e.to_string())?;
+            let c = calibrate::parse_corrections(&c.display().to_string(), &text, &s.column)
+                .map_err(|e| e.to_string())?;
+            calibrate::remove_corrections(&mut s, &c).map_err(|e| e.to_string())?;
+        }
+        Ok(s)
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct FitArgs {
+    /// The series: a CSV with a `date` column and a cumulative or daily column.
+    series: PathBuf,
+    #[command(flatten)]
+    input: SeriesArgs,
+    /// The dates to fit, FROM..TO inclusive (ISO dates; daily counts on those dates).
+    #[arg(
+        long,
+        value_name = "FROM..TO",
+        required_unless_present = "last",
+        conflicts_with = "last"
+    )]
+    window: Option<String>,
+    /// Fit the last N days of the series instead of --window.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    last: Option<u32>,
+    /// The side the fragment's rate is for.
+    #[arg(long, default_value = "russia")]
+    side: String,
+    /// Widen the rate range by the rate's drift over this many days, as the series' own
+    /// history shows it (see docs/calibration.md); without it the range is the mean's
+    /// uncertainty only.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    drift_horizon: Option<u32>,
+    /// Bootstrap replicates.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    replicates: u32,
+    /// Seed of the bootstrap.
+    #[arg(long, short, default_value_t = 1)]
+    seed: u64,
+    /// Days of history (ending on the fit window's last day) the drift is measured over.
+    #[arg(long, value_name = "DAYS", default_value_t = attrition::calibrate::fit::DEFAULT_DRIFT_HISTORY, value_parser = clap::value_parser!(u32).range(60..=36_525))]
+    drift_history: u32,
+    /// Output format: a TOML fragment (with diagnostics as comments) or JSON.
+    #[arg(long, short, default_value = "toml", value_parser = ["toml", "json"])]
+    format: String,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// The command line as typed, for the fragment's comment.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("attrition {}", args.join(" "))
+}
+
+pub(super) fn fit(args: FitArgs) -> i32 {
+    if let Some(out) = &args.out {
+        if let Err(msg) = output::check_writable(out) {
+            eprintln!("error: --out {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let window = match (&args.window, args.last) {
+        (Some(w), _) => match Window::parse_range(w) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: --window {e}");
+                return EXIT_BAD_INPUT;
+            }
+        },
+        (None, Some(n)) => Window::Last(n),
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let series = match args.input.load(&args.series) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let opts = FitOptions {
+        replicates: args.replicates,
+        seed: args.seed,
+        drift_horizon: args.drift_horizon,
+        drift_history: args.drift_history,
+    };
+    let f = match calibrate::fit(&series, window, &opts) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {}: {e}", series.file);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let command = command_line();
+    let bytes = if args.format == "json" {
+        fragment::json(&series, &args.side, &f, &command)
+    } else {
+        fragment::toml(&series, &args.side, &f, &command).into_bytes()
+    };
+    emit(args.out.as_deref(), &bytes)
+}

@@ -1,0 +1,285 @@
+//! End to end: `attrition fit` and `attrition backtest` on the shipped data and on broken
+//! series.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const SERIES: &str = "data/ua_gs_russian_personnel.csv";
+const CORRECTIONS: &str = "data/ua_gs_russian_losses_corrections.csv";
+
+fn attrition(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("attrition-cal-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn fit_prints_a_fragment_that_validates_in_a_scenario() {
+    let o = attrition(&[
+        "fit",
+        SERIES,
+        "--corrections",
+        CORRECTIONS,
+        "--window",
+        "2025-07-01..2025-12-31",
+        "--drift-horizon",
+        "180",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fragment = stdout(&o);
+    assert!(fragment.contains("# Fitted by: attrition fit data/ua_gs_russian_personnel.csv"));
+    assert!(fragment.contains("Window: 2025-07-01..2025-12-31 (184 days)"));
+    assert!(fragment.contains("corrections removed: 1810 in total"));
+    // The fragment's own sections, pasted under a scenario header with the other side.
+    let scenario = format!(
+        "[scenario]\nname = \"pasted\"\nreference_date = 2025-12-31\nhorizon = 2027-12-31\n\n\
+{fragment}casualties = 1_200_000\n\n[[thresholds]]\nname = \"x\"\nlevel = 2_000_000\n"
+    );
+    // `casualties` must land in [sides.russia]: move it there.
+    let scenario = scenario.replace(
+        "[sides.russia]\n",
+        "[sides.russia]\ncasualties = 1_200_000\n",
+    );
+    let scenario = scenario.replace(
+        "casualties = 1_200_000\n\n[[thresholds]]",
+        "\n[[thresholds]]",
+    );
+    let dir = scratch("fit");
+    let file = dir.join("pasted.toml");
+    fs::write(&file, &scenario).unwrap();
+    let v = attrition(&["validate", file.to_str().unwrap()]);
+    assert!(v.status.success(), "{}\n{scenario}", stderr(&v));
+    // The mean over the window is what the cleaned series says: recomputed here from the
+    // file by hand (corrections: none fall in this window).
+    let text = fs::read_to_string(SERIES).unwrap();
+    let level = |d: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(d))
+            .unwrap()
+            .split(',')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let mean = (level("2025-12-31") - level("2025-06-30")) / 184.0;
+    assert!(
+        fragment.contains(&format!("Mean {}/day", mean.round())),
+        "mean {mean}: {fragment}"
+    );
+    // JSON for notebooks carries the same numbers.
+    let o = attrition(&["fit", SERIES, "--last", "90", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "attrition.fit");
+    assert_eq!(v["fit"]["days"], 90);
+    assert!(v["fit"]["mean_lo"].as_f64().unwrap() < v["fit"]["mean"].as_f64().unwrap());
+}
+
+#[test]
+fn fit_is_reproducible_and_writes_out_atomically() {
+    let args = ["fit", SERIES, "--last", "120", "--seed", "5"];
+    let a = attrition(&args);
+    let b = attrition(&args);
+    assert_eq!(a.stdout, b.stdout);
+    let dir = scratch("out");
+    let out = dir.join("f.toml");
+    let o = attrition(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    assert!(o.status.success());
+    // The same fragment but for the quoted command line (which now names --out).
+    let written = fs::read_to_string(&out).unwrap();
+    let body = |t: &str| t.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&written), body(&stdout(&a)));
+    assert!(written.lines().next().unwrap().ends_with("f.toml"));
+}
+
+#[test]
+fn bad_series_exit_2_naming_the_row() {
+    let dir = scratch("bad");
+    let cases = [
+        ("empty.csv", "", "empty.csv: the file is empty"),
+        (
+            "unsorted.csv",
+            "date,x_cumulative\n2024-01-02,1\n2024-01-01,2\n",
+            "unsorted.csv:3: date 2024-01-01 comes after",
+        ),
+        (
+            "repeat.csv",
+            "date,x_cumulative\n2024-01-01,1\n2024-01-01,2\n",
+            "repeat.csv:3: date 2024-01-01 is repeated",
+        ),
+        (
+            "down.csv",
+            "date,x_cumulative\n2024-01-01,5\n2024-01-02,4\n",
+            "down.csv:3: `x_cumulative` falls from 5 to 4",
+        ),
+        (
+            "gap.csv",
+            "date,x_cumulative\n2024-01-01,1\n2024-01-03,2\n",
+            "gap.csv:3: date 2024-01-03 follows 2024-01-01: 1 days are missing",
+        ),
+        (
+            "nan.csv",
+            "date,x_cumulative\n2024-01-01,1\n2024-01-02,n/a\n",
+            "nan.csv:3: `x_cumulative` is 'n/a', not a number",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let f = dir.join(name);
+        fs::write(&f, text).unwrap();
+        let o = attrition(&["fit", f.to_str().unwrap(), "--last", "30"]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(o.stdout.is_empty());
+        let e = stderr(&o);
+        assert!(e.contains(want), "{name}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    // A window outside the data, and a missing file, are bad input too.
+    let o = attrition(&["fit", SERIES, "--window", "2021-01-01..2021-03-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not inside the series"),
+        "{}",
+        stderr(&o)
+    );
+    let o = attrition(&["fit", "no/such.csv", "--last", "30"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no/such.csv: cannot read"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn backtest_scores_every_method_in_every_format() {
+    let base = [
+        "backtest",
+        "scenarios/status-quo-recent.toml",
+        SERIES,
+        "--corrections",
+        CORRECTIONS,
+        "--origins",
+        "2025-01-01..2025-06-01",
+        "--every",
+        "2m",
+        "--horizons",
+        "30,90",
+        "--paths",
+        "500",
+        "--replicates",
+        "200",
+    ];
+    let t = attrition(&[&base[..], &["--format", "table"]].concat());
+    assert!(t.status.success(), "{}", stderr(&t));
+    let table = stdout(&t);
+    for m in ["fit ", "fit-drift", "last-30", "war-average"] {
+        assert!(table.contains(m), "{table}");
+    }
+    assert!(table.contains("3 origins scored"), "{table}");
+    let j = attrition(&[&base[..], &["--format", "json", "--threads", "1"]].concat());
+    assert!(j.status.success(), "{}", stderr(&j));
+    let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["inputs"]["side"], "russia");
+    // 4 methods x 2 horizons; 3 origins each.
+    assert_eq!(v["summary"].as_array().unwrap().len(), 8);
+    assert_eq!(v["summary"][0]["origins"], 3);
+    assert_eq!(v["forecasts"].as_array().unwrap().len(), 3 * 2 * 4);
+    // The observed increase is the series' own: 2025-01-01 + 30 days.
+    let text = fs::read_to_string(SERIES).unwrap();
+    let level = |d: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(d))
+            .unwrap()
+            .split(',')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let f0 = &v["forecasts"][0];
+    assert_eq!(f0["origin"], "2025-01-01");
+    assert_eq!(f0["horizon_days"], 30);
+    assert_eq!(
+        f0["observed"].as_f64().unwrap(),
+        level("2025-01-31") - level("2025-01-01")
+    );
+    // Same bytes on another thread count.
+    let j2 = attrition(&[&base[..], &["--format", "json", "--threads", "2"]].concat());
+    assert_eq!(j.stdout, j2.stdout);
+    let c = attrition(&[&base[..], &["--format", "csv"]].concat());
+    assert!(c.status.success());
+    let csv = stdout(&c);
+    assert!(csv.starts_with("section,method,horizon_days,statistic,value\n"));
+    assert!(csv.contains("increase,fit,30,coverage_90,"));
+    assert!(csv.lines().skip(1).all(|l| l.split(',').count() == 5));
+}
+
+#[test]
+fn backtest_refuses_bad_input_with_exit_2() {
+    let common = ["--origins", "2025-01-01..2025-02-01", "--paths", "200"];
+    let o = attrition(
+        &[
+            &[
+                "backtest",
+                "scenarios/status-quo-recent.toml",
+                SERIES,
+                "--side",
+                "mars",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no side 'mars'"), "{}", stderr(&o));
+    // Origins whose horizon runs past the data's end cannot be scored.
+    let o = attrition(&[
+        "backtest",
+        "scenarios/status-quo-recent.toml",
+        SERIES,
+        "--origins",
+        "2026-07-01..2026-08-01",
+        "--paths",
+        "200",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("runs past the series' end"),
+        "{}",
+        stderr(&o)
+    );
+    let o = attrition(
+        &[
+            &[
+                "backtest",
+                "scenarios/status-quo-recent.toml",
+                SERIES,
+                "--every",
+                "fortnight",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
