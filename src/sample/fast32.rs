@@ -64,9 +64,7 @@ pub fn slow32(t: &Tables, t32: &Tables32, mut bits: u32, mut next: impl FnMut() 
             }
         }
         let xd = x as f64;
-        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * open_unit(next())
-            < super::fastexp::exp(-0.5 * xd * xd)
-        {
+        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * open_unit(next()) < (-0.5 * xd * xd).exp() {
             return x;
         }
         bits = next() as u32;
