@@ -49,8 +49,13 @@ impl Date {
     }
 
     /// The date `days` after this one (negative goes back).
+    /// Saturates at the ends of the representable range rather than wrapping.
     pub fn add_days(self, days: i64) -> Date {
-        Date((self.0 as i64 + days) as i32)
+        Date(
+            (self.0 as i64)
+                .saturating_add(days)
+                .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        )
     }
 
     /// Whole days from `earlier` to `self` (negative if `self` is earlier).

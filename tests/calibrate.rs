@@ -140,6 +140,16 @@ fn bad_series_exit_2_naming_the_row() {
             "date,x_cumulative\n2024-01-01,1\n2024-01-02,n/a\n",
             "nan.csv:3: `x_cumulative` is 'n/a', not a number",
         ),
+        (
+            "huge.csv",
+            "date,x_daily\n2024-01-01,1\n2024-01-02,1e307\n",
+            "huge.csv:3: `x_daily` is 1e307, above 1e15",
+        ),
+        (
+            "quoted-header.csv",
+            "\"date\",x_daily\n2024-01-01,1\n",
+            "quoted-header.csv:1: quoted cells are not supported",
+        ),
     ];
     for (name, text, want) in cases {
         let f = dir.join(name);
@@ -156,6 +166,25 @@ fn bad_series_exit_2_naming_the_row() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("is not inside the series"),
+        "{}",
+        stderr(&o)
+    );
+    // Options at their limits are refused, not wrapped (a review found these panics and
+    // an endless loop).
+    let o = attrition(&["fit", SERIES, "--last", "4294967295"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not in 1..=36525"), "{}", stderr(&o));
+    let o = attrition(&[
+        "fit",
+        SERIES,
+        "--window",
+        "2025-10-03..2025-12-31",
+        "--drift-horizon",
+        "340",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot widen for a 340-day drift"),
         "{}",
         stderr(&o)
     );
@@ -282,4 +311,37 @@ fn backtest_refuses_bad_input_with_exit_2() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn backtest_steps_at_their_limits_are_refused_or_end() {
+    for every in ["3\u{e9}", "4294967295d", "120000m"] {
+        let o = attrition(&[
+            "backtest",
+            "scenarios/status-quo-recent.toml",
+            SERIES,
+            "--origins",
+            "2024-01-01..2024-02-01",
+            "--every",
+            every,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{every}");
+        assert!(
+            stderr(&o).contains("is not a step"),
+            "{every}: {}",
+            stderr(&o)
+        );
+    }
+    // The calendar ends at 9999-12-31: monthly origins there stop instead of looping.
+    let o = attrition(&[
+        "backtest",
+        "scenarios/status-quo-recent.toml",
+        SERIES,
+        "--origins",
+        "9999-12-01..9999-12-31",
+        "--every",
+        "month",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no origin"), "{}", stderr(&o));
 }

@@ -293,7 +293,14 @@ pub fn backtest(
         }
         // Fit on data up to the origin only: the window ends on the origin, and the drift
         // (when asked) reads the series up to the window's end.
-        let f = fit(series, Window::Range(from, origin), &opts.fit)?;
+        // A window the method cannot fit (all zeros, say) skips its origin only.
+        let f = match fit(series, Window::Range(from, origin), &opts.fit) {
+            Ok(f) => f,
+            Err(e) => {
+                out.skipped.push((origin, format!("cannot fit: {e}")));
+                continue;
+            }
+        };
         out.fits.push((origin, f.mean_lo, f.mean_hi, f.cv));
         out.origins_used.push(origin);
         let config = RunConfig {
@@ -345,7 +352,16 @@ pub fn backtest(
                 drift_horizon: Some(h),
                 ..opts.fit
             };
-            let fd = fit(series, Window::Range(from, origin), &fo)?;
+            // Too little history for the drift at this horizon: the method is not scored
+            // here (the table's n says so), and the reason is listed.
+            let fd = match fit(series, Window::Range(from, origin), &fo) {
+                Ok(fd) => fd,
+                Err(e) => {
+                    out.skipped
+                        .push((origin, format!("fit-drift at {h} days: {e}")));
+                    continue;
+                }
+            };
             let dm = projection_model(
                 template,
                 side,
@@ -387,17 +403,18 @@ pub fn backtest(
                     drift_horizon: Some(last),
                     ..opts.fit
                 };
-                let fd = fit(series, Window::Range(from, origin), &fo)?;
-                let rate = (fd.rate_lo, fd.rate_hi);
-                let dm = projection_model(template, side, origin, last, false, rate, fd.cv)?;
-                let dplan = Plan::new(&dm);
-                let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
-                let dp = Predictive::Engine {
-                    tally: &dt,
-                    plan: &dplan,
-                    side,
-                };
-                out.crossings.push(cross(Method::FitDrift, &dp));
+                if let Ok(fd) = fit(series, Window::Range(from, origin), &fo) {
+                    let rate = (fd.rate_lo, fd.rate_hi);
+                    let dm = projection_model(template, side, origin, last, false, rate, fd.cv)?;
+                    let dplan = Plan::new(&dm);
+                    let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
+                    let dp = Predictive::Engine {
+                        tally: &dt,
+                        plan: &dplan,
+                        side,
+                    };
+                    out.crossings.push(cross(Method::FitDrift, &dp));
+                }
             }
             out.crossings.push(cross(Method::Last30, &last30));
             out.crossings.push(cross(Method::WarAverage, &war));
@@ -419,12 +436,14 @@ pub fn origins(from: Date, to: Date, every: Every) -> Vec<Date> {
                 let months = (m0 as i64 - 1) + k * n as i64;
                 let y = y0 + (months / 12) as i32;
                 let m = (months % 12) as u32 + 1;
-                let mut day = d0;
-                loop {
-                    if let Ok(d) = Date::from_ymd(y, m, day) {
-                        break d;
-                    }
-                    day -= 1;
+                // The same day of the month, clamped to its length; past year 9999 the
+                // calendar ends, and so do the origins.
+                match (28..=d0.max(28))
+                    .rev()
+                    .find_map(|day| Date::from_ymd(y, m, day.min(d0)).ok())
+                {
+                    Some(d) => d,
+                    None => return v,
                 }
             }
         };
@@ -452,16 +471,26 @@ impl Every {
             "month" => Ok(Every::Months(1)),
             "week" => Ok(Every::Days(7)),
             _ => {
-                let (num, unit) = s.split_at(s.len().saturating_sub(1));
+                let (num, days) = match (s.strip_suffix('d'), s.strip_suffix('m')) {
+                    (Some(n), _) => (n, true),
+                    (_, Some(n)) => (n, false),
+                    _ => return Err(bad()),
+                };
                 let n: u32 = num.parse().map_err(|_| bad())?;
-                if n == 0 {
-                    return Err(bad());
+                // At most a century between origins.
+                let max = if days {
+                    crate::model::MAX_HORIZON_DAYS
+                } else {
+                    1200
+                };
+                if n == 0 || n > max {
+                    return Err(format!("{}; at most {max}", bad()));
                 }
-                match unit {
-                    "d" => Ok(Every::Days(n)),
-                    "m" => Ok(Every::Months(n)),
-                    _ => Err(bad()),
-                }
+                Ok(if days {
+                    Every::Days(n)
+                } else {
+                    Every::Months(n)
+                })
             }
         }
     }

@@ -59,14 +59,20 @@ impl Window {
             Window::Last(n) => (series.end().add_days(1 - n as i64), series.end()),
         };
         let first_count = series.start.add_days(1);
+        if first_count > series.end() {
+            return Err(format!(
+                "the series has one row ({}): there is no daily count to fit",
+                series.start
+            ));
+        }
         if from < first_count || to > series.end() {
             return Err(format!(
                 "window {from}..{to} is not inside the series' daily counts, {first_count}..{}",
                 series.end()
             ));
         }
-        let days = to.days_since(from) as usize + 1;
-        if days < MIN_WINDOW_DAYS {
+        let days = to.days_since(from) + 1;
+        if days < MIN_WINDOW_DAYS as i64 {
             return Err(format!(
                 "window {from}..{to} has {days} days; give at least {MIN_WINDOW_DAYS}"
             ));
@@ -261,14 +267,11 @@ fn diagnostics(x: &[f64], dates: Date, cv: f64) -> Diagnostics {
     let r: Vec<f64> = ratios(x).iter().map(|p| p.0).collect();
     let mut rs = r.clone();
     rs.sort_by(f64::total_cmp);
-    let (ks_gamma, ks_lognormal) = if cv > 0.0 {
-        let k = 1.0 / (cv * cv);
-        let s = (1.0 + cv * cv).ln().sqrt();
-        let g = Gamma::new(k, k).expect("positive shape");
-        let l = LogNormal::new(-s * s / 2.0, s).expect("positive sigma");
-        (ks(&rs, |v| g.cdf(v)), ks(&rs, |v| l.cdf(v)))
-    } else {
-        (f64::NAN, f64::NAN)
+    let k = 1.0 / (cv * cv);
+    let s = (1.0 + cv * cv).ln().sqrt();
+    let (ks_gamma, ks_lognormal) = match (Gamma::new(k, k), LogNormal::new(-s * s / 2.0, s)) {
+        (Ok(g), Ok(l)) if cv > 0.0 => (ks(&rs, |v| g.cdf(v)), ks(&rs, |v| l.cdf(v))),
+        _ => (f64::NAN, f64::NAN),
     };
     let m = mean(x);
     Diagnostics {
@@ -343,7 +346,9 @@ pub fn drift(
 /// Fits the window `from..=to` of `series`.
 pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, String> {
     let (from, to) = window.resolve(series)?;
-    let x = series.counts(from, to).expect("resolved inside the series");
+    let x = series
+        .counts(from, to)
+        .ok_or_else(|| format!("the window {from}..{to} is not inside the series"))?;
     let n = x.len();
     let m = mean(&x);
     if m <= 0.0 {
@@ -366,10 +371,18 @@ pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, St
     let sigma_param = (mean_hi / mean_lo).ln() / (2.0 * Z90);
     let all = series
         .counts(series.start.add_days(1), to)
-        .expect("inside the series");
-    let drift = opts
-        .drift_horizon
-        .and_then(|h| drift(&all, n, h, opts.drift_history, sigma_param, cv));
+        .ok_or_else(|| format!("the window {from}..{to} is not inside the series"))?;
+    let drift = match opts.drift_horizon {
+        None => None,
+        Some(h) => Some(
+            drift(&all, n, h, opts.drift_history, sigma_param, cv).ok_or_else(|| {
+                format!(
+                    "cannot widen for a {h}-day drift: the {} days of history up to {to} hold fewer than {MIN_DRIFT_ORIGINS} past {n}-day windows followed by {h} days; raise --drift-history or lower --drift-horizon",
+                    opts.drift_history
+                )
+            })?,
+        ),
+    };
     let (rate_lo, rate_hi) = match &drift {
         Some(d) => {
             let s = (sigma_param.powi(2) + d.sigma.powi(2)).sqrt();
@@ -377,6 +390,15 @@ pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, St
         }
         None => (mean_lo, mean_hi),
     };
+    if ![m, mean_lo, mean_hi, rate_lo, rate_hi]
+        .iter()
+        .all(|v| v.is_finite() && *v > 0.0)
+        || !cv.is_finite()
+    {
+        return Err(format!(
+            "the counts in {from}..{to} are too large or too uneven to fit (mean {m:e}, range {mean_lo:e}..{mean_hi:e}, cv {cv})"
+        ));
+    }
     Ok(Fit {
         from,
         to,

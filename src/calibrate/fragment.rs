@@ -9,6 +9,8 @@ use std::fmt::Write;
 pub fn round_rate(x: f64) -> String {
     if x >= 100.0 {
         format!("{}", x.round() as i64)
+    } else if x <= 0.0 || !x.is_finite() {
+        format!("{x}")
     } else {
         let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
         format!("{x:.digits$}")
@@ -57,7 +59,7 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         Some(dr) => {
             let _ = writeln!(
                 s,
-                "# Widened for drift: over the last {} days of the series, {}-day-ahead means differed from trailing\n\
+                "# Widened for drift: over the {} days up to the window's end, {}-day-ahead means differed from trailing\n\
 #   {}-day means by {:.3} rms in log ({:+.3} on average, {} origins); less the mean's uncertainty and\n\
 #   daily noise, drift sigma {:.3}, added in log variance to the mean's.",
                 dr.history_days, dr.horizon_days, fit.days, dr.rms_log_ratio, dr.mean_log_ratio, dr.origins, dr.sigma
@@ -153,9 +155,16 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
     );
     let _ = writeln!(s, "[noise]");
     let _ = writeln!(s, "model = \"gamma\"");
+    // A scenario's cv must be positive: a fitted 0 (a constant series) is written as
+    // the smallest that rounds to the shown precision, and said so.
+    let note = if fit.cv < 0.001 {
+        " (fitted below 0.001; raised to it)"
+    } else {
+        ""
+    };
     let _ = writeln!(
         s,
-        "cv = {:.3}  # day-to-day noise fitted as above",
+        "cv = {:.3}  # day-to-day noise fitted as above{note}",
         fit.cv.max(0.001)
     );
     s

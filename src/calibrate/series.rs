@@ -113,7 +113,7 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesErr
 
 fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-    let header =
+    let (header_line, header) =
         loop {
             match lines.next() {
                 None => return Err(err(
@@ -122,9 +122,16 @@ fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
                     "the file is empty (expected a header row such as `date,personnel_cumulative`)",
                 )),
                 Some((_, l)) if l.trim().is_empty() => continue,
-                Some((_, l)) => break l,
+                Some((n, l)) => break (n, l),
             }
         };
+    if header.contains('"') {
+        return Err(err(
+            file,
+            Some(header_line),
+            "quoted cells are not supported",
+        ));
+    }
     let header: Vec<String> = header
         .trim_start_matches('\u{feff}')
         .split(',')
@@ -174,6 +181,15 @@ fn number(file: &str, line: usize, column: &str, cell: &str) -> Result<f64, Seri
         ));
     }
     match cell.parse::<f64>() {
+        // A bound far above any war's losses keeps every sum and square exact enough.
+        Ok(x) if x.is_finite() && x.abs() > crate::model::MAX_QUANTITY => Err(err(
+            file,
+            Some(line),
+            format!(
+                "`{column}` is {cell}, above {:e}, the largest value accepted",
+                crate::model::MAX_QUANTITY
+            ),
+        )),
         Ok(x) if x.is_finite() => Ok(x),
         _ => Err(err(
             file,
@@ -289,8 +305,8 @@ pub fn parse_series(
 pub struct Corrections {
     pub file: String,
     pub column: String,
-    /// (date, amount), sorted by date; zero amounts are left out.
-    pub amounts: Vec<(Date, f64)>,
+    /// (date, amount, line in the file), sorted by date; zero amounts are left out.
+    pub amounts: Vec<(Date, f64, usize)>,
 }
 
 /// The corrections column matching a series column: the same name, or the name without
@@ -326,7 +342,7 @@ pub fn parse_corrections(
         )
     })?;
     let name = t.header[vc].clone();
-    let mut amounts: Vec<(Date, f64)> = Vec::new();
+    let mut amounts: Vec<(Date, f64, usize)> = Vec::new();
     for (line, cells) in &t.rows {
         let date = Date::parse_iso(&cells[dc])
             .map_err(|e| err(file, Some(*line), format!("date: {e}")))?;
@@ -337,7 +353,7 @@ pub fn parse_corrections(
             number(file, *line, &name, &cells[vc])?
         };
         if v != 0.0 {
-            amounts.push((date, v));
+            amounts.push((date, v, *line));
         }
     }
     amounts.sort_by_key(|a| a.0);
@@ -353,7 +369,7 @@ pub fn parse_corrections(
 /// (they change no increment inside it); a correction that would make a day's count
 /// negative is an error.
 pub fn remove_corrections(series: &mut Series, c: &Corrections) -> Result<(), SeriesError> {
-    for &(date, amount) in &c.amounts {
+    for &(date, amount, line) in &c.amounts {
         let Some(i) = series.index(date) else {
             continue;
         };
@@ -364,7 +380,7 @@ pub fn remove_corrections(series: &mut Series, c: &Corrections) -> Result<(), Se
         if count - amount < 0.0 {
             return Err(err(
                 &c.file,
-                None,
+                Some(line),
                 format!(
                     "the correction of {amount} on {date} exceeds that day's count in {} ({count})",
                     series.file

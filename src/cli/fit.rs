@@ -55,8 +55,8 @@ pub(super) struct FitArgs {
         conflicts_with = "last"
     )]
     window: Option<String>,
-    /// Fit the last N days of the series instead of --window.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Fit the last N days of the series instead of --window (at most 36525).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_525))]
     last: Option<u32>,
     /// The side the fragment's rate is for.
     #[arg(long, default_value = "russia")]

@@ -49,12 +49,18 @@ impl PathState {
         self.copula_units.clear();
         for g in &plan.copulas {
             let k = g.streams.len();
-            let z: Vec<f64> = g
-                .streams
-                .iter()
-                .map(|&s| inverse_cdf(keyed_unit(seed, path, s)))
+            let u0 = keyed_unit(seed, path, g.streams[0]);
+            let z: Vec<f64> = std::iter::once(inverse_cdf(u0))
+                .chain(
+                    g.streams[1..]
+                        .iter()
+                        .map(|&s| inverse_cdf(keyed_unit(seed, path, s))),
+                )
                 .collect();
-            for i in 0..k {
+            // The first input keeps its own uniform, bit for bit (its row of the Cholesky
+            // factor is [1, 0, ...]): its draws equal a run without the correlation.
+            self.copula_units.push((g.streams[0], u0));
+            for i in 1..k {
                 let x: f64 = (0..=i).map(|j| g.chol[i * k + j] * z[j]).sum();
                 let u = normal_cdf(x).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
                 self.copula_units.push((g.streams[i], u));

@@ -199,6 +199,18 @@ impl Dist {
         }
     }
 
+    /// Whether a draw can be zero (or below): a fixed 0, or a lower end of 0 for the
+    /// bounded shapes. Lognormal and truncated-normal draws are positive.
+    pub fn can_be_zero(&self) -> bool {
+        match *self {
+            Dist::Fixed(v) => v <= 0.0,
+            Dist::Uniform { lo, .. } | Dist::Triangular { lo, .. } | Dist::Pert { lo, .. } => {
+                lo <= 0.0
+            }
+            Dist::LogNormal { .. } | Dist::TruncNormal { .. } => false,
+        }
+    }
+
     /// Whether draws are by inversion of one uniform (all shapes but PERT), so that the
     /// input can take part in a copula.
     pub fn is_invertible(&self) -> bool {

@@ -200,6 +200,9 @@ cases["force-side-missing-force"] = (FB + '\n[force]\nlaw = "square"\n').encode(
 cases["force-law-typo"] = (FB.replace('rate_per_day = { total = "casualties", from = 2022-02-24 }', 'rate_per_day = { total = "casualties", from = 2022-02-24 }\nforce = 400_000') + '\n[force]\nlaw = "squared"\n').encode()
 cases["force-return-above-1"] = (FB.replace('rate_per_day = { total = "casualties", from = 2022-02-24 }', 'rate_per_day = { total = "casualties", from = 2022-02-24 }\nforce = 400_000\nreturn_to_duty = 1.5') + '\n[force]\nlaw = "square"\n').encode()
 cases["force-return-without-force"] = BASE.replace("killed_share = { lo = 0.23, hi = 0.27 }\n", "killed_share = { lo = 0.23, hi = 0.27 }\nreturn_to_duty = 1.5\n").encode()
+cases["force-zero"] = (FB.replace("force = { lo = 600_000, hi = 750_000 }", "force = 0").replace('rate_per_day = { total = "casualties", from = 2022-02-24 }', 'rate_per_day = { total = "casualties", from = 2022-02-24 }\nforce = 400_000') + '\n[force]\nlaw = "linear"\n').encode()
+cases["noise-correlation-without-noise"] = BASE.replace('model = "lognormal"\nsigma = 0.3', 'model = "none"\ncorrelation = 0.5').encode()
+app("correlation-spearman-bound", '[[correlations]]\ninputs = ["sides.russia.rate_per_day", "sides.russia.casualties", "sides.ukraine.casualties"]\nspearman = -0.49\n')
 cases["noise-correlation-negative"] = BASE.replace("sigma = 0.3", "sigma = 0.3\ncorrelation = -0.2").encode()
 for name, data in cases.items():
     open(name + ".toml", "wb").write(data)

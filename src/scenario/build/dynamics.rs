@@ -708,12 +708,18 @@ pub(super) fn correlations(
                 let k = inputs.len() as f64;
                 let low = -1.0 / (k - 1.0);
                 if !(rho > low && rho < 1.0 && rho.is_finite()) {
+                    // State the bound in the units the user wrote.
+                    let low = if key == "spearman" {
+                        6.0 / std::f64::consts::PI * (low / 2.0).asin()
+                    } else {
+                        low
+                    };
                     sink.error(
                         Some(at.span().start),
                         &t.key_path(key),
                         format!(
                             "a correlation shared by {k} inputs must lie strictly between {} and 1",
-                            crate::sample::dist::fmt_num(low)
+                            crate::sample::dist::fmt_num((low * 1e4).round() / 1e4)
                         ),
                     );
                     ok = false;
@@ -826,11 +832,19 @@ pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<
 }
 
 /// `[noise] correlation`: the share of the day-to-day shock that the sides have in common.
-pub(super) fn shock_correlation(sink: &mut Sink, node: &Node) -> Option<f64> {
+pub(super) fn shock_correlation(sink: &mut Sink, node: &Node, noise: Noise) -> Option<f64> {
     let Some(v) = Table::of(sink, "noise", node)?.get("correlation") else {
         return Some(0.0);
     };
     let rho = number(sink, "noise.correlation", v)?;
+    if noise == Noise::None {
+        sink.error(
+            Some(v.span().start),
+            "noise.correlation",
+            "'correlation' has no meaning with model = \"none\" (there are no shocks to share)",
+        );
+        return None;
+    }
     if !(0.0..1.0).contains(&rho) {
         sink.error(Some(v.span().start), "noise.correlation", format!("{rho} is outside [0, 1): shared shocks give a correlation of at least 0 and below 1"));
         return None;

@@ -180,7 +180,10 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         _ => None,
     };
     let shock_correlation = match top.get("noise") {
-        Some(n) if noise.is_some() => dynamics::shock_correlation(&mut sink, n),
+        Some(n) => match noise {
+            Some(model) => dynamics::shock_correlation(&mut sink, n, model),
+            None => None,
+        },
         _ => None,
     };
     let force_law = match (section("force"), &sides) {

@@ -156,7 +156,19 @@ fn force(sink: &mut Sink, t: &Table) -> Option<Option<Force>> {
         }
         return Some(None);
     };
-    let size = bounded_range(sink, &t.key_path("force"), size, MAX_QUANTITY);
+    let at = size.span().start;
+    let size = bounded_range(sink, &t.key_path("force"), size, MAX_QUANTITY).and_then(|r| {
+        if r.dist.can_be_zero() {
+            // Losses are scaled by the forces relative to day 0: a force of 0 cannot be.
+            sink.error(
+                Some(at),
+                &t.key_path("force"),
+                "a force in the line must be above 0 on every path (give a positive value or lo)",
+            );
+            return None;
+        }
+        Some(r)
+    });
     let recruits = match t.get("recruits_per_day") {
         Some(v) => bounded_range(sink, &t.key_path("recruits_per_day"), v, MAX_QUANTITY),
         None => Some(fixed_zero()),
