@@ -4,10 +4,11 @@
 //! schema` prints it.
 
 use super::build::dynamics::{
-    CORRELATION_KEYS, EVENT_KEYS, FORCE_KEYS, LAWS, REGIME_KEYS, SEASON_KEYS, START_KEYS,
-    STATE_KEYS, STEPS, TREND_KEYS, TREND_RANGE_KEYS,
+    CORRELATION_KEYS, FORCE_KEYS, LAWS, SEASON_KEYS, TREND_KEYS, TREND_RANGE_KEYS,
 };
+use super::build::events::{EVENT_KEYS, START_KEYS};
 use super::build::phases::PHASE_KEYS;
+use super::build::regimes::{REGIME_KEYS, STATE_KEYS, STEPS};
 use super::build::sides::{IMPLIED_KEYS, SIDE_KEYS};
 use super::build::thresholds::{METRICS, THRESHOLD_KEYS};
 use super::build::{META_KEYS, NOISE_KEYS, NOISE_MODELS, TOP_KEYS};

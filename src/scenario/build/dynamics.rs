@@ -1,47 +1,18 @@
-//! [[events]], [regimes], [seasonality], [trend], [[correlations]] and [force]: what makes
-//! rates move on a path (docs/scenarios.md, Dynamics).
+//! [seasonality], [trend], [[correlations]], [force] and the shared shock of [noise], with
+//! the helpers the events and regimes share (docs/scenarios.md, Dynamics).
 
 use super::phases::{side_list, table_array};
-use super::{did_you_mean, non_empty, Date, Node, Range, Sink, Table};
+use super::{did_you_mean, Node, Range, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::{bounded_range, range};
-use crate::scenario::walk::{array, date, number, string};
+use crate::scenario::walk::{array, number, string};
 
-pub(crate) const EVENT_KEYS: &[&str] = &[
-    "name",
-    "probability",
-    "start",
-    "sides",
-    "multiplier",
-    "multipliers",
-    "duration_days",
-    "end_monthly_hazard",
-];
-pub(crate) const START_KEYS: &[&str] = &["from", "to", "monthly_hazard"];
-pub(crate) const REGIME_KEYS: &[&str] = &["step", "initial", "states"];
-pub(crate) const STATE_KEYS: &[&str] = &["sides", "multiplier", "multipliers", "next"];
-pub(crate) const STEPS: &[&str] = &["month", "day"];
 pub(crate) const SEASON_KEYS: &[&str] = &["months", "amplitude", "peak_month", "sides"];
 pub(crate) const TREND_KEYS: &[&str] = &["percent_per_month", "sides"];
 pub(crate) const TREND_RANGE_KEYS: &[&str] = &["lo", "hi", "shape"];
 pub(crate) const CORRELATION_KEYS: &[&str] = &["inputs", "rho", "spearman"];
 pub(crate) const FORCE_KEYS: &[&str] = &["law"];
 pub(crate) const LAWS: &[&str] = &["square", "linear"];
-
-/// Average days in a month (the Gregorian year / 12), for monthly hazards.
-pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
-
-/// A daily probability with the same chance over a month as `monthly`.
-pub fn daily_from_monthly(monthly: f64) -> f64 {
-    if monthly >= 1.0 {
-        1.0
-    } else {
-        -((-monthly).ln_1p() / DAYS_PER_MONTH).exp_m1()
-    }
-}
-
-/// Rows of probabilities must sum to one within this.
-const SUM_TOLERANCE: f64 = 1e-9;
 
 /// A range of probabilities (or shares): its stated upper end at most 1.
 pub(super) fn probability_range(sink: &mut Sink, path: &str, node: &Node) -> Option<Range> {
@@ -61,7 +32,7 @@ pub(super) fn probability_range(sink: &mut Sink, path: &str, node: &Node) -> Opt
 }
 
 /// A single probability in [0, 1].
-fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f64> {
+pub(super) fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f64> {
     let p = number(sink, path, node)?;
     if !(0.0..=1.0).contains(&p) {
         sink.error(
@@ -76,7 +47,12 @@ fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f64> {
 
 /// The multiplier(s) of an event or regime state: `multiplier` (with optional `sides`)
 /// or `multipliers` (one per side).
-fn effect(sink: &mut Sink, t: &Table, names: &[String], what: &str) -> Option<PhaseEffect> {
+pub(super) fn effect(
+    sink: &mut Sink,
+    t: &Table,
+    names: &[String],
+    what: &str,
+) -> Option<PhaseEffect> {
     match (t.get("multiplier"), t.get("multipliers")) {
         (Some(_), Some(v)) => {
             sink.error(
@@ -113,339 +89,6 @@ fn effect(sink: &mut Sink, t: &Table, names: &[String], what: &str) -> Option<Ph
                 .map(PhaseEffect::PerSide)
         }
     }
-}
-
-pub(super) fn events(
-    sink: &mut Sink,
-    node: &Node,
-    names: &[String],
-    reference: Date,
-    horizon: u32,
-) -> Option<Vec<Event>> {
-    let mut out: Vec<Event> = Vec::new();
-    let mut ok = true;
-    for (path, item) in table_array(sink, "events", node)? {
-        match event(sink, &path, item, names, reference, horizon) {
-            Some(e) if out.iter().any(|o| o.name == e.name) => {
-                sink.error(
-                    Some(item.span().start),
-                    &format!("{path}.name"),
-                    format!("another event is already named '{}'; event names key their random draws and must differ", e.name),
-                );
-                ok = false;
-            }
-            Some(e) => out.push(e),
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
-}
-
-fn event(
-    sink: &mut Sink,
-    path: &str,
-    node: &Node,
-    names: &[String],
-    reference: Date,
-    horizon: u32,
-) -> Option<Event> {
-    let t = Table::of(sink, path, node)?;
-    t.only(sink, EVENT_KEYS);
-    let name = t
-        .required(sink, "name", "name the event (for example \"ceasefire\")")
-        .and_then(|_| non_empty(sink, &t, "name"));
-    let chance = t
-        .required(
-            sink,
-            "probability",
-            "the probability that the event happens, a range in [0, 1]",
-        )
-        .and_then(|v| probability_range(sink, &t.key_path("probability"), v));
-    let start = t
-        .required(
-            sink,
-            "start",
-            "when it starts: a date, { from, to } (uniform) or { from, monthly_hazard }",
-        )
-        .and_then(|v| event_start(sink, &t.key_path("start"), v, reference, horizon));
-    let effect = effect(
-        sink,
-        &t,
-        names,
-        "the factor on the rates while the event lasts (0.1: a tenth of the fighting goes on)",
-    );
-    let end = match (t.get("duration_days"), t.get("end_monthly_hazard")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("end_monthly_hazard"),
-                "give duration_days or end_monthly_hazard, not both",
-            );
-            None
-        }
-        (None, None) => Some(EventEnd::Never),
-        (Some(d), None) => bounded_range(
-            sink,
-            &t.key_path("duration_days"),
-            d,
-            MAX_HORIZON_DAYS as f64 * 10.0,
-        )
-        .map(|r| EventEnd::Duration(r.dist)),
-        (None, Some(h)) => {
-            probability(sink, &t.key_path("end_monthly_hazard"), h).map(|m| EventEnd::Hazard {
-                daily: daily_from_monthly(m),
-            })
-        }
-    };
-    Some(Event {
-        name: name?,
-        probability: chance?.dist,
-        start: start?,
-        effect: effect?,
-        end: end?,
-    })
-}
-
-fn event_start(
-    sink: &mut Sink,
-    path: &str,
-    node: &Node,
-    reference: Date,
-    horizon: u32,
-) -> Option<EventStart> {
-    let day = |sink: &mut Sink, at: &Node, key: &str, d: Date| -> Option<u32> {
-        let n = d.days_since(reference);
-        if n < 1 {
-            sink.error(
-                Some(at.span().start),
-                key,
-                format!("{d} is not after the reference date {reference}"),
-            );
-            return None;
-        }
-        if n > horizon as i64 {
-            sink.error(
-                Some(at.span().start),
-                key,
-                format!(
-                    "{d} is after the horizon {}",
-                    reference.add_days(horizon as i64)
-                ),
-            );
-            return None;
-        }
-        Some(n as u32)
-    };
-    if !matches!(node.get_ref(), toml::de::DeValue::Table(_)) {
-        let d = date(sink, path, node)?;
-        let first = day(sink, node, path, d)?;
-        return Some(EventStart::Window { first, last: first });
-    }
-    let t = Table::of(sink, path, node)?;
-    t.only(sink, START_KEYS);
-    let from_node = t.required(sink, "from", "the first date the event can start")?;
-    let from = t.date(sink, "from")?;
-    let first = day(sink, from_node, &t.key_path("from"), from)?;
-    match (t.get("to"), t.get("monthly_hazard")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("monthly_hazard"),
-                "give to (a window) or monthly_hazard, not both",
-            );
-            None
-        }
-        (None, None) => {
-            t.missing(
-                sink,
-                "to",
-                "the last date it can start (or a monthly_hazard)",
-            );
-            None
-        }
-        (Some(to_node), None) => {
-            let to = t.date(sink, "to")?;
-            if to < from {
-                sink.error(
-                    Some(to_node.span().start),
-                    &t.key_path("to"),
-                    format!("{to} is before from ({from})"),
-                );
-                return None;
-            }
-            let last = day(sink, to_node, &t.key_path("to"), to)?;
-            Some(EventStart::Window { first, last })
-        }
-        (None, Some(h)) => {
-            let m = probability(sink, &t.key_path("monthly_hazard"), h)?;
-            if m == 0.0 {
-                sink.error(Some(h.span().start), &t.key_path("monthly_hazard"), "a hazard of 0 never starts the event; remove the event or give a positive hazard");
-                return None;
-            }
-            Some(EventStart::Hazard {
-                from: first,
-                daily: daily_from_monthly(m),
-            })
-        }
-    }
-}
-
-pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Regimes> {
-    let t = Table::of(sink, "regimes", node)?;
-    t.only(sink, REGIME_KEYS);
-    let step = match t.get("step") {
-        None => {
-            t.missing(
-                sink,
-                "step",
-                "how often the chain steps: \"month\" or \"day\"",
-            );
-            None
-        }
-        Some(v) => {
-            let s = string(sink, "regimes.step", v)?;
-            match s.as_str() {
-                "month" => Some(RegimeStep::Month),
-                "day" => Some(RegimeStep::Day),
-                _ => {
-                    let hint = did_you_mean(&s, STEPS)
-                        .map(|h| format!("did you mean '{h}'? "))
-                        .unwrap_or_default();
-                    sink.error(
-                        Some(v.span().start),
-                        "regimes.step",
-                        format!("unknown step '{s}'; {hint}give \"month\" or \"day\""),
-                    );
-                    None
-                }
-            }
-        }
-    };
-    let states_node = t.required(
-        sink,
-        "states",
-        "the regimes, as [regimes.states.NAME] tables",
-    )?;
-    let states = Table::of(sink, "regimes.states", states_node)?;
-    if states.map.is_empty() {
-        sink.error(
-            Some(states.at),
-            "regimes.states",
-            "no regimes: add [regimes.states.NAME] tables",
-        );
-        return None;
-    }
-    let regime_names: Vec<String> = states
-        .entries()
-        .map(|(k, _)| k.get_ref().to_string())
-        .collect();
-    let mut effects = Vec::new();
-    let mut transition = Vec::new();
-    let mut ok = true;
-    for (key, value) in states.entries() {
-        let path = states.key_path(key.get_ref());
-        let Some(st) = Table::of(sink, &path, value) else {
-            ok = false;
-            continue;
-        };
-        st.only(sink, STATE_KEYS);
-        let e = effect(sink, &st, names, "the factor on the rates in this regime");
-        let row = st
-            .required(
-                sink,
-                "next",
-                "the probabilities of the next regime, as { NAME = p, ... }",
-            )
-            .and_then(|n| distribution(sink, &st.key_path("next"), n, &regime_names));
-        match (e, row) {
-            (Some(e), Some(r)) => {
-                effects.push(e);
-                transition.push(r);
-            }
-            _ => ok = false,
-        }
-    }
-    let initial = match t.get("initial") {
-        None => {
-            t.missing(
-                sink,
-                "initial",
-                "the regime on day 1 (a name, or { NAME = p, ... })",
-            );
-            None
-        }
-        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(_)) => {
-            let s = string(sink, "regimes.initial", v)?;
-            let i = regime_index(sink, "regimes.initial", v, &s, &regime_names)?;
-            let mut p = vec![0.0; regime_names.len()];
-            p[i] = 1.0;
-            Some(p)
-        }
-        Some(v) => distribution(sink, "regimes.initial", v, &regime_names),
-    };
-    if !ok {
-        return None;
-    }
-    Some(Regimes {
-        step: step?,
-        names: regime_names,
-        effects,
-        initial: initial?,
-        transition,
-    })
-}
-
-fn regime_index(
-    sink: &mut Sink,
-    path: &str,
-    at: &Node,
-    name: &str,
-    known: &[String],
-) -> Option<usize> {
-    if let Some(i) = known.iter().position(|n| n == name) {
-        return Some(i);
-    }
-    let k: Vec<&str> = known.iter().map(String::as_str).collect();
-    let hint = did_you_mean(name, &k)
-        .map(|h| format!("did you mean '{h}'? "))
-        .unwrap_or_default();
-    sink.error(
-        Some(at.span().start),
-        path,
-        format!(
-            "unknown regime '{name}'; {hint}the regimes are: {}",
-            k.join(", ")
-        ),
-    );
-    None
-}
-
-/// `{ NAME = p, ... }` over the regimes: probabilities that sum to one (missing names 0).
-fn distribution(sink: &mut Sink, path: &str, node: &Node, known: &[String]) -> Option<Vec<f64>> {
-    let t = Table::of(sink, path, node)?;
-    let mut p = vec![0.0; known.len()];
-    let mut ok = true;
-    for (key, value) in t.entries() {
-        let kp = t.key_path(key.get_ref());
-        let i = regime_index(sink, &kp, value, key.get_ref(), known);
-        match (i, probability(sink, &kp, value)) {
-            (Some(i), Some(v)) => p[i] = v,
-            _ => ok = false,
-        }
-    }
-    if !ok {
-        return None;
-    }
-    let sum: f64 = p.iter().sum();
-    if (sum - 1.0).abs() > SUM_TOLERANCE {
-        sink.error(
-            Some(node.span().start),
-            path,
-            format!("the probabilities sum to {sum}, not 1"),
-        );
-        return None;
-    }
-    Some(p)
 }
 
 pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Seasonality> {

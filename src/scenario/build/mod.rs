@@ -10,7 +10,9 @@ use crate::sample::Dist;
 use toml::de::{DeTable, DeValue};
 
 pub(crate) mod dynamics;
+pub(crate) mod events;
 pub(crate) mod phases;
+pub(crate) mod regimes;
 pub(crate) mod sides;
 pub(crate) mod thresholds;
 
@@ -154,12 +156,12 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let section = |key: &str| top.get(key);
     let events = match (section("events"), &side_names, reference, horizon) {
         (None, ..) => Some(Vec::new()),
-        (Some(n), Some(names), Some(r), Some(h)) => dynamics::events(&mut sink, n, names, r, h),
+        (Some(n), Some(names), Some(r), Some(h)) => events::events(&mut sink, n, names, r, h),
         _ => None,
     };
     let regimes = match (section("regimes"), &side_names) {
         (None, _) => Some(None),
-        (Some(n), Some(names)) => dynamics::regimes(&mut sink, n, names).map(Some),
+        (Some(n), Some(names)) => regimes::regimes(&mut sink, n, names).map(Some),
         _ => None,
     };
     let seasonality = match (section("seasonality"), &side_names) {
