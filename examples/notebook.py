@@ -86,6 +86,22 @@ chart = OUT / "crossing-cdf.png"
 fig.savefig(chart, dpi=120, bbox_inches="tight")
 print(f"chart written to {chart}")
 
+# %% Peace talks: crossing with and without the ceasefire, from the samples
+talks_parquet = OUT / "peace-talks-paths.parquet"
+talks = json.loads(attrition("run", "scenarios/peace-talks.toml", "--paths", PATHS,
+                             "--samples", talks_parquet, "--format", "json", "--quiet"))
+talks_event = talks["projections"][0]["events"][0]
+talks_paths = pd.read_parquet(talks_parquet)
+print(f"ceasefire happened on {talks_event['p_happened']:.1%} of paths")
+print(talks_paths.groupby("events.ceasefire.happened")["crossing_day.2M combined casualties"]
+      .describe()[["count", "25%", "50%", "75%"]])
+
+# %% Calibration: the fitted rate as JSON (the same numbers as the TOML fragment)
+fit = json.loads(attrition("fit", "data/ua_gs_russian_personnel.csv", "--corrections",
+                           "data/ua_gs_russian_losses_corrections.csv",
+                           "--window", "2025-10-03..2025-12-31", "--format", "json"))
+print(json.dumps({k: fit[k] for k in fit if k not in ("diagnostics",)}, indent=1)[:600])
+
 # %% Checks (run with --check): what the notebook loaded is what the tool computed
 if args.check:
     passed = failed = 0
@@ -113,5 +129,15 @@ if args.check:
     median = int(day.fillna(10**9).sort_values().iloc[PATHS // 2 - 1])
     check(median == t["crossing"][2]["day"], "median crossing day from samples = summary")
     check(chart.exists() and chart.stat().st_size > 10_000, "chart written")
+    happened = talks_paths["events.ceasefire.happened"] == 1
+    check(abs(happened.mean() - talks_event["p_happened"]) < 1e-12,
+          "P(ceasefire happened) from samples = summary")
+    for flag, key in ((True, "with_event"), (False, "without_event")):
+        group = talks_paths.loc[happened == flag, "crossing_day.2M combined casualties"]
+        want = talks_event["thresholds"][0][key]
+        n = len(group)
+        med = int(group.fillna(10**9).sort_values().iloc[-(-n // 2) - 1])
+        check(n == want["paths"] and med == want["crossing"][2]["day"],
+              f"{key}: paths and median crossing day from samples = summary")
     print(f"notebook: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
