@@ -33,12 +33,7 @@ impl PathState {
         let mut day = 0u32;
         let mut seg = 0usize;
         while day < model.horizon_days && !self.done(plan, day) {
-            if day as usize % BLOCK == 0 {
-                self.fill_noise(plan);
-            }
-            while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {
-                seg += 1;
-            }
+            seg = self.next_day(plan, day, seg);
             let o = day as usize % BLOCK;
             for i in 0..s {
                 // The loader allows force models with exactly two sides.

@@ -279,12 +279,7 @@ impl PathState {
         let mut day = 0u32;
         let mut seg = 0usize;
         while day < model.horizon_days && !self.done(plan, day) {
-            if day as usize % BLOCK == 0 {
-                self.fill_noise(plan);
-            }
-            while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {
-                seg += 1;
-            }
+            seg = self.next_day(plan, day, seg);
             let block_end = day - day % BLOCK as u32 + BLOCK as u32;
             let end = self.chunk_end(plan, day, seg, block_end);
             let (o, n) = ((day % BLOCK as u32) as usize, (end - day) as usize);
@@ -307,6 +302,19 @@ impl PathState {
             day = end;
             self.record_if_report(plan, day);
         }
+    }
+
+    /// Before stepping from `day`: draws the next noise block when `day` starts one, and
+    /// returns the piece of constant rates that day `day + 1` falls in (from `seg` on).
+    #[inline]
+    pub(super) fn next_day(&mut self, plan: &Plan, day: u32, mut seg: usize) -> usize {
+        if day as usize % BLOCK == 0 {
+            self.fill_noise(plan);
+        }
+        while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {
+            seg += 1;
+        }
+        seg
     }
 
     /// The next `BLOCK` days of every side's noise multipliers.

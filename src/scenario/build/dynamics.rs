@@ -4,7 +4,7 @@
 use super::phases::{side_list, table_array};
 use super::{did_you_mean, Node, Range, Sink, Table};
 use crate::model::*;
-use crate::scenario::range::{bounded_range, range};
+use crate::scenario::range::range;
 use crate::scenario::walk::{array, number, string};
 
 pub(crate) const SEASON_KEYS: &[&str] = &["months", "amplitude", "peak_month", "sides"];
@@ -43,52 +43,6 @@ pub(super) fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f6
         return None;
     }
     Some(p)
-}
-
-/// The multiplier(s) of an event or regime state: `multiplier` (with optional `sides`)
-/// or `multipliers` (one per side).
-pub(super) fn effect(
-    sink: &mut Sink,
-    t: &Table,
-    names: &[String],
-    what: &str,
-) -> Option<PhaseEffect> {
-    match (t.get("multiplier"), t.get("multipliers")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("multipliers"),
-                "give multiplier (one factor for the listed sides) or multipliers (one per side), not both",
-            );
-            None
-        }
-        (None, None) => {
-            t.missing(sink, "multiplier", what);
-            None
-        }
-        (Some(m), None) => {
-            let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
-            let sides = match t.get("sides") {
-                Some(s) => side_list(sink, &t.key_path("sides"), s, names),
-                None => Some((0..names.len()).collect()),
-            };
-            Some(PhaseEffect::Shared {
-                factor: factor?.dist,
-                sides: sides?,
-            })
-        }
-        (None, Some(m)) => {
-            if let Some(s) = t.get("sides") {
-                sink.error(
-                    Some(s.span().start),
-                    &t.key_path("sides"),
-                    "with multipliers, the sides are the keys of the multipliers table; drop sides",
-                );
-            }
-            super::phases::per_side(sink, &t.key_path("multipliers"), m, names)
-                .map(PhaseEffect::PerSide)
-        }
-    }
 }
 
 pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Seasonality> {

@@ -1,7 +1,7 @@
 //! [[events]]: uncertain ceasefires and escalations (docs/scenarios.md, Dynamics).
 
-use super::dynamics::{effect, probability, probability_range};
-use super::phases::table_array;
+use super::dynamics::{probability, probability_range};
+use super::phases::{effect, named_items};
 use super::{non_empty, Date, Node, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::bounded_range;
@@ -38,23 +38,14 @@ pub(super) fn events(
     reference: Date,
     horizon: u32,
 ) -> Option<Vec<Event>> {
-    let mut out: Vec<Event> = Vec::new();
-    let mut ok = true;
-    for (path, item) in table_array(sink, "events", node)? {
-        match event(sink, &path, item, names, reference, horizon) {
-            Some(e) if out.iter().any(|o| o.name == e.name) => {
-                sink.error(
-                    Some(item.span().start),
-                    &format!("{path}.name"),
-                    format!("another event is already named '{}'; event names key their random draws and must differ", e.name),
-                );
-                ok = false;
-            }
-            Some(e) => out.push(e),
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
+    named_items(
+        sink,
+        "events",
+        "event",
+        node,
+        |sink, path, item| event(sink, path, item, names, reference, horizon),
+        |e| &e.name,
+    )
 }
 
 fn event(

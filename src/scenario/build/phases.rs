@@ -44,19 +44,31 @@ pub(super) fn side_list(
 }
 
 fn side_id(sink: &mut Sink, path: &str, at: &Node, name: &str, names: &[String]) -> Option<SideId> {
-    if let Some(i) = names.iter().position(|n| n == name) {
+    known_name(sink, path, at, name, names, "side")
+}
+
+/// The index of `name` among `known`, or an error with a did-you-mean.
+pub(super) fn known_name(
+    sink: &mut Sink,
+    path: &str,
+    at: &Node,
+    name: &str,
+    known: &[String],
+    what: &str,
+) -> Option<usize> {
+    if let Some(i) = known.iter().position(|n| n == name) {
         return Some(i);
     }
-    let known: Vec<&str> = names.iter().map(String::as_str).collect();
-    let hint = did_you_mean(name, &known)
+    let k: Vec<&str> = known.iter().map(String::as_str).collect();
+    let hint = did_you_mean(name, &k)
         .map(|h| format!("did you mean '{h}'? "))
         .unwrap_or_default();
     sink.error(
         Some(at.span().start),
         path,
         format!(
-            "unknown side '{name}'; {hint}the sides are: {}",
-            known.join(", ")
+            "unknown {what} '{name}'; {hint}the {what}s are: {}",
+            k.join(", ")
         ),
     );
     None
@@ -85,20 +97,39 @@ pub(super) fn phases(
     reference: Date,
     horizon: u32,
 ) -> Option<Vec<Phase>> {
-    let mut out = Vec::new();
+    named_items(
+        sink,
+        "phases",
+        "phase",
+        node,
+        |sink, path, item| phase(sink, path, item, names, reference, horizon),
+        |p| &p.name,
+    )
+}
+
+/// Reads an array of named tables with `read`; names key random draws, so two entries may
+/// not share one.
+pub(super) fn named_items<T>(
+    sink: &mut Sink,
+    key: &str,
+    what: &str,
+    node: &Node,
+    mut read: impl FnMut(&mut Sink, &str, &Node) -> Option<T>,
+    name: impl Fn(&T) -> &str,
+) -> Option<Vec<T>> {
+    let mut out: Vec<T> = Vec::new();
     let mut ok = true;
-    for (path, item) in table_array(sink, "phases", node)? {
-        match phase(sink, &path, item, names, reference, horizon) {
-            // A phase's draws are keyed by its name, so two phases may not share one.
-            Some(p) if out.iter().any(|o: &Phase| o.name == p.name) => {
+    for (path, item) in table_array(sink, key, node)? {
+        match read(sink, &path, item) {
+            Some(x) if out.iter().any(|o| name(o) == name(&x)) => {
                 sink.error(
                     Some(item.span().start),
                     &format!("{path}.name"),
-                    format!("another phase is already named '{}'; phase names key their random draws and must differ", p.name),
+                    format!("another {what} is already named '{}'; {what} names key their random draws and must differ", name(&x)),
                 );
                 ok = false;
             }
-            Some(p) => out.push(p),
+            Some(x) => out.push(x),
             None => ok = false,
         }
     }
@@ -161,41 +192,12 @@ fn phase(
         }
         _ => None,
     };
-    let effect = match (t.get("multiplier"), t.get("multipliers")) {
-        (Some(_), Some(v)) => {
-            sink.error(Some(v.span().start), &t.key_path("multipliers"), "give multiplier (one factor for the listed sides) or multipliers (one per side), not both");
-            None
-        }
-        (None, None) => {
-            t.missing(
-                sink,
-                "multiplier",
-                "the factor on the rates during the phase (or multipliers, one per side)",
-            );
-            None
-        }
-        (Some(m), None) => {
-            let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
-            let sides = match t.get("sides") {
-                Some(s) => side_list(sink, &t.key_path("sides"), s, names),
-                None => Some((0..names.len()).collect()),
-            };
-            Some(PhaseEffect::Shared {
-                factor: factor?.dist,
-                sides: sides?,
-            })
-        }
-        (None, Some(m)) => {
-            if let Some(s) = t.get("sides") {
-                sink.error(
-                    Some(s.span().start),
-                    &t.key_path("sides"),
-                    "with multipliers, the sides are the keys of the multipliers table; drop sides",
-                );
-            }
-            per_side(sink, &t.key_path("multipliers"), m, names).map(PhaseEffect::PerSide)
-        }
-    };
+    let effect = effect(
+        sink,
+        &t,
+        names,
+        "the factor on the rates during the phase (or multipliers, one per side)",
+    );
     let (first_day, last_day) = days?;
     Some(Phase {
         name: name?,
@@ -232,4 +234,50 @@ pub(super) fn per_side(
         }
     }
     ok.then_some(out)
+}
+
+/// The multiplier(s) of a phase, event or regime state: `multiplier` (one draw for the
+/// listed sides, default all) or `multipliers` (one draw per side); `what` says what is
+/// missing when neither is given.
+pub(super) fn effect(
+    sink: &mut Sink,
+    t: &Table,
+    names: &[String],
+    what: &str,
+) -> Option<PhaseEffect> {
+    match (t.get("multiplier"), t.get("multipliers")) {
+        (Some(_), Some(v)) => {
+            sink.error(
+                Some(v.span().start),
+                &t.key_path("multipliers"),
+                "give multiplier (one factor for the listed sides) or multipliers (one per side), not both",
+            );
+            None
+        }
+        (None, None) => {
+            t.missing(sink, "multiplier", what);
+            None
+        }
+        (Some(m), None) => {
+            let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
+            let sides = match t.get("sides") {
+                Some(s) => side_list(sink, &t.key_path("sides"), s, names),
+                None => Some((0..names.len()).collect()),
+            };
+            Some(PhaseEffect::Shared {
+                factor: factor?.dist,
+                sides: sides?,
+            })
+        }
+        (None, Some(m)) => {
+            if let Some(s) = t.get("sides") {
+                sink.error(
+                    Some(s.span().start),
+                    &t.key_path("sides"),
+                    "with multipliers, the sides are the keys of the multipliers table; drop sides",
+                );
+            }
+            per_side(sink, &t.key_path("multipliers"), m, names).map(PhaseEffect::PerSide)
+        }
+    }
 }

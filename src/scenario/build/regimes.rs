@@ -1,6 +1,7 @@
 //! [regimes]: intensity regimes switching by a Markov chain (docs/scenarios.md, Dynamics).
 
-use super::dynamics::{effect, probability};
+use super::dynamics::probability;
+use super::phases::{effect, known_name};
 use super::{did_you_mean, Node, Sink, Table};
 use crate::model::*;
 use crate::scenario::walk::string;
@@ -124,22 +125,7 @@ fn regime_index(
     name: &str,
     known: &[String],
 ) -> Option<usize> {
-    if let Some(i) = known.iter().position(|n| n == name) {
-        return Some(i);
-    }
-    let k: Vec<&str> = known.iter().map(String::as_str).collect();
-    let hint = did_you_mean(name, &k)
-        .map(|h| format!("did you mean '{h}'? "))
-        .unwrap_or_default();
-    sink.error(
-        Some(at.span().start),
-        path,
-        format!(
-            "unknown regime '{name}'; {hint}the regimes are: {}",
-            k.join(", ")
-        ),
-    );
-    None
+    known_name(sink, path, at, name, known, "regime")
 }
 
 /// `{ NAME = p, ... }` over the regimes: probabilities that sum to one (missing names 0).
