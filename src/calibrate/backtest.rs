@@ -308,18 +308,24 @@ pub fn backtest(
             ..opts.config
         };
 
+        // One engine projection of the side with a fitted rate range and noise.
+        let project = |days: u32, only_last: bool, rate: (f64, f64), cv: f64| {
+            let model = projection_model(template, side, origin, days, only_last, rate, cv)?;
+            let tally = engine::run(&model, &config, &Silent).map_err(engine_err)?;
+            Ok::<_, String>((model, tally))
+        };
+        // The fit widened by the drift at `h` days, from data up to the origin only.
+        let drift_fit = |h: u32| {
+            let fo = FitOptions {
+                drift_horizon: Some(h),
+                ..opts.fit
+            };
+            fit(series, Window::Range(from, origin), &fo)
+        };
+
         // Bootstrap-only fit: one run, every day reported.
-        let model = projection_model(
-            template,
-            side,
-            origin,
-            last,
-            false,
-            (f.mean_lo, f.mean_hi),
-            f.cv,
-        )?;
+        let (model, tally) = project(last, false, (f.mean_lo, f.mean_hi), f.cv)?;
         let plan = Plan::new(&model);
-        let tally = engine::run(&model, &config, &Silent).map_err(engine_err)?;
         let fit_pred = Predictive::Engine {
             tally: &tally,
             plan: &plan,
@@ -347,14 +353,9 @@ pub fn backtest(
             if !opts.with_drift {
                 continue;
             }
-            // Widened by the drift at this horizon, from data up to the origin only.
-            let fo = FitOptions {
-                drift_horizon: Some(h),
-                ..opts.fit
-            };
             // Too little history for the drift at this horizon: the method is not scored
             // here (the table's n says so), and the reason is listed.
-            let fd = match fit(series, Window::Range(from, origin), &fo) {
+            let fd = match drift_fit(h) {
                 Ok(fd) => fd,
                 Err(e) => {
                     out.skipped
@@ -362,17 +363,8 @@ pub fn backtest(
                     continue;
                 }
             };
-            let dm = projection_model(
-                template,
-                side,
-                origin,
-                h,
-                true,
-                (fd.rate_lo, fd.rate_hi),
-                fd.cv,
-            )?;
+            let (dm, dt) = project(h, true, (fd.rate_lo, fd.rate_hi), fd.cv)?;
             let dplan = Plan::new(&dm);
-            let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
             let dp = Predictive::Engine {
                 tally: &dt,
                 plan: &dplan,
@@ -399,15 +391,9 @@ pub fn backtest(
             out.crossings.push(cross(Method::Fit, &fit_pred));
             if opts.with_drift {
                 // The drift-widened crossing comes from a run widened at the longest horizon.
-                let fo = FitOptions {
-                    drift_horizon: Some(last),
-                    ..opts.fit
-                };
-                if let Ok(fd) = fit(series, Window::Range(from, origin), &fo) {
-                    let rate = (fd.rate_lo, fd.rate_hi);
-                    let dm = projection_model(template, side, origin, last, false, rate, fd.cv)?;
+                if let Ok(fd) = drift_fit(last) {
+                    let (dm, dt) = project(last, false, (fd.rate_lo, fd.rate_hi), fd.cv)?;
                     let dplan = Plan::new(&dm);
-                    let dt = engine::run(&dm, &config, &Silent).map_err(engine_err)?;
                     let dp = Predictive::Engine {
                         tally: &dt,
                         plan: &dplan,
