@@ -185,17 +185,7 @@ impl Projection {
                     metric: t.metric,
                     sides: side_names(&t.sides),
                     level: t.level,
-                    crossing: CROSSING_LEVELS
-                        .iter()
-                        .map(|&p| {
-                            let day = counts.quantile(p);
-                            CrossingQuantile {
-                                p,
-                                day,
-                                date: day.map(|d| model.date_of(d)),
-                            }
-                        })
-                        .collect(),
+                    crossing: crossing_quantiles(model, counts),
                     mean_of_crossed: counts.mean_of_crossed().map(|m| {
                         // One rounding for both: the date is the shown day, rounded.
                         let day = (m * 100.0).round() / 100.0;

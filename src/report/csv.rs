@@ -80,36 +80,20 @@ pub fn render(projections: &[Projection]) -> String {
                 t.p_not_crossed_se.to_string(),
             );
         }
+        // Events and regimes: rows of one scenario, written through one helper.
+        let mut put = |fields: [&str; 8]| {
+            let mut all = [scenario.as_str(); 9];
+            all[1..].copy_from_slice(&fields);
+            line(&mut out, &all);
+        };
+        let horizon = (
+            p.scenario.horizon_date.to_string(),
+            p.scenario.horizon_days.to_string(),
+        );
         for e in &p.events {
-            let v = |x: f64| x.to_string();
-            line(
-                &mut out,
-                &[
-                    scenario,
-                    "event",
-                    &e.name,
-                    "",
-                    "p_happened",
-                    "",
-                    "",
-                    "",
-                    &v(e.p_happened),
-                ],
-            );
-            line(
-                &mut out,
-                &[
-                    scenario,
-                    "event",
-                    &e.name,
-                    "",
-                    "p_happened_se",
-                    "",
-                    "",
-                    "",
-                    &v(e.p_happened_se),
-                ],
-            );
+            let (p_happened, se) = (e.p_happened.to_string(), e.p_happened_se.to_string());
+            put(["event", &e.name, "", "p_happened", "", "", "", &p_happened]);
+            put(["event", &e.name, "", "p_happened_se", "", "", "", &se]);
             for c in &e.thresholds {
                 let metric = p
                     .thresholds
@@ -118,86 +102,44 @@ pub fn render(projections: &[Projection]) -> String {
                     .map_or("", |t| t.metric.as_str());
                 for (kind, sum) in [("with", &c.with_event), ("without", &c.without_event)] {
                     let target_type = format!("crossing_{kind}:{}", e.name);
+                    let tt = target_type.as_str();
                     for q in &sum.crossing {
                         let day = q.day.map(|d| d.to_string()).unwrap_or_default();
                         let date = q.date.map(|d| d.to_string()).unwrap_or_default();
-                        line(
-                            &mut out,
-                            &[
-                                scenario,
-                                &target_type,
-                                &c.threshold,
-                                metric,
-                                "quantile",
-                                &q.p.to_string(),
-                                &date,
-                                &day,
-                                &day,
-                            ],
-                        );
-                    }
-                    line(
-                        &mut out,
-                        &[
-                            scenario,
-                            &target_type,
+                        let level = q.p.to_string();
+                        put([
+                            tt,
                             &c.threshold,
                             metric,
-                            "paths",
-                            "",
-                            "",
-                            "",
-                            &sum.paths.to_string(),
-                        ],
-                    );
+                            "quantile",
+                            &level,
+                            &date,
+                            &day,
+                            &day,
+                        ]);
+                    }
+                    let n = sum.paths.to_string();
+                    put([tt, &c.threshold, metric, "paths", "", "", "", &n]);
                     if let Some(pn) = sum.p_not_crossed {
-                        line(
-                            &mut out,
-                            &[
-                                scenario,
-                                &target_type,
-                                &c.threshold,
-                                metric,
-                                "p_not_crossed",
-                                "",
-                                &p.scenario.horizon_date.to_string(),
-                                &p.scenario.horizon_days.to_string(),
-                                &pn.to_string(),
-                            ],
-                        );
+                        let (hd, hn) = (&horizon.0, &horizon.1);
+                        put([
+                            tt,
+                            &c.threshold,
+                            metric,
+                            "p_not_crossed",
+                            "",
+                            hd,
+                            hn,
+                            &pn.to_string(),
+                        ]);
                     }
                 }
             }
         }
         for r in &p.regimes {
-            line(
-                &mut out,
-                &[
-                    scenario,
-                    "regime",
-                    &r.name,
-                    "",
-                    "share_of_days",
-                    "",
-                    "",
-                    "",
-                    &r.share_of_days.to_string(),
-                ],
-            );
-            line(
-                &mut out,
-                &[
-                    scenario,
-                    "regime",
-                    &r.name,
-                    "",
-                    "share_of_days_se",
-                    "",
-                    "",
-                    "",
-                    &r.se.to_string(),
-                ],
-            );
+            let (share, se) = (r.share_of_days.to_string(), r.se.to_string());
+            put(["regime", &r.name, "", "share_of_days", "", "", "", &share]);
+            put(["regime", &r.name, "", "share_of_days_se", "", "", "", &se]);
         }
         for s in &p.stocks {
             for point in &s.points {
