@@ -273,6 +273,23 @@ impl Model {
         self.date_of(self.horizon_days)
     }
 
+    /// Drops everything that makes rates move (phases, events, regimes, seasonality,
+    /// trend, correlations, shared shocks, the force model): a status quo at the drawn
+    /// rates. Kept here, beside the fields, so a new mechanism is dropped too.
+    pub fn clear_dynamics(&mut self) {
+        self.phases.clear();
+        self.events.clear();
+        self.regimes = None;
+        self.seasonality = None;
+        self.trend = None;
+        self.correlations.clear();
+        self.shock_correlation = 0.0;
+        self.force_law = None;
+        for s in &mut self.sides {
+            s.force = None;
+        }
+    }
+
     /// Whether every side projects killed, so combined killed can be reported.
     pub fn all_sides_have_killed(&self) -> bool {
         self.sides.iter().all(|s| s.killed.is_some())

@@ -1,34 +1,12 @@
 //! End to end: `attrition fit` and `attrition backtest` on the shipped data and on broken
 //! series.
 
+mod common;
+use common::{attrition, scratch, stderr, stdout};
 use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
 const SERIES: &str = "data/ua_gs_russian_personnel.csv";
 const CORRECTIONS: &str = "data/ua_gs_russian_losses_corrections.csv";
-
-fn attrition(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_attrition"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("attrition-cal-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
 
 #[test]
 fn fit_prints_a_fragment_that_validates_in_a_scenario() {

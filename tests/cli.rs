@@ -1,31 +1,10 @@
 //! End to end: the `attrition` binary on shipped scenarios and on broken input.
 
+mod common;
+use common::{attrition, scratch, stderr, stdout};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn attrition(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_attrition"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("attrition-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::process::{Command, Stdio};
 
 fn shipped() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = ["scenarios", "scenarios/bench"]

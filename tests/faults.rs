@@ -1,17 +1,11 @@
 //! Faults: interrupted runs, unwritable and full destinations. Nothing partial is ever
 //! left behind and what the user had is never lost.
 
+mod common;
+use common::scratch;
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("attrition-faults-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn interrupted_by(signal: &str) {
     let dir = scratch(signal);

@@ -1,23 +1,10 @@
 //! SVG figures: `run --plot` writes them, each parses as XML and holds the expected
 //! series, and `plot` redraws the same bytes from a saved JSON result.
 
+mod common;
+use common::{attrition, scratch};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn attrition(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_attrition"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("attrition-plots-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 fn count(doc: &roxmltree::Document, tag: &str, class: &str) -> usize {
     doc.descendants()

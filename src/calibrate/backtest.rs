@@ -203,18 +203,8 @@ fn projection_model(
     };
     // The backtest scores the fitted rate alone: the scenario's assumptions about the
     // future (phases, events, regimes, seasons, trends, correlations, force models) go.
-    m.phases.clear();
+    m.clear_dynamics();
     m.thresholds.clear();
-    m.events.clear();
-    m.regimes = None;
-    m.seasonality = None;
-    m.trend = None;
-    m.correlations.clear();
-    m.shock_correlation = 0.0;
-    m.force_law = None;
-    for s in &mut m.sides {
-        s.force = None;
-    }
     m.noise = if cv > 0.0 {
         Noise::Gamma {
             shape: 1.0 / (cv * cv),

@@ -218,22 +218,20 @@ neighbouring origins overlap. bias: mean of (projected median - observed)."
 
 pub fn json(bt: &Backtest, inputs: &Inputs) -> Vec<u8> {
     let (rows, cross) = summarise(bt, &inputs.horizons);
-    let mut v = serde_json::to_vec_pretty(&serde_json::json!({
-        "schema": "attrition.backtest",
-        "schema_version": 1,
-        "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
-        "inputs": inputs,
-        "summary": rows,
-        "crossing_summary": cross,
-        "origins": bt.origins_used,
-        "skipped": bt.skipped.iter().map(|(d, why)| serde_json::json!({"origin": d, "reason": why})).collect::<Vec<_>>(),
-        "forecasts": bt.scored,
-        "crossings": bt.crossings,
-        "fits": bt.fits.iter().map(|(d, lo, hi, cv)| serde_json::json!({"origin": d, "mean_lo": lo, "mean_hi": hi, "cv": cv})).collect::<Vec<_>>(),
-    }))
-    .expect("plain data");
-    v.push(b'\n');
-    v
+    crate::report::envelope(
+        "attrition.backtest",
+        1,
+        serde_json::json!({
+            "inputs": inputs,
+            "summary": rows,
+            "crossing_summary": cross,
+            "origins": bt.origins_used,
+            "skipped": bt.skipped.iter().map(|(d, why)| serde_json::json!({"origin": d, "reason": why})).collect::<Vec<_>>(),
+            "forecasts": bt.scored,
+            "crossings": bt.crossings,
+            "fits": bt.fits.iter().map(|(d, lo, hi, cv)| serde_json::json!({"origin": d, "mean_lo": lo, "mean_hi": hi, "cv": cv})).collect::<Vec<_>>(),
+        }),
+    )
 }
 
 /// Tidy long CSV: one row per (section, method, horizon, statistic).

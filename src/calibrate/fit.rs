@@ -10,11 +10,12 @@ use super::series::Series;
 use super::stats::{acf, mean, newey_west_slope, quantile_sorted, sd};
 use crate::date::Date;
 use crate::sample::stream::{stream_id, stream_rng};
+use crate::stats::ks_sorted;
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
 
 /// Standard normal quantile at 0.95: the 90% central interval is mean +/- Z90 sd.
-pub const Z90: f64 = 1.6448536269514722;
+pub use crate::sample::normal::Z95 as Z90;
 
 /// Fewest days a window may have: a few blocks of a week each.
 pub const MIN_WINDOW_DAYS: usize = 28;
@@ -239,20 +240,6 @@ pub fn noise_cv(x: &[f64]) -> f64 {
     v.sqrt()
 }
 
-fn ks(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-    let n = sorted.len() as f64;
-    sorted
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            let f = cdf(x);
-            (f - i as f64 / n)
-                .abs()
-                .max((((i + 1) as f64) / n - f).abs())
-        })
-        .fold(0.0, f64::max)
-}
-
 fn diagnostics(x: &[f64], dates: Date, cv: f64) -> Diagnostics {
     let mut sorted = x.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -270,7 +257,7 @@ fn diagnostics(x: &[f64], dates: Date, cv: f64) -> Diagnostics {
     let k = 1.0 / (cv * cv);
     let s = (1.0 + cv * cv).ln().sqrt();
     let (ks_gamma, ks_lognormal) = match (Gamma::new(k, k), LogNormal::new(-s * s / 2.0, s)) {
-        (Ok(g), Ok(l)) if cv > 0.0 => (ks(&rs, |v| g.cdf(v)), ks(&rs, |v| l.cdf(v))),
+        (Ok(g), Ok(l)) if cv > 0.0 => (ks_sorted(&rs, |v| g.cdf(v)), ks_sorted(&rs, |v| l.cdf(v))),
         _ => (f64::NAN, f64::NAN),
     };
     let m = mean(x);

@@ -172,25 +172,23 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
 
 /// The fit as JSON: schema, tool version, inputs and every number.
 pub fn json(series: &Series, side: &str, fit: &Fit, command: &str) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(&serde_json::json!({
-        "schema": "attrition.fit",
-        "schema_version": 1,
-        "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
-        "command": command,
-        "series": {
-            "file": series.file,
-            "column": series.column,
-            "kind": series.kind,
-            "first_date": series.start,
-            "last_date": series.end(),
-            "corrections_removed": series.corrections_removed,
-        },
-        "side": side,
-        "fit": fit,
-    }))
-    .expect("plain data");
-    v.push(b'\n');
-    v
+    crate::report::envelope(
+        "attrition.fit",
+        1,
+        serde_json::json!({
+            "command": command,
+            "series": {
+                "file": series.file,
+                "column": series.column,
+                "kind": series.kind,
+                "first_date": series.start,
+                "last_date": series.end(),
+                "corrections_removed": series.corrections_removed,
+            },
+            "side": side,
+            "fit": fit,
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -68,15 +68,11 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     let c =
         attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
     let bytes = if args.format == "json" {
-        let mut v = serde_json::to_vec_pretty(&serde_json::json!({
-            "schema": "attrition.comparison",
-            "schema_version": 1,
-            "generator": { "tool": "attrition", "version": env!("CARGO_PKG_VERSION") },
-            "comparison": c,
-        }))
-        .expect("plain data");
-        v.push(b'\n');
-        v
+        attrition::report::envelope(
+            "attrition.comparison",
+            1,
+            serde_json::json!({ "comparison": c }),
+        )
     } else {
         c.to_table().into_bytes()
     };

@@ -50,18 +50,19 @@ impl PathState {
         for g in &plan.copulas {
             let k = g.streams.len();
             let u0 = keyed_unit(seed, path, g.streams[0]);
-            let z: Vec<f64> = std::iter::once(inverse_cdf(u0))
-                .chain(
-                    g.streams[1..]
-                        .iter()
-                        .map(|&s| inverse_cdf(keyed_unit(seed, path, s))),
-                )
-                .collect();
+            let z = &mut self.copula_z;
+            z.clear();
+            z.push(inverse_cdf(u0));
+            z.extend(
+                g.streams[1..]
+                    .iter()
+                    .map(|&s| inverse_cdf(keyed_unit(seed, path, s))),
+            );
             // The first input keeps its own uniform, bit for bit (its row of the Cholesky
             // factor is [1, 0, ...]): its draws equal a run without the correlation.
             self.copula_units.push((g.streams[0], u0));
             for i in 1..k {
-                let x: f64 = (0..=i).map(|j| g.chol[i * k + j] * z[j]).sum();
+                let x: f64 = (0..=i).map(|j| g.chol[i * k + j] * self.copula_z[j]).sum();
                 let u = normal_cdf(x).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
                 self.copula_units.push((g.streams[i], u));
             }
@@ -217,7 +218,6 @@ impl PathState {
         let model = plan.model;
         let s = model.sides.len();
         self.seg_rates.clear();
-        let (ref_year, ref_month, _) = model.reference_date.ymd();
         let mut regime = 0usize;
         for &day in &self.starts {
             let at = self.seg_rates.len();
@@ -242,15 +242,15 @@ impl PathState {
                 apply(rates, plan, &self.factors, &plan.regime_factors[st]);
             }
             if model.seasonality.is_some() || model.trend.is_some() {
-                let (y, m, _) = model.date_of(day).ymd();
+                let months = plan.month_starts.partition_point(|&m| m <= day) as u32;
                 if let Some(season) = &model.seasonality {
+                    let calendar = (plan.reference_month + months) % 12;
                     for &i in &season.sides {
-                        rates[i] *= season.months[m as usize - 1];
+                        rates[i] *= season.months[calendar as usize];
                     }
                 }
                 if let Some(t) = &model.trend {
-                    let months = (y - ref_year) * 12 + m as i32 - ref_month as i32;
-                    let f = (1.0 + self.trend / 100.0).powi(months);
+                    let f = (1.0 + self.trend / 100.0).powi(months as i32);
                     for &i in &t.sides {
                         rates[i] *= f;
                     }

@@ -41,6 +41,8 @@ pub struct PathState {
     /// The drawn trend, percent per month.
     pub trend: f64,
     pub(super) copula_units: Vec<(u64, f64)>,
+    /// Normal scores of one correlation group (reused across paths).
+    pub(super) copula_z: Vec<f64>,
     /// The shared shock's stream and block (shock correlation only).
     pub(super) common: Lanes,
     pub(super) common_block: [f64; BLOCK],
@@ -98,6 +100,7 @@ impl PathState {
             regime_days: vec![0; plan.regime_factors.len()],
             trend: 0.0,
             copula_units: Vec::new(),
+            copula_z: Vec::new(),
             common: Lanes::default(),
             common_block: [0.0; BLOCK],
             forces: vec![0.0; s],

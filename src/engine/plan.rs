@@ -66,8 +66,11 @@ pub struct Plan<'m> {
     /// Factor indices of each regime.
     pub regime_factors: Vec<Vec<usize>>,
     /// Days on which a calendar month starts (in `1..=horizon`), when anything changes
-    /// by month.
+    /// by month: day `d` lies `month_starts.partition_point(|&m| m <= d)` calendar months
+    /// after the reference date's month.
     pub month_starts: Vec<u32>,
+    /// Calendar month of the reference date, 0 for January.
+    pub reference_month: u32,
     /// Days where rates may change on every path: 1, window edges, month starts. Sorted.
     pub cuts: Vec<u32>,
     pub copulas: Vec<CopulaGroup>,
@@ -196,6 +199,7 @@ impl<'m> Plan<'m> {
             events,
             regime_factors,
             month_starts,
+            reference_month: model.reference_date.ymd().1 - 1,
             cuts,
             copulas,
             common_noise: stream_id("noise.shared"),

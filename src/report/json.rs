@@ -27,18 +27,44 @@ pub struct Generator {
     pub version: &'static str,
 }
 
+impl Generator {
+    /// This build of the tool.
+    pub fn this() -> Self {
+        Generator {
+            tool: "attrition",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 impl<'a> Document<'a> {
     pub fn new(projections: &'a [Projection]) -> Self {
         Document {
             schema: "attrition.projection",
             schema_version: SCHEMA_VERSION,
-            generator: Generator {
-                tool: "attrition",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            generator: Generator::this(),
             projections,
         }
     }
+}
+
+/// Any other versioned document (`compare`, `fit`, `backtest`): `schema`,
+/// `schema_version` and `generator`, then the fields of the object `body`, pretty-printed
+/// with a final newline.
+pub fn envelope(schema: &str, schema_version: u32, body: serde_json::Value) -> Vec<u8> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("schema".into(), schema.into());
+    doc.insert("schema_version".into(), schema_version.into());
+    doc.insert(
+        "generator".into(),
+        serde_json::to_value(Generator::this()).expect("two strings"),
+    );
+    if let serde_json::Value::Object(fields) = body {
+        doc.extend(fields);
+    }
+    let mut v = serde_json::to_vec_pretty(&doc).expect("plain data");
+    v.push(b'\n');
+    v
 }
 
 pub fn render(projections: &[Projection]) -> Vec<u8> {

@@ -41,4 +41,4 @@ pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
     }
 }
 
-pub use json::{Document, SavedDocument};
+pub use json::{envelope, Document, SavedDocument};

@@ -13,7 +13,7 @@
 //!   Kolmogorov distance), four orders of magnitude below the Monte Carlo error of a
 //!   million paths, and the stocks are summed in f64.
 
-use super::ziggurat::{open_unit, Tables, R};
+use super::ziggurat::{in_wedge, tail, Tables};
 use std::sync::OnceLock;
 
 /// The ziggurat layer edges rounded to f32.
@@ -54,17 +54,10 @@ pub fn slow32(t: &Tables, t32: &Tables32, mut bits: u32, mut next: impl FnMut() 
             return x;
         }
         if i == 0 {
-            loop {
-                let a = -open_unit(next()).ln() / R;
-                let b = -open_unit(next()).ln();
-                if 2.0 * b >= a * a {
-                    let z = (R + a) as f32;
-                    return if u < 0.0 { -z } else { z };
-                }
-            }
+            let z = tail(&mut next) as f32;
+            return if u < 0.0 { -z } else { z };
         }
-        let xd = x as f64;
-        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * open_unit(next()) < (-0.5 * xd * xd).exp() {
+        if in_wedge(t, i, x as f64, &mut next) {
             return x;
         }
         bits = next() as u32;
@@ -106,7 +99,7 @@ mod tests {
     use super::*;
     use crate::sample::stream::stream_rng;
     use crate::sample::testutil::ks_statistic;
-    use crate::sample::ziggurat::tables;
+    use crate::sample::ziggurat::{tables, R};
     use rand::Rng;
     use statrs::distribution::{ContinuousCDF, Normal};
 

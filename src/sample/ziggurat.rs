@@ -74,20 +74,31 @@ pub fn slow(t: &Tables, mut bits: u64, mut next: impl FnMut() -> u64) -> f64 {
             return x;
         }
         if i == 0 {
-            // The tail beyond R (Marsaglia 1964): exact.
-            loop {
-                let a = -open_unit(next()).ln() / R;
-                let b = -open_unit(next()).ln();
-                if 2.0 * b >= a * a {
-                    return if u < 0.0 { -(R + a) } else { R + a };
-                }
-            }
+            let z = tail(&mut next);
+            return if u < 0.0 { -z } else { z };
         }
-        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * open_unit(next()) < pdf(x) {
+        if in_wedge(t, i, x, &mut next) {
             return x;
         }
         bits = next();
     }
+}
+
+/// A draw from the tail beyond R, as its absolute value (Marsaglia 1964): exact.
+pub fn tail(mut next: impl FnMut() -> u64) -> f64 {
+    loop {
+        let a = -open_unit(next()).ln() / R;
+        let b = -open_unit(next()).ln();
+        if 2.0 * b >= a * a {
+            return R + a;
+        }
+    }
+}
+
+/// Whether candidate `x` of layer `i` (outside its rectangle) lies under the density:
+/// the exact wedge test, with one uniform from `next`.
+pub fn in_wedge(t: &Tables, i: usize, x: f64, mut next: impl FnMut() -> u64) -> bool {
+    t.f[i + 1] + (t.f[i] - t.f[i + 1]) * open_unit(next()) < pdf(x)
 }
 
 /// One standard normal draw from a scalar stream.

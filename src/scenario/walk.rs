@@ -32,6 +32,13 @@ pub fn kind(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// Which of two alternative keys a table gives (`Table::either`).
+pub enum Either<'a, 'i> {
+    Neither,
+    First(&'a Node<'i>),
+    Second(&'a Node<'i>),
+}
+
 /// A table being read: reports keys it does not know, with a did-you-mean.
 pub struct Table<'a, 'i> {
     pub path: String,
@@ -97,6 +104,20 @@ impl<'a, 'i> Table<'a, 'i> {
             &self.key_path(key),
             format!("missing; {what}"),
         );
+    }
+
+    /// Two alternative keys: which one is given, or neither. Both given is an error at
+    /// the second, saying `both`, and gives `None`.
+    pub fn either(&self, sink: &mut Sink, a: &str, b: &str, both: &str) -> Option<Either<'a, 'i>> {
+        match (self.get(a), self.get(b)) {
+            (Some(_), Some(v)) => {
+                sink.error(Some(v.span().start), &self.key_path(b), both);
+                None
+            }
+            (None, None) => Some(Either::Neither),
+            (Some(v), None) => Some(Either::First(v)),
+            (None, Some(v)) => Some(Either::Second(v)),
+        }
     }
 
     pub fn required(&self, sink: &mut Sink, key: &str, what: &str) -> Option<&'a Node<'i>> {

@@ -1,8 +1,22 @@
 //! Mergeable streaming statistics. Everything here is integer counts, so merging batch
 //! results in any order gives identical bytes: results cannot depend on the thread count.
+//! (And the Kolmogorov-Smirnov statistic that `fit` and the samplers' tests share.)
 
 pub mod days;
 pub mod loghist;
 
 pub use days::DayCounts;
 pub use loghist::LogHistogram;
+
+/// The one-sample Kolmogorov-Smirnov statistic of `sorted` (ascending) against `cdf`.
+pub fn ks_sorted(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
+    let n = sorted.len() as f64;
+    sorted
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = cdf(x);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}

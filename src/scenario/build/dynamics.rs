@@ -5,7 +5,7 @@ use super::phases::{side_list, table_array};
 use super::{did_you_mean, Node, Range, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::range;
-use crate::scenario::walk::{array, number, string};
+use crate::scenario::walk::{array, number, string, Either};
 
 pub(crate) const SEASON_KEYS: &[&str] = &["months", "amplitude", "peak_month", "sides"];
 pub(crate) const TREND_KEYS: &[&str] = &["percent_per_month", "sides"];
@@ -52,16 +52,14 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
         Some(s) => side_list(sink, "seasonality.sides", s, names),
         None => Some((0..names.len()).collect()),
     };
-    let months = match (t.get("months"), t.get("amplitude")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                "seasonality.amplitude",
-                "give months (12 factors) or amplitude and peak_month, not both",
-            );
-            None
-        }
-        (None, None) => {
+    let months = match t.either(
+        sink,
+        "months",
+        "amplitude",
+        "give months (12 factors) or amplitude and peak_month, not both",
+    ) {
+        None => None,
+        Some(Either::Neither) => {
             t.missing(
                 sink,
                 "months",
@@ -69,7 +67,7 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
             );
             None
         }
-        (Some(m), None) => {
+        Some(Either::First(m)) => {
             if let Some(v) = t.get("peak_month") {
                 sink.error(
                     Some(v.span().start),
@@ -108,7 +106,7 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
             }
             good.then_some(out)
         }
-        (None, Some(a)) => {
+        Some(Either::Second(a)) => {
             let amp = number(sink, "seasonality.amplitude", a)?;
             if !(0.0..=1.0).contains(&amp) {
                 sink.error(
@@ -282,22 +280,20 @@ pub(super) fn correlations(
         let inputs = t
             .required(sink, "inputs", "the key paths of two or more inputs, e.g. [\"sides.russia.rate_per_day\", \"sides.ukraine.rate_per_day\"]")
             .and_then(|v| input_list(sink, &t.key_path("inputs"), v, known, &out));
-        let rho = match (t.get("rho"), t.get("spearman")) {
-            (Some(_), Some(v)) => {
-                sink.error(
-                    Some(v.span().start),
-                    &t.key_path("spearman"),
-                    "give rho (Gaussian copula) or spearman (rank correlation), not both",
-                );
-                None
-            }
-            (None, None) => {
+        let rho = match t.either(
+            sink,
+            "rho",
+            "spearman",
+            "give rho (Gaussian copula) or spearman (rank correlation), not both",
+        ) {
+            None => None,
+            Some(Either::Neither) => {
                 t.missing(sink, "rho", "the correlation of the inputs' normal scores (or spearman, a rank correlation)");
                 None
             }
-            (Some(v), None) => number(sink, &t.key_path("rho"), v).map(|r| (r, v, "rho")),
+            Some(Either::First(v)) => number(sink, &t.key_path("rho"), v).map(|r| (r, v, "rho")),
             // Spearman's rho of a Gaussian copula is (6 / pi) asin(rho / 2).
-            (None, Some(v)) => number(sink, &t.key_path("spearman"), v)
+            Some(Either::Second(v)) => number(sink, &t.key_path("spearman"), v)
                 .map(|s| (2.0 * (std::f64::consts::PI * s / 6.0).sin(), v, "spearman")),
         };
         match (inputs, rho) {
@@ -426,25 +422,4 @@ pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<
         }
     }
     ok.then_some(law)
-}
-
-/// `[noise] correlation`: the share of the day-to-day shock that the sides have in common.
-pub(super) fn shock_correlation(sink: &mut Sink, node: &Node, noise: Noise) -> Option<f64> {
-    let Some(v) = Table::of(sink, "noise", node)?.get("correlation") else {
-        return Some(0.0);
-    };
-    let rho = number(sink, "noise.correlation", v)?;
-    if noise == Noise::None {
-        sink.error(
-            Some(v.span().start),
-            "noise.correlation",
-            "'correlation' has no meaning with model = \"none\" (there are no shocks to share)",
-        );
-        return None;
-    }
-    if !(0.0..1.0).contains(&rho) {
-        sink.error(Some(v.span().start), "noise.correlation", format!("{rho} is outside [0, 1): shared shocks give a correlation of at least 0 and below 1"));
-        return None;
-    }
-    Some(rho)
 }

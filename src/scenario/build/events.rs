@@ -5,7 +5,7 @@ use super::phases::{effect, named_items};
 use super::{non_empty, Date, Node, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::bounded_range;
-use crate::scenario::walk::date;
+use crate::scenario::walk::{date, Either};
 
 pub(crate) const EVENT_KEYS: &[&str] = &[
     "name",
@@ -81,24 +81,22 @@ fn event(
         names,
         "the factor on the rates while the event lasts (0.1: a tenth of the fighting goes on)",
     );
-    let end = match (t.get("duration_days"), t.get("end_monthly_hazard")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("end_monthly_hazard"),
-                "give duration_days or end_monthly_hazard, not both",
-            );
-            None
-        }
-        (None, None) => Some(EventEnd::Never),
-        (Some(d), None) => bounded_range(
+    let end = match t.either(
+        sink,
+        "duration_days",
+        "end_monthly_hazard",
+        "give duration_days or end_monthly_hazard, not both",
+    ) {
+        None => None,
+        Some(Either::Neither) => Some(EventEnd::Never),
+        Some(Either::First(d)) => bounded_range(
             sink,
             &t.key_path("duration_days"),
             d,
             MAX_HORIZON_DAYS as f64 * 10.0,
         )
         .map(|r| EventEnd::Duration(r.dist)),
-        (None, Some(h)) => {
+        Some(Either::Second(h)) => {
             probability(sink, &t.key_path("end_monthly_hazard"), h).map(|m| EventEnd::Hazard {
                 daily: daily_from_monthly(m),
             })
@@ -153,16 +151,14 @@ fn event_start(
     let from_node = t.required(sink, "from", "the first date the event can start")?;
     let from = t.date(sink, "from")?;
     let first = day(sink, from_node, &t.key_path("from"), from)?;
-    match (t.get("to"), t.get("monthly_hazard")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("monthly_hazard"),
-                "give to (a window) or monthly_hazard, not both",
-            );
-            None
-        }
-        (None, None) => {
+    match t.either(
+        sink,
+        "to",
+        "monthly_hazard",
+        "give to (a window) or monthly_hazard, not both",
+    ) {
+        None => None,
+        Some(Either::Neither) => {
             t.missing(
                 sink,
                 "to",
@@ -170,7 +166,7 @@ fn event_start(
             );
             None
         }
-        (Some(to_node), None) => {
+        Some(Either::First(to_node)) => {
             let to = t.date(sink, "to")?;
             if to < from {
                 sink.error(
@@ -183,7 +179,7 @@ fn event_start(
             let last = day(sink, to_node, &t.key_path("to"), to)?;
             Some(EventStart::Window { first, last })
         }
-        (None, Some(h)) => {
+        Some(Either::Second(h)) => {
             let m = probability(sink, &t.key_path("monthly_hazard"), h)?;
             if m == 0.0 {
                 sink.error(Some(h.span().start), &t.key_path("monthly_hazard"), "a hazard of 0 never starts the event; remove the event or give a positive hazard");

@@ -3,7 +3,7 @@
 
 use super::diag::{did_you_mean, ScenarioError, Sink};
 use super::range::{range, Range};
-use super::walk::{array, count, date, string, Node, Table};
+use super::walk::{array, count, date, string, Either, Node, Table};
 use crate::date::Date;
 use crate::model::*;
 use crate::sample::Dist;
@@ -143,7 +143,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         .and_then(|n| noise(&mut sink, n));
     let sides = top
         .required(&mut sink, "sides", "add at least one [sides.NAME] section")
-        .and_then(|n| sides(&mut sink, n, reference));
+        .and_then(|n| sides(&mut sink, n, reference, top.has("force")));
     let side_names: Option<Vec<String>> = sides
         .as_ref()
         .map(|v| v.iter().map(|s| s.name.clone()).collect());
@@ -181,38 +181,8 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         }
         _ => None,
     };
-    let shock_correlation = match top.get("noise") {
-        Some(n) => match noise {
-            Some(model) => dynamics::shock_correlation(&mut sink, n, model),
-            None => None,
-        },
-        _ => None,
-    };
     let force_law = match (section("force"), &sides) {
-        (None, Some(s)) => {
-            if let Some(side) = s.iter().find(|s| s.force.is_some()) {
-                // Point at the side's force key.
-                let at = top
-                    .get("sides")
-                    .and_then(|n| match n.get_ref() {
-                        DeValue::Table(t) => t.get(side.name.as_str()),
-                        _ => None,
-                    })
-                    .and_then(|n| match n.get_ref() {
-                        DeValue::Table(t) => t.get("force"),
-                        _ => None,
-                    })
-                    .map(|n| n.span().start);
-                sink.error(
-                    at,
-                    &format!("sides.{}.force", side.name),
-                    "force is only used by force-dependent attrition: add [force] with law = \"square\" or \"linear\", or drop force",
-                );
-                None
-            } else {
-                Some(None)
-            }
-        }
+        (None, _) => Some(None),
         (Some(n), Some(s)) => dynamics::force_law(&mut sink, n, s).map(Some),
         _ => None,
     };
@@ -249,7 +219,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         default_paths: paths.unwrap_or(DEFAULT_PATHS),
         default_seed: seed.unwrap_or(DEFAULT_SEED),
         sides: sides.unwrap_or_default(),
-        noise: noise.unwrap_or(Noise::None),
+        noise: noise.map_or(Noise::None, |n| n.0),
         phases: phases.unwrap_or_default(),
         thresholds: thresholds.unwrap_or_default(),
         events: events.unwrap_or_default(),
@@ -257,22 +227,19 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         seasonality: seasonality.flatten(),
         trend: trend.flatten(),
         correlations: correlations.unwrap_or_default(),
-        shock_correlation: shock_correlation.unwrap_or(0.0),
+        shock_correlation: noise.map_or(0.0, |n| n.1),
         force_law: force_law.flatten(),
     })
 }
 
 fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
-    let days: i64 = match (m.get("horizon"), m.get("horizon_days")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                "scenario.horizon_days",
-                "give either horizon (a date) or horizon_days, not both",
-            );
-            return None;
-        }
-        (None, None) => {
+    let days: i64 = match m.either(
+        sink,
+        "horizon",
+        "horizon_days",
+        "give either horizon (a date) or horizon_days, not both",
+    )? {
+        Either::Neither => {
             m.missing(
                 sink,
                 "horizon",
@@ -280,7 +247,7 @@ fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
             );
             return None;
         }
-        (Some(_), None) => {
+        Either::First(_) => {
             let h = m.date(sink, "horizon")?;
             let d = h.days_since(reference);
             if d < 1 {
@@ -293,7 +260,7 @@ fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
             }
             d
         }
-        (None, Some(v)) => {
+        Either::Second(v) => {
             let d = count(sink, "scenario.horizon_days", v)?;
             if d == 0 {
                 sink.error(
@@ -407,9 +374,41 @@ fn paths(sink: &mut Sink, m: &Table) -> Option<u64> {
     Some(n)
 }
 
-fn noise(sink: &mut Sink, node: &Node) -> Option<Noise> {
+/// [noise]: the model, and the correlation of the sides' day-to-day shocks.
+fn noise(sink: &mut Sink, node: &Node) -> Option<(Noise, f64)> {
     let t = Table::of(sink, "noise", node)?;
     t.only(sink, NOISE_KEYS);
+    let model = noise_model(sink, &t)?;
+    let shock = shock_correlation(sink, &t, model)?;
+    Some((model, shock))
+}
+
+/// The share of the day-to-day shock that the sides have in common (0 when not given).
+fn shock_correlation(sink: &mut Sink, t: &Table, noise: Noise) -> Option<f64> {
+    let Some(v) = t.get("correlation") else {
+        return Some(0.0);
+    };
+    let rho = super::walk::number(sink, "noise.correlation", v)?;
+    if noise == Noise::None {
+        sink.error(
+            Some(v.span().start),
+            "noise.correlation",
+            "'correlation' has no meaning with model = \"none\" (there are no shocks to share)",
+        );
+        return None;
+    }
+    if !(0.0..1.0).contains(&rho) {
+        sink.error(
+            Some(v.span().start),
+            "noise.correlation",
+            format!("{rho} is outside [0, 1): shared shocks give a correlation of at least 0 and below 1"),
+        );
+        return None;
+    }
+    Some(rho)
+}
+
+fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
     t.required(sink, "model", "one of \"lognormal\", \"gamma\", \"none\"")?;
     let model = t.string(sink, "model")?;
     let at = t.get("model").map(|v| v.span().start);
@@ -439,16 +438,8 @@ fn noise(sink: &mut Sink, node: &Node) -> Option<Noise> {
         }
         return Some(Noise::None);
     }
-    let (key, value) = match (t.get("sigma"), t.get("cv")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                "noise.cv",
-                "give sigma or cv, not both",
-            );
-            return None;
-        }
-        (None, None) => {
+    let (key, value) = match t.either(sink, "sigma", "cv", "give sigma or cv, not both")? {
+        Either::Neither => {
             t.missing(
                 sink,
                 "sigma",
@@ -456,8 +447,8 @@ fn noise(sink: &mut Sink, node: &Node) -> Option<Noise> {
             );
             return None;
         }
-        (Some(_), None) => ("sigma", t.number(sink, "sigma")?),
-        (None, Some(_)) => ("cv", t.number(sink, "cv")?),
+        Either::First(_) => ("sigma", t.number(sink, "sigma")?),
+        Either::Second(_) => ("cv", t.number(sink, "cv")?),
     };
     // cv at most 10; sigma = sqrt(ln(1 + cv^2)) at most sqrt(ln 101) = 2.148 is the same bound.
     let limit = if key == "sigma" {

@@ -4,6 +4,7 @@ use super::{array, string};
 use super::{did_you_mean, non_empty, Date, Dist, Node, Range, Sink, Table};
 use crate::model::*;
 use crate::scenario::range::bounded_range;
+use crate::scenario::walk::Either;
 
 pub(crate) const PHASE_KEYS: &[&str] =
     &["name", "start", "end", "sides", "multiplier", "multipliers"];
@@ -245,20 +246,18 @@ pub(super) fn effect(
     names: &[String],
     what: &str,
 ) -> Option<PhaseEffect> {
-    match (t.get("multiplier"), t.get("multipliers")) {
-        (Some(_), Some(v)) => {
-            sink.error(
-                Some(v.span().start),
-                &t.key_path("multipliers"),
-                "give multiplier (one factor for the listed sides) or multipliers (one per side), not both",
-            );
-            None
-        }
-        (None, None) => {
+    match t.either(
+        sink,
+        "multiplier",
+        "multipliers",
+        "give multiplier (one factor for the listed sides) or multipliers (one per side), not both",
+    ) {
+        None => None,
+        Some(Either::Neither) => {
             t.missing(sink, "multiplier", what);
             None
         }
-        (Some(m), None) => {
+        Some(Either::First(m)) => {
             let factor = bounded_range(sink, &t.key_path("multiplier"), m, MAX_FACTOR);
             let sides = match t.get("sides") {
                 Some(s) => side_list(sink, &t.key_path("sides"), s, names),
@@ -269,7 +268,7 @@ pub(super) fn effect(
                 sides: sides?,
             })
         }
-        (None, Some(m)) => {
+        Some(Either::Second(m)) => {
             if let Some(s) = t.get("sides") {
                 sink.error(
                     Some(s.span().start),

@@ -17,7 +17,13 @@ pub(crate) const SIDE_KEYS: &[&str] = &[
 ];
 pub(crate) const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
 
-pub(super) fn sides(sink: &mut Sink, node: &Node, reference: Option<Date>) -> Option<Vec<Side>> {
+/// `force_section`: whether the file has a [force] section, which `force` keys need.
+pub(super) fn sides(
+    sink: &mut Sink,
+    node: &Node,
+    reference: Option<Date>,
+    force_section: bool,
+) -> Option<Vec<Side>> {
     let t = Table::of(sink, "sides", node)?;
     if t.map.is_empty() {
         sink.error(
@@ -41,7 +47,7 @@ pub(super) fn sides(sink: &mut Sink, node: &Node, reference: Option<Date>) -> Op
             ok = false;
             continue;
         }
-        match side(sink, &path, name, value, reference) {
+        match side(sink, &path, name, value, reference, force_section) {
             Some(s) => out.push(s),
             None => ok = false,
         }
@@ -62,6 +68,7 @@ fn side(
     name: &str,
     node: &Node,
     reference: Option<Date>,
+    force_section: bool,
 ) -> Option<Side> {
     let t = Table::of(sink, path, node)?;
     t.only(sink, SIDE_KEYS);
@@ -130,7 +137,7 @@ fn side(
             }))
         }
     };
-    let force = force(sink, &t);
+    let force = force(sink, &t, force_section);
     Some(Side {
         name: name.to_string(),
         casualties: casualties?.dist,
@@ -142,7 +149,15 @@ fn side(
 
 /// The force keys of a side: `force` (troops in the line), and with it optionally
 /// `recruits_per_day` and `return_to_duty` (a share).
-fn force(sink: &mut Sink, t: &Table) -> Option<Option<Force>> {
+fn force(sink: &mut Sink, t: &Table, force_section: bool) -> Option<Option<Force>> {
+    if let (Some(v), false) = (t.get("force"), force_section) {
+        sink.error(
+            Some(v.span().start),
+            &t.key_path("force"),
+            "force is only used by force-dependent attrition: add [force] with law = \"square\" or \"linear\", or drop force",
+        );
+        return None;
+    }
     let Some(size) = t.get("force") else {
         for key in ["recruits_per_day", "return_to_duty"] {
             if let Some(v) = t.get(key) {

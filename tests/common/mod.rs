@@ -1,0 +1,35 @@
+//! Helpers shared by the end-to-end tests: run the binary, read its output, and a fresh
+//! scratch folder per test. Each test crate uses some of them.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs the `attrition` binary with `args` and waits for it.
+pub fn attrition(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh folder for one test, named after the test crate, the test and the process.
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "attrition-{}-{name}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
