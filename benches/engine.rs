@@ -1,7 +1,12 @@
 //! The hot loop on W1 (shared/bench/W1.md): one path at a time, and a whole run of 20,000
-//! paths on every core, reported as paths per second. `cargo bench --bench engine`.
+//! paths on every core, reported as paths per second; then the parts a W1 path is made of
+//! (the path without noise, and one block of noise multipliers), which docs/performance.md
+//! adds up into the cost model. `cargo bench --bench engine`.
 
 use attrition::engine::{self, PathState, Plan, RunConfig, Silent};
+use attrition::model::Noise;
+use attrition::sample::lanes::Lanes;
+use attrition::sample::noise::{NoiseSampler, BLOCK};
 use attrition::scenario::load_file;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
@@ -40,5 +45,40 @@ fn w1(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, w1);
+/// What a W1 path costs apart from its noise (inputs, seeding, stepping, statistics), and
+/// what its noise costs per multiplier.
+fn parts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parts");
+    let mut model = load_file("scenarios/bench/w1.toml".as_ref()).unwrap();
+    model.noise = Noise::None;
+    let plan = Plan::new(&model);
+    let mut state = PathState::new(&plan, Default::default());
+    let mut path = 0u64;
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("W1 path without noise", |b| {
+        b.iter(|| {
+            path += 1;
+            state.simulate(&plan, 1, black_box(path));
+            black_box(&state.crossing);
+        })
+    });
+    group.throughput(Throughput::Elements(BLOCK as u64));
+    for (name, noise) in [
+        ("lognormal noise block", Noise::LogNormal { sigma: 0.3 }),
+        ("gamma noise block", Noise::Gamma { shape: 10.62 }),
+    ] {
+        let sampler = NoiseSampler::new(noise);
+        let mut lanes = Lanes::new(1, 2, 3);
+        let mut block = [0.0; BLOCK];
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                sampler.fill(&mut lanes, &mut block);
+                black_box(&block);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, w1, parts);
 criterion_main!(benches);
