@@ -13,7 +13,8 @@
 //!   Kolmogorov distance), four orders of magnitude below the Monte Carlo error of a
 //!   million paths, and the stocks are summed in f64.
 
-use super::ziggurat::{in_wedge, tail, Tables};
+use super::lanes::{Lanes, LANES};
+use super::ziggurat::{in_wedge, tables, tail, Tables};
 use std::sync::OnceLock;
 
 /// The ziggurat layer edges rounded to f32.
@@ -62,6 +63,29 @@ pub fn slow32(t: &Tables, t32: &Tables32, mut bits: u32, mut next: impl FnMut() 
         }
         bits = next() as u32;
     }
+}
+
+/// Standard normals from `N <= 32` words of random bits: the branch-free fast path over
+/// all of them (it vectorises), then the exact slow path for the few rejected, word `k`
+/// drawing its fresh words from lane `k % LANES`.
+#[inline(always)]
+pub fn normals32<const N: usize>(bits: &[u32; N], lanes: &mut Lanes) -> [f32; N] {
+    const { assert!(N <= 32, "the rejection mask holds 32 words") };
+    let t = tables();
+    let t32 = tables32(t);
+    let mut z = [0.0f32; N];
+    let mut rejected = 0u32;
+    for k in 0..N {
+        let (x, ok) = fast32(t32, bits[k]);
+        z[k] = x;
+        rejected |= u32::from(!ok) << k;
+    }
+    while rejected != 0 {
+        let k = rejected.trailing_zeros() as usize;
+        rejected &= rejected - 1;
+        z[k] = slow32(t, t32, bits[k], || lanes.next_lane(k % LANES));
+    }
+    z
 }
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;

@@ -75,6 +75,16 @@ impl Lanes {
         out
     }
 
+    /// Sets lane `i`'s state (for layouts other than the engine's, as in
+    /// benches/alternatives.rs); the four words must not all be zero.
+    pub fn set_lane(&mut self, i: usize, state: [u64; 4]) {
+        debug_assert!(
+            state != [0; 4],
+            "an all-zero xoshiro state never leaves zero"
+        );
+        [self.s0[i], self.s1[i], self.s2[i], self.s3[i]] = state;
+    }
+
     /// One output from lane `i` alone (the slow paths draw from their own lane).
     #[inline(always)]
     pub fn next_lane(&mut self, i: usize) -> u64 {

@@ -2,11 +2,11 @@
 //! time from a side's eight-lane stream (`lanes.rs`), so the common case vectorises.
 //! Lognormal noise is drawn in single precision (`fast32.rs`, with its error bound).
 
-use super::fast32::{exp32, fast32, slow32, tables32};
+use super::fast32::{exp32, normals32};
 use super::fastexp;
 use super::gamma::gamma;
 use super::lanes::{Lanes, LANES};
-use super::ziggurat::{normal, tables};
+use super::ziggurat::normal;
 use crate::model::Noise;
 
 /// Days drawn per fill: four per lane. Day `d` (1-based) is entry `(d - 1) % BLOCK` of the
@@ -137,13 +137,10 @@ unsafe fn fill_lognormal_avx512(lanes: &mut Lanes, sigma: f64, shift: f64, out: 
     fill_lognormal_portable(lanes, sigma, shift, out)
 }
 
+/// The 32-bit words of one block: two steps of the eight lanes, each step's low halves
+/// (days `16 j .. 16 j + 8`) then its high halves.
 #[inline(always)]
-fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
-    // Single precision (error bound in fast32.rs): each 64-bit word gives two draws, and
-    // a vector holds twice as many.
-    let t = tables();
-    let t32 = tables32(t);
-    let (sigma, shift) = (sigma as f32, shift as f32);
+pub fn block_bits(lanes: &mut Lanes) -> [u32; BLOCK] {
     let mut bits = [0u32; BLOCK];
     for j in 0..BLOCK / (2 * LANES) {
         let b = lanes.step_all();
@@ -152,18 +149,16 @@ fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut 
             bits[j * 2 * LANES + LANES + l] = (b[l] >> 32) as u32;
         }
     }
-    let mut z = [0.0f32; BLOCK];
-    let mut rejected = 0u32;
-    for k in 0..BLOCK {
-        let (x, ok) = fast32(t32, bits[k]);
-        z[k] = x;
-        rejected |= u32::from(!ok) << k;
-    }
-    while rejected != 0 {
-        let k = rejected.trailing_zeros() as usize;
-        rejected &= rejected - 1;
-        z[k] = slow32(t, t32, bits[k], || lanes.next_lane(k % LANES));
-    }
+    bits
+}
+
+#[inline(always)]
+fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
+    // Single precision (error bound in fast32.rs): each 64-bit word gives two draws, and
+    // a vector holds twice as many.
+    let (sigma, shift) = (sigma as f32, shift as f32);
+    let bits = block_bits(lanes);
+    let z = normals32(&bits, lanes);
     for k in 0..BLOCK {
         out[k] = f64::from(exp32(sigma.mul_add(z[k], shift)));
     }
