@@ -14,10 +14,10 @@
 
 use attrition::sample::fast32::{exp32, normals32, signed_unit32};
 use attrition::sample::lanes::{Lanes, LANES};
-use attrition::sample::noise::{block_bits, NoiseSampler, BLOCK};
+use attrition::sample::noise::{block_bits, BLOCK};
 use attrition::sample::stream::mix64;
 use attrition::sample::Dist;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 const SIGMA: f32 = 0.3;
@@ -88,6 +88,7 @@ fn ppnd7(bits: u32) -> f32 {
 }
 
 #[inline(always)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 fn inverse_block(lanes: &mut Lanes, out: &mut [f64; BLOCK]) {
     let bits = block_bits(lanes);
     for k in 0..BLOCK {
@@ -96,6 +97,7 @@ fn inverse_block(lanes: &mut Lanes, out: &mut [f64; BLOCK]) {
 }
 
 #[inline(always)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 fn floor_block(lanes: &mut Lanes, out: &mut [f64; BLOCK]) {
     let bits = block_bits(lanes);
     let mut z = [0.0f32; BLOCK];
@@ -229,7 +231,15 @@ unsafe fn lockstep_w1_avx512(n: u64, d: &[Dist; 4]) -> Vec<u64> {
     lockstep_w1(n, d)
 }
 
+#[cfg(not(target_arch = "x86_64"))]
+fn alternatives(_: &mut Criterion) {
+    eprintln!("alternatives: these kernels are built for x86-64 with AVX-512; skipped");
+}
+
+#[cfg(target_arch = "x86_64")]
 fn alternatives(c: &mut Criterion) {
+    use attrition::sample::noise::NoiseSampler;
+    use criterion::Throughput;
     if !(is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("fma")) {
         eprintln!("alternatives: these kernels are built for AVX-512 with FMA; skipped");
         return;
