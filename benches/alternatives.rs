@@ -15,7 +15,7 @@
 use attrition::sample::fast32::{exp32, normals32, signed_unit32};
 use attrition::sample::lanes::{Lanes, LANES};
 use attrition::sample::noise::{block_bits, BLOCK};
-use attrition::sample::stream::mix64;
+use attrition::sample::stream::stream_id;
 use attrition::sample::Dist;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -147,9 +147,7 @@ impl Lockstep {
         } else {
             NOT_YET
         };
-        let key = mix64(1 ^ mix64(path.wrapping_add(0x1234)));
-        let w = |i: u64| mix64(key.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i)));
-        self.lanes.set_lane(l, [w(1), w(2), w(3), w(4)]);
+        self.lanes.reseed_lane(l, 1, path, stream_id("noise"));
     }
 }
 

@@ -23,20 +23,19 @@ bin=target/release/attrition
 scenario=scenarios/bench/$workload.toml
 half=$((paths / 2))
 
-# Engine seconds of one run, read from its summary line on stderr.
+# Engine seconds of one run (paths, threads, output file), read from its summary line
+# on stderr.
 engine_time() {
-  "$bin" run "$scenario" --paths "$1" --threads 1 --format json --out "$2" 2>&1 >/dev/null |
+  "$bin" run "$scenario" --paths "$1" --threads "$2" --format json --out "$3" 2>&1 >/dev/null |
     sed -n 's/.* paths in \([0-9.]*\) s$/\1/p'
 }
 
 one=() two=() pair=()
 for r in $(seq "$rounds"); do
-  one+=("$(engine_time "$paths" target/scaling-1.json)")
-  t=$("$bin" run "$scenario" --paths "$paths" --threads 2 --format json \
-        --out target/scaling-2.json 2>&1 >/dev/null | sed -n 's/.* paths in \([0-9.]*\) s$/\1/p')
-  two+=("$t")
-  engine_time "$half" target/scaling-a.json >target/scaling-a.txt &
-  engine_time "$half" target/scaling-b.json >target/scaling-b.txt
+  one+=("$(engine_time "$paths" 1 target/scaling-1.json)")
+  two+=("$(engine_time "$paths" 2 target/scaling-2.json)")
+  engine_time "$half" 1 target/scaling-a.json >target/scaling-a.txt &
+  engine_time "$half" 1 target/scaling-b.json >target/scaling-b.txt
   wait
   # The pair is done when the slower process is.
   pair+=("$(sort -n target/scaling-a.txt target/scaling-b.txt | tail -1)")

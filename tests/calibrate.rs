@@ -5,6 +5,20 @@ mod common;
 use common::{attrition, scratch, stderr, stdout};
 use std::fs;
 
+/// The cumulative level on `date` in the shipped series, read from the file by hand.
+fn level(date: &str) -> f64 {
+    fs::read_to_string(SERIES)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with(date))
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 const SERIES: &str = "data/ua_gs_russian_personnel.csv";
 const CORRECTIONS: &str = "data/ua_gs_russian_losses_corrections.csv";
 
@@ -46,17 +60,6 @@ fn fit_prints_a_fragment_that_validates_in_a_scenario() {
     assert!(v.status.success(), "{}\n{scenario}", stderr(&v));
     // The mean over the window is what the cleaned series says: recomputed here from the
     // file by hand (corrections: none fall in this window).
-    let text = fs::read_to_string(SERIES).unwrap();
-    let level = |d: &str| -> f64 {
-        text.lines()
-            .find(|l| l.starts_with(d))
-            .unwrap()
-            .split(',')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
     let mean = (level("2025-12-31") - level("2025-06-30")) / 184.0;
     assert!(
         fragment.contains(&format!("Mean {}/day", mean.round())),
@@ -211,17 +214,6 @@ fn backtest_scores_every_method_in_every_format() {
     assert_eq!(v["summary"][0]["origins"], 3);
     assert_eq!(v["forecasts"].as_array().unwrap().len(), 3 * 2 * 4);
     // The observed increase is the series' own: 2025-01-01 + 30 days.
-    let text = fs::read_to_string(SERIES).unwrap();
-    let level = |d: &str| -> f64 {
-        text.lines()
-            .find(|l| l.starts_with(d))
-            .unwrap()
-            .split(',')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
     let f0 = &v["forecasts"][0];
     assert_eq!(f0["origin"], "2025-01-01");
     assert_eq!(f0["horizon_days"], 30);

@@ -91,6 +91,15 @@ pub struct Crossing {
     pub q95: Option<u32>,
 }
 
+impl Crossing {
+    /// Whether the projected 90% interval holds the observed day (an interval whose end
+    /// lies beyond the longest horizon is open on that side).
+    pub fn covered_90(&self) -> bool {
+        self.q05.is_some_and(|lo| lo <= self.observed_day)
+            && self.q95.is_none_or(|hi| self.observed_day <= hi)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Backtest {
     pub origins_used: Vec<Date>,

@@ -101,13 +101,7 @@ pub fn summarise(bt: &Backtest, horizons: &[u32]) -> (Vec<Summary>, Vec<Crossing
             .iter()
             .map(|c| c.median.unwrap_or(last + 1) as f64 - c.observed_day as f64)
             .collect();
-        let covered = c
-            .iter()
-            .filter(|c| {
-                c.q05.is_some_and(|lo| lo <= c.observed_day)
-                    && c.q95.is_none_or(|hi| c.observed_day <= hi)
-            })
-            .count();
+        let covered = c.iter().filter(|c| c.covered_90()).count();
         cross.push(CrossingSummary {
             method,
             origins: c.len(),

@@ -170,14 +170,7 @@ fn backtest_of_a_stationary_series_covers_at_the_nominal_rate() {
         .iter()
         .filter(|c| c.method == Method::Fit)
         .collect();
-    let covered = c
-        .iter()
-        .filter(|c| {
-            c.q05.is_some_and(|lo| lo <= c.observed_day)
-                && c.q95.is_none_or(|hi| c.observed_day <= hi)
-        })
-        .count() as f64
-        / c.len() as f64;
+    let covered = c.iter().filter(|c| c.covered_90()).count() as f64 / c.len() as f64;
     assert!(
         (covered - 0.9).abs() < 3.0 * (0.09 / c.len() as f64).sqrt(),
         "crossing covered {covered}"

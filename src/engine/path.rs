@@ -179,7 +179,7 @@ impl PathState {
                 return_share,
             };
             if self.jumps {
-                self.lanes[i].reseed_single(seed, path, ids.noise);
+                self.lanes[i].reseed_lane(0, seed, path, ids.noise);
             } else {
                 self.lanes[i] = Lanes::new(seed, path, ids.noise);
             }

@@ -6,7 +6,7 @@
 //! stream (Blackman and Vigna 2018) whose state comes from SplitMix64 keyed by (seed,
 //! path, stream, lane), so the numbers are a function of those alone.
 
-use super::stream::mix64;
+use super::stream::{key_word, stream_key};
 
 pub const LANES: usize = 8;
 
@@ -20,36 +20,31 @@ pub struct Lanes {
 
 impl Lanes {
     pub fn new(seed: u64, path: u64, stream: u64) -> Self {
-        const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-        let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
-        let mut sm = key;
-        let mut next = || {
-            sm = sm.wrapping_add(GOLDEN);
-            mix64(sm)
-        };
+        let key = stream_key(seed, path, stream);
         let mut l = Lanes::default();
         for i in 0..LANES {
-            l.s0[i] = next();
-            l.s1[i] = next();
-            l.s2[i] = next();
-            l.s3[i] = next();
+            l.seed_lane(i, key);
         }
         l
     }
 
-    /// Only lane 0 seeded (the same lane 0 as `new`), for users of a single stream.
-    pub fn single(seed: u64, path: u64, stream: u64) -> Self {
-        let mut l = Lanes::default();
-        l.reseed_single(seed, path, stream);
-        l
+    /// Seeds lane `i` alone, exactly as `new` seeds it, leaving the others as they are:
+    /// for users of fewer streams (the gamma jumps draw from lane 0 only; the lockstep
+    /// layout in benches/alternatives.rs gives each path one lane).
+    pub fn reseed_lane(&mut self, i: usize, seed: u64, path: u64, stream: u64) {
+        self.seed_lane(i, stream_key(seed, path, stream));
     }
 
-    /// `*self = Lanes::single(..)` without building and moving a whole new value.
-    pub fn reseed_single(&mut self, seed: u64, path: u64, stream: u64) {
-        const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-        let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
-        let w = |i: u64| mix64(key.wrapping_add(GOLDEN.wrapping_mul(i)));
-        (self.s0[0], self.s1[0], self.s2[0], self.s3[0]) = (w(1), w(2), w(3), w(4));
+    /// Lane `i`'s state: SplitMix64 words `4i + 1 ..= 4i + 4` of the stream's key.
+    #[inline]
+    fn seed_lane(&mut self, i: usize, key: u64) {
+        let j = 4 * i as u64;
+        (self.s0[i], self.s1[i], self.s2[i], self.s3[i]) = (
+            key_word(key, j + 1),
+            key_word(key, j + 2),
+            key_word(key, j + 3),
+            key_word(key, j + 4),
+        );
     }
 
     /// One output from every lane. The same step as `next_lane`, written over whole
@@ -73,16 +68,6 @@ impl Lanes {
             self.s3[i] = self.s3[i].rotate_left(45);
         }
         out
-    }
-
-    /// Sets lane `i`'s state (for layouts other than the engine's, as in
-    /// benches/alternatives.rs); the four words must not all be zero.
-    pub fn set_lane(&mut self, i: usize, state: [u64; 4]) {
-        debug_assert!(
-            state != [0; 4],
-            "an all-zero xoshiro state never leaves zero"
-        );
-        [self.s0[i], self.s1[i], self.s2[i], self.s3[i]] = state;
     }
 
     /// One output from lane `i` alone (the slow paths draw from their own lane).
@@ -132,5 +117,18 @@ mod tests {
             }
         }
         assert_eq!(lanes.next_lane(2), reference[2].next_u64());
+    }
+
+    #[test]
+    fn a_lane_reseeded_alone_is_that_lane_of_new() {
+        let whole = Lanes::new(4, 5, 6);
+        for i in 0..LANES {
+            let mut one = Lanes::default();
+            one.reseed_lane(i, 4, 5, 6);
+            let (mut a, mut b) = (whole.clone(), one);
+            for _ in 0..10 {
+                assert_eq!(a.next_lane(i), b.next_lane(i));
+            }
+        }
     }
 }

@@ -20,17 +20,31 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// SplitMix64's increment (the golden ratio in 64 bits).
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The key of stream `stream` on path `path` of a run with seed `seed`: every stream's
+/// numbers are expanded from it.
+#[inline]
+pub fn stream_key(seed: u64, path: u64, stream: u64) -> u64 {
+    mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))))
+}
+
+/// Word `j` (from 1) of SplitMix64 started at `key`: a counter-based expansion, so any
+/// word can be had without the ones before it.
+#[inline]
+pub fn key_word(key: u64, j: u64) -> u64 {
+    mix64(key.wrapping_add(GOLDEN.wrapping_mul(j)))
+}
+
 /// The stream for one input (or one noise source) on one path.
 #[inline]
 pub fn stream_rng(seed: u64, path: u64, stream: u64) -> PathRng {
-    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-    let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
+    let key = stream_key(seed, path, stream);
     // Expand the key with SplitMix64 into the 256-bit state, as xoshiro's authors advise.
     let mut state = [0u8; 32];
-    let mut s = key;
-    for chunk in state.chunks_exact_mut(8) {
-        s = s.wrapping_add(GOLDEN);
-        chunk.copy_from_slice(&mix64(s).to_le_bytes());
+    for (j, chunk) in (1..).zip(state.chunks_exact_mut(8)) {
+        chunk.copy_from_slice(&key_word(key, j).to_le_bytes());
     }
     PathRng::from_seed(state)
 }
@@ -39,9 +53,7 @@ pub fn stream_rng(seed: u64, path: u64, stream: u64) -> PathRng {
 /// draw for inputs that need a single number (drawn by inversion).
 #[inline]
 pub fn keyed_unit(seed: u64, path: u64, stream: u64) -> f64 {
-    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-    let key = mix64(seed ^ mix64(path.wrapping_add(mix64(stream ^ GOLDEN))));
-    let bits = mix64(key.wrapping_add(GOLDEN));
+    let bits = key_word(stream_key(seed, path, stream), 1);
     ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
