@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 pub struct Bar<'a> {
     label: String,
+    /// What is counted: `paths`, or `origins` for a backtest.
+    unit: &'static str,
     total: u64,
     done: AtomicU64,
     start: Instant,
@@ -19,9 +21,20 @@ pub struct Bar<'a> {
 
 impl<'a> Bar<'a> {
     pub fn new(label: &str, total: u64, interrupted: &'a AtomicBool) -> Self {
+        Bar::counting(label, total, "paths", interrupted)
+    }
+
+    /// A bar that counts `unit`s of work instead of paths.
+    pub fn counting(
+        label: &str,
+        total: u64,
+        unit: &'static str,
+        interrupted: &'a AtomicBool,
+    ) -> Self {
         let now = Instant::now();
         Bar {
             label: label.to_string(),
+            unit,
             total,
             done: AtomicU64::new(0),
             start: now,
@@ -47,7 +60,10 @@ impl Progress for Bar<'_> {
         }
         *last = Instant::now();
         self.drawn.store(true, Ordering::Relaxed);
-        eprint!("\r\x1b[2K{}", line(&self.label, done, self.total, elapsed));
+        eprint!(
+            "\r\x1b[2K{}",
+            line(&self.label, done, self.total, self.unit, elapsed)
+        );
         let _ = std::io::stderr().flush();
     }
 
@@ -56,8 +72,9 @@ impl Progress for Bar<'_> {
     }
 }
 
-/// `w1  [#########...........]  45%  1.21 M paths/s  3 s left`
-pub fn line(label: &str, done: u64, total: u64, elapsed: Duration) -> String {
+/// `w1  [#########...........]  45%  1.21 M paths/s  3 s left`; for other units, the
+/// count done: `backtest  [###.....]  12%  110/900 origins  95 s left`.
+pub fn line(label: &str, done: u64, total: u64, unit: &str, elapsed: Duration) -> String {
     let frac = if total == 0 {
         1.0
     } else {
@@ -71,13 +88,13 @@ pub fn line(label: &str, done: u64, total: u64, elapsed: Duration) -> String {
     } else {
         f64::INFINITY
     };
-    let rate = if rate >= 1e6 {
-        format!("{:.2} M", rate / 1e6)
-    } else {
-        format!("{:.0} k", rate / 1e3)
+    let pace = match unit {
+        "paths" if rate >= 1e6 => format!("{:.2} M paths/s", rate / 1e6),
+        "paths" => format!("{:.0} k paths/s", rate / 1e3),
+        _ => format!("{done}/{total} {unit}"),
     };
     format!(
-        "{label}  [{}{}]  {:>3.0}%  {rate} paths/s  {} left",
+        "{label}  [{}{}]  {:>3.0}%  {pace}  {} left",
         "#".repeat(filled),
         ".".repeat(width - filled),
         frac * 100.0,
@@ -95,12 +112,20 @@ mod tests {
 
     #[test]
     fn the_line_shows_share_rate_and_time_left() {
-        let l = line("w1", 450_000, 1_000_000, Duration::from_millis(370));
+        let l = line(
+            "w1",
+            450_000,
+            1_000_000,
+            "paths",
+            Duration::from_millis(370),
+        );
         assert_eq!(
             l,
             "w1  [##########..............]   45%  1.22 M paths/s  0 s left"
         );
-        let l = line("big", 50_000, 10_000_000, Duration::from_secs(1));
+        let l = line("big", 50_000, 10_000_000, "paths", Duration::from_secs(1));
         assert!(l.ends_with("50 k paths/s  199 s left"), "{l}");
+        let l = line("backtest", 3, 12, "origins", Duration::from_secs(6));
+        assert!(l.ends_with("25%  3/12 origins  18 s left"), "{l}");
     }
 }

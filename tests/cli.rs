@@ -322,23 +322,32 @@ fn progress_shows_on_a_terminal_only() {
         out.to_str().unwrap(),
     ]);
     assert!(!stderr(&plain).contains("paths/s"), "{}", stderr(&plain));
-    let Ok(o) = Command::new("script")
-        .args(["-qec"])
-        .arg(format!(
-            "{} run scenarios/bench/w1.toml -n 700000 -f json -o {}",
-            env!("CARGO_BIN_EXE_attrition"),
-            out.display()
-        ))
-        .arg("/dev/null")
-        .output()
-    else {
-        eprintln!("note: `script` is not installed: terminal progress not checked");
-        return;
+    // `script` (util-linux, in Debian's essential bsdutils) runs a command on a terminal.
+    let on_terminal = |command: String| {
+        let o = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .output()
+            .expect("`script` (util-linux) runs: it gives the command a terminal");
+        assert!(o.status.success(), "{command}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
     };
-    assert!(o.status.success());
-    let screen = String::from_utf8_lossy(&o.stdout);
+    let bin = env!("CARGO_BIN_EXE_attrition");
+    let screen = on_terminal(format!(
+        "{bin} run scenarios/bench/w1.toml -n 700000 -f json -o {}",
+        out.display()
+    ));
     assert!(
         screen.contains("paths/s") && screen.contains("left"),
+        "{screen}"
+    );
+    // A backtest counts its origins.
+    let screen = on_terminal(format!(
+        "{bin} backtest scenarios/status-quo-recent.toml data/ua_gs_russian_personnel.csv \
+         --origins 2025-01-01..2025-01-08 --every 1d --horizons 30 -n 20000 -f json -o {}",
+        out.display()
+    ));
+    assert!(
+        screen.contains("/8 origins") && screen.contains("left"),
         "{screen}"
     );
     fs::remove_dir_all(&dir).unwrap();

@@ -7,21 +7,37 @@ use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn interrupted_by(signal: &str) {
-    let dir = scratch(signal);
+/// Two hundred million W1 paths: minutes of work.
+const LONG_RUN: [&str; 6] = [
+    "run",
+    "scenarios/bench/w1.toml",
+    "-n",
+    "200000000",
+    "-f",
+    "json",
+];
+
+/// A backtest of daily origins over three years: many minutes of work.
+const LONG_BACKTEST: [&str; 8] = [
+    "backtest",
+    "scenarios/status-quo-recent.toml",
+    "data/ua_gs_russian_personnel.csv",
+    "--origins",
+    "2023-01-01..2026-01-01",
+    "--every",
+    "1d",
+    "-fjson",
+];
+
+/// Starts `args` writing to `-o out`, sends `signal` after half a second, and checks that
+/// it stops promptly with exit 130, leaving the old output and no temporary file.
+fn interrupted_by(signal: &str, args: &[&str]) {
+    let dir = scratch(&format!("{}{signal}", args[0]));
     let out = dir.join("out.json");
     fs::write(&out, "precious").unwrap();
-    // Two hundred million W1 paths: minutes of work, stopped after half a second.
     let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
-        .args([
-            "run",
-            "scenarios/bench/w1.toml",
-            "-n",
-            "200000000",
-            "-f",
-            "json",
-            "-o",
-        ])
+        .args(args)
+        .arg("-o")
         .arg(&out)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -54,12 +70,18 @@ fn interrupted_by(signal: &str) {
 
 #[test]
 fn sigterm_stops_promptly_and_writes_nothing() {
-    interrupted_by("-TERM");
+    interrupted_by("-TERM", &LONG_RUN);
 }
 
 #[test]
 fn sigint_stops_promptly_and_writes_nothing() {
-    interrupted_by("-INT");
+    interrupted_by("-INT", &LONG_RUN);
+}
+
+#[test]
+fn a_backtest_stops_on_either_signal_like_run() {
+    interrupted_by("-INT", &LONG_BACKTEST);
+    interrupted_by("-TERM", &LONG_BACKTEST);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use super::fit::{fit, FitOptions, Window};
 use super::series::Series;
 use super::stats::{crps_from_quantiles, crps_normal, mean, normal_quantile, score_levels, sd};
-use crate::engine::{self, EngineError, Plan, RunConfig, Silent, Tally};
+use crate::engine::{self, EngineError, Plan, Progress, RunConfig, Tally};
 use crate::model::{Metric, Model, Noise, Rate};
 use crate::sample::Dist;
 use crate::Date;
@@ -228,12 +228,54 @@ fn projection_model(
     Ok(m)
 }
 
-/// Runs the backtest of `template`'s side `opts.side` on `series`.
+/// Why a backtest stopped without a result.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BacktestError {
+    /// `Progress::cancelled` said stop.
+    Cancelled,
+    /// The inputs cannot be backtested (the message says why).
+    Failed(String),
+}
+
+impl From<String> for BacktestError {
+    fn from(msg: String) -> Self {
+        BacktestError::Failed(msg)
+    }
+}
+
+impl From<&str> for BacktestError {
+    fn from(msg: &str) -> Self {
+        BacktestError::Failed(msg.to_string())
+    }
+}
+
+impl std::fmt::Display for BacktestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            BacktestError::Cancelled => write!(f, "cancelled"),
+            BacktestError::Failed(msg) => write!(f, "{msg}"),
+        }
+    }
+}
+
+/// Passes the caller's cancellation to the engine runs of one origin; their path counts
+/// are not the backtest's progress, which counts origins.
+struct CancelOnly<'a>(&'a dyn Progress);
+
+impl Progress for CancelOnly<'_> {
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
+}
+
+/// Runs the backtest of `template`'s side `opts.side` on `series`. `progress` advances by
+/// one per origin and is asked between origins and between engine batches whether to stop.
 pub fn backtest(
     template: &Model,
     series: &Series,
     opts: &BacktestOptions,
-) -> Result<Backtest, String> {
+    progress: &dyn Progress,
+) -> Result<Backtest, BacktestError> {
     let side = template
         .sides
         .iter()
@@ -258,8 +300,18 @@ pub fn backtest(
         crossings: Vec::new(),
         fits: Vec::new(),
     };
-    let engine_err = |e: EngineError| format!("engine: {e}");
+    let engine_err = |e: EngineError| match e {
+        EngineError::Cancelled => BacktestError::Cancelled,
+        e => BacktestError::Failed(format!("engine: {e}")),
+    };
+    let engine_progress = CancelOnly(progress);
     for (k, &origin) in opts.origins.iter().enumerate() {
+        if progress.cancelled() {
+            return Err(BacktestError::Cancelled);
+        }
+        if k > 0 {
+            progress.advance(1);
+        }
         let from = origin.add_days(1 - opts.window as i64);
         if series.index(from.add_days(-1)).is_none() || series.index(origin).is_none() {
             out.skipped.push((
@@ -310,8 +362,8 @@ pub fn backtest(
         // One engine projection of the side with a fitted rate range and noise.
         let project = |days: u32, only_last: bool, rate: (f64, f64), cv: f64| {
             let model = projection_model(template, side, origin, days, only_last, rate, cv)?;
-            let tally = engine::run(&model, &config, &Silent).map_err(engine_err)?;
-            Ok::<_, String>((model, tally))
+            let tally = engine::run(&model, &config, &engine_progress).map_err(engine_err)?;
+            Ok::<_, BacktestError>((model, tally))
         };
         // The fit widened by the drift at `h` days, from data up to the origin only.
         let drift_fit = |h: u32| {

@@ -2,6 +2,7 @@
 
 use super::backtest::{Backtest, Method};
 use super::stats::mean;
+use crate::Date;
 use std::fmt::Write;
 
 /// What was backtested, recorded in every output.
@@ -135,17 +136,15 @@ pub fn table(bt: &Backtest, inputs: &Inputs) -> String {
         inputs.paths,
         inputs.seed
     );
-    let _ = writeln!(
-        s,
-        "{} origins scored{}.",
-        bt.origins_used.len(),
-        match bt.skipped.len() {
-            0 => String::new(),
-            k =>
-                format!("; {k} skipped ({}: {})", bt.skipped[0].0, bt.skipped[0].1)
-                    + if k > 1 { " and more" } else { "" },
-        }
-    );
+    let _ = writeln!(s, "{} origins scored.", bt.origins_used.len());
+    if !bt.skipped.is_empty() {
+        let _ = write!(
+            s,
+            "{} skipped:\n{}",
+            bt.skipped.len(),
+            skipped_by_reason(&bt.skipped)
+        );
+    }
     let _ = writeln!(
         s,
         "Scores of the increase from each origin to origin + horizon (people):\n"
@@ -261,4 +260,27 @@ pub fn csv(bt: &Backtest, inputs: &Inputs) -> String {
         }
     }
     s
+}
+
+/// The skipped origins counted by reason, one line each, with the dates they span:
+/// `  6 origins (2026-02-01 to 2026-07-01): its 180-day horizon runs past ...`. Reasons
+/// keep the order in which they first occur.
+pub fn skipped_by_reason(skipped: &[(Date, String)]) -> String {
+    let mut reasons: Vec<(&str, Vec<Date>)> = Vec::new();
+    for (date, why) in skipped {
+        match reasons.iter_mut().find(|(r, _)| *r == why.as_str()) {
+            Some((_, dates)) => dates.push(*date),
+            None => reasons.push((why, vec![*date])),
+        }
+    }
+    let mut out = String::new();
+    for (why, dates) in reasons {
+        let (first, last) = (dates[0], dates[dates.len() - 1]);
+        let span = match dates.len() {
+            1 => format!("1 origin ({first})"),
+            n => format!("{n} origins ({first} to {last})"),
+        };
+        let _ = writeln!(out, "  {span}: {why}");
+    }
+    out
 }

@@ -125,7 +125,7 @@ fn backtest_of_a_stationary_series_covers_at_the_nominal_rate() {
     let mut scored = Vec::new();
     let mut crossings = Vec::new();
     for s in &all {
-        let bt = backtest(&template, s, &opts).unwrap();
+        let bt = backtest(&template, s, &opts, &crate::engine::Silent).unwrap();
         assert_eq!(bt.origins_used.len(), 3, "{:?}", bt.skipped);
         scored.extend(bt.scored);
         crossings.extend(bt.crossings);

@@ -56,15 +56,33 @@ pub(super) struct BacktestArgs {
     out: Option<PathBuf>,
 }
 
+/// A progress line counting origins on a terminal, else just the interrupt check.
+fn backtest_watcher(origins: u64) -> Box<dyn Progress> {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        Box::new(crate::progress::Bar::counting(
+            "backtest",
+            origins,
+            "origins",
+            &INTERRUPTED,
+        ))
+    } else {
+        Box::new(Interrupt)
+    }
+}
+
 fn bad(msg: String) -> i32 {
     eprintln!("error: {msg}");
     EXIT_BAD_INPUT
 }
 
 pub(super) fn backtest(args: BacktestArgs) -> i32 {
+    let mut targets = output::Targets::new();
+    targets.input("the scenario file", &args.scenario);
+    args.input.declare(&mut targets, &args.series);
     if let Some(out) = &args.out {
-        if let Err(msg) = output::check_writable(out) {
-            return bad(format!("--out {msg}"));
+        if let Err(msg) = targets.output("--out", out) {
+            return bad(msg);
         }
     }
     let (from, to) = match Window::parse_range(&args.origins) {
@@ -113,19 +131,26 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         },
         with_drift: true,
     };
-    let bt = match calibrate::backtest(model, &series, &opts) {
+    // As in `run`: Ctrl-C or SIGTERM stops at the next origin or engine batch, and
+    // nothing is written.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    let progress = backtest_watcher(opts.origins.len() as u64);
+    let result = calibrate::backtest(model, &series, &opts, progress.as_ref());
+    clear_line(false);
+    let bt = match result {
         Ok(b) => b,
+        Err(calibrate::BacktestError::Cancelled) => {
+            eprintln!("attrition: interrupted; no output was written");
+            return EXIT_INTERRUPTED;
+        }
         Err(e) => return bad(format!("{}: {e}", args.scenario.display())),
     };
     if bt.origins_used.is_empty() {
-        return bad(format!(
-            "no origin in {} can be scored ({})",
-            args.origins,
-            bt.skipped
-                .first()
-                .map(|(d, why)| format!("{d}: {why}"))
-                .unwrap_or_else(|| "none given".into())
-        ));
+        let why = match bt.skipped.is_empty() {
+            true => " (none given)".to_string(),
+            false => format!(":\n{}", backtest_report::skipped_by_reason(&bt.skipped)),
+        };
+        return bad(format!("no origin in {} can be scored{why}", args.origins));
     }
     let inputs = Inputs {
         scenario: args.scenario.display().to_string(),

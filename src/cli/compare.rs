@@ -3,9 +3,13 @@
 use super::*;
 
 pub(super) fn compare(args: CompareArgs) -> i32 {
+    let mut targets = output::Targets::new();
+    for f in &args.files {
+        targets.input("the scenario file", f);
+    }
     if let Some(out) = &args.out {
-        if let Err(msg) = output::check_writable(out) {
-            eprintln!("error: --out {msg}");
+        if let Err(msg) = targets.output("--out", out) {
+            eprintln!("error: {msg}");
             return EXIT_BAD_INPUT;
         }
     }

@@ -17,27 +17,31 @@ pub(super) fn with_fan_grid(model: &attrition::Model) -> attrition::Model {
     }
 }
 
-/// Creates the figure folder if its parent exists.
-pub(super) fn plot_dir(dir: &std::path::Path) -> Result<(), String> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if dir.exists() {
-        return Err(format!("{}: is not a folder", dir.display()));
-    }
-    std::fs::create_dir(dir)
-        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))
-}
-
-pub(super) fn write_figures(dir: &std::path::Path, projections: &[Projection]) -> Result<(), i32> {
-    for (name, svg) in report::svg::figures(projections) {
-        let path = dir.join(&name);
-        if let Err(e) = output::write_atomic(&path, svg.as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return Err(EXIT_FAILURE);
+/// Writes every figure of `projections` into `dir`, all or nothing (the folder is
+/// created here, so a refused or failed run leaves none behind). A figure that would
+/// replace an input or another output is refused before anything is written.
+pub(super) fn write_figures(
+    targets: &output::Targets,
+    dir: &std::path::Path,
+    projections: &[Projection],
+) -> Result<(), i32> {
+    let files: Vec<(String, Vec<u8>)> = report::svg::figures(projections)
+        .into_iter()
+        .map(|(name, svg)| (name, svg.into_bytes()))
+        .collect();
+    for (name, _) in &files {
+        if let Err(msg) = targets.check_inside("--plot", &dir.join(name)) {
+            eprintln!("error: {msg}");
+            return Err(EXIT_BAD_INPUT);
         }
     }
-    Ok(())
+    output::write_all_atomic(dir, &files).map_err(|e| {
+        eprintln!(
+            "error: cannot write the figures into {}: {e} (no figure was written)",
+            dir.display()
+        );
+        EXIT_FAILURE
+    })
 }
 
 pub(super) fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
@@ -70,11 +74,13 @@ pub(super) fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
         );
         return EXIT_BAD_INPUT;
     }
-    if let Err(msg) = plot_dir(out) {
-        eprintln!("error: --out {msg}");
+    let mut targets = output::Targets::new();
+    targets.input("the result file", result);
+    if let Err(msg) = targets.output_dir("--out", out) {
+        eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
-    match write_figures(out, &doc.projections) {
+    match write_figures(&targets, out, &doc.projections) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }

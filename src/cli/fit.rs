@@ -20,6 +20,14 @@ pub(super) struct SeriesArgs {
 }
 
 impl SeriesArgs {
+    /// Declares the series and the corrections file as inputs.
+    pub(super) fn declare(&self, targets: &mut output::Targets, series: &std::path::Path) {
+        targets.input("the series file", series);
+        if let Some(c) = &self.corrections {
+            targets.input("the corrections file", c);
+        }
+    }
+
     pub(super) fn corrections_name(&self) -> Option<String> {
         self.corrections.as_ref().map(|c| c.display().to_string())
     }
@@ -90,9 +98,11 @@ fn command_line() -> String {
 }
 
 pub(super) fn fit(args: FitArgs) -> i32 {
+    let mut targets = output::Targets::new();
+    args.input.declare(&mut targets, &args.series);
     if let Some(out) = &args.out {
-        if let Err(msg) = output::check_writable(out) {
-            eprintln!("error: --out {msg}");
+        if let Err(msg) = targets.output("--out", out) {
+            eprintln!("error: {msg}");
             return EXIT_BAD_INPUT;
         }
     }

@@ -16,7 +16,7 @@ mod fit;
 mod samples;
 
 use compare::compare;
-use figures::{plot, plot_dir, with_fan_grid, write_figures};
+use figures::{plot, with_fan_grid, write_figures};
 use samples::{run_with_samples, sample_format};
 use std::io::Write;
 use std::path::PathBuf;
@@ -231,13 +231,12 @@ struct RunArgs {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // Help and version go to standard output like any other output; usage errors
+        // to standard error.
+        Err(e) if !e.use_stderr() => return print_stdout(e.render().to_string().as_bytes()),
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                EXIT_BAD_INPUT
-            } else {
-                EXIT_OK
-            };
+            return EXIT_BAD_INPUT;
         }
     };
     match cli.command {
@@ -247,19 +246,12 @@ pub fn main() -> i32 {
         Command::Compare(args) => compare(args),
         Command::Fit(args) => fit::fit(args),
         Command::Backtest(args) => backtest::backtest(args),
-        Command::Schema => {
-            print!("{}", scenario::schema::json_schema_text());
-            EXIT_OK
-        }
+        Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "attrition",
-                &mut std::io::stdout(),
-            );
-            EXIT_OK
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "attrition", &mut script);
+            print_stdout(&script)
         }
     }
 }
@@ -281,32 +273,58 @@ fn load_all(files: &[PathBuf]) -> Option<Vec<(String, Model)>> {
 }
 
 fn validate(files: &[PathBuf]) -> i32 {
-    match load_all(files) {
-        Some(models) => {
-            for (file, m) in models {
-                println!(
-                    "{file}: ok ({}: {} sides, {} thresholds, {} phases, horizon {})",
-                    m.name,
-                    m.sides.len(),
-                    m.thresholds.len(),
-                    m.phases.len(),
-                    m.horizon_date()
-                );
-            }
-            EXIT_OK
-        }
-        None => EXIT_BAD_INPUT,
+    let Some(models) = load_all(files) else {
+        return EXIT_BAD_INPUT;
+    };
+    let mut text = String::new();
+    for (file, m) in models {
+        text.push_str(&format!("{file}: ok ({})\n", summary(&m)));
     }
+    print_stdout(text.as_bytes())
+}
+
+/// What a valid scenario holds, in words: `status-quo: 2 sides, 1 threshold, horizon
+/// 2028-12-31`, with the dynamics it uses.
+fn summary(m: &Model) -> String {
+    let count = |n: usize, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    let mut parts = vec![
+        count(m.sides.len(), "side"),
+        count(m.thresholds.len(), "threshold"),
+    ];
+    let optional = [
+        (m.phases.len(), "phase"),
+        (m.events.len(), "event"),
+        (m.regimes.as_ref().map_or(0, |r| r.names.len()), "regime"),
+        (m.correlations.len(), "correlation"),
+    ];
+    parts.extend(
+        optional
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|&(n, one)| count(n, one)),
+    );
+    if m.seasonality.is_some() {
+        parts.push("seasonality".into());
+    }
+    if m.trend.is_some() {
+        parts.push("a trend".into());
+    }
+    if m.force_law.is_some() {
+        parts.push("force-dependent losses".into());
+    }
+    format!(
+        "{}: {}, horizon {}",
+        m.name,
+        parts.join(", "),
+        m.horizon_date()
+    )
 }
 
 fn run(args: RunArgs) -> i32 {
     let format = Format::parse(&args.format).expect("clap checked the format");
-    if let Some(out) = &args.out {
-        if let Err(msg) = output::check_writable(out) {
-            eprintln!("error: --out {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    }
     if let Some(samples) = &args.samples {
         if args.files.len() != 1 {
             eprintln!(
@@ -322,20 +340,14 @@ fn run(args: RunArgs) -> i32 {
             );
             return EXIT_BAD_INPUT;
         }
-        if let Err(msg) = output::check_writable(samples) {
-            eprintln!("error: --samples {msg}");
-            return EXIT_BAD_INPUT;
-        }
     }
-    if let Some(msg) = clobbers(&args) {
+    let mut targets = output::Targets::new();
+    for f in &args.files {
+        targets.input("the scenario file", f);
+    }
+    if let Err(msg) = declare_outputs(&mut targets, &args) {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
-    }
-    if let Some(dir) = &args.plot {
-        if let Err(msg) = plot_dir(dir) {
-            eprintln!("error: --plot {msg}");
-            return EXIT_BAD_INPUT;
-        }
     }
     let Some(models) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
@@ -381,7 +393,7 @@ fn run(args: RunArgs) -> i32 {
         });
     }
     if let Some(dir) = &args.plot {
-        if let Err(code) = write_figures(dir, &projections) {
+        if let Err(code) = write_figures(&targets, dir, &projections) {
             return code;
         }
     }
@@ -401,17 +413,21 @@ fn emit(out: Option<&std::path::Path>, bytes: &[u8]) -> i32 {
                 EXIT_FAILURE
             }
         },
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-                Ok(()) => EXIT_OK,
-                // A closed pipe (`| head`) is the reader's choice, not a failure.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-                Err(e) => {
-                    eprintln!("error: cannot write to standard output: {e}");
-                    EXIT_FAILURE
-                }
-            }
+        None => print_stdout(bytes),
+    }
+}
+
+/// Writes to standard output, the one way every command does: a closed pipe (`| head`)
+/// is the reader's choice and ends quietly with success; any other failure (a full disk)
+/// is reported, exit 1. Never `print!`, which panics on both.
+fn print_stdout(bytes: &[u8]) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            EXIT_FAILURE
         }
     }
 }
@@ -424,37 +440,16 @@ fn clear_line(quiet: bool) {
     }
 }
 
-/// Whether an output would overwrite an input or the other output.
-fn clobbers(args: &RunArgs) -> Option<String> {
-    let outputs: Vec<(&str, &PathBuf)> = [("--out", &args.out), ("--samples", &args.samples)]
-        .into_iter()
-        .filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p)))
-        .collect();
-    for (flag, out) in &outputs {
-        if let Some(input) = args.files.iter().find(|f| same_file(f, out)) {
-            return Some(format!(
-                "{flag} {} is the scenario file {}: it would be overwritten",
-                out.display(),
-                input.display()
-            ));
-        }
+/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder.
+fn declare_outputs(targets: &mut output::Targets, args: &RunArgs) -> Result<(), String> {
+    if let Some(out) = &args.out {
+        targets.output("--out", out)?;
     }
-    if let [(_, a), (_, b)] = outputs.as_slice() {
-        if same_file(a, b) || a == b {
-            return Some(format!(
-                "--out and --samples are the same file {}",
-                a.display()
-            ));
-        }
+    if let Some(samples) = &args.samples {
+        targets.output("--samples", samples)?;
     }
-    None
-}
-
-/// Whether two paths name the same existing file (same device and inode).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
+    if let Some(dir) = &args.plot {
+        targets.output_dir("--plot", dir)?;
     }
+    Ok(())
 }

@@ -17,14 +17,20 @@ pub const RELATIVE_ACCURACY: f64 = 1e-4;
 /// Values below this are counted as zero (a stock of under a millionth of a person).
 const ZERO_BELOW: f64 = 1e-6;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct LogHistogram {
     zeros: u64,
     /// Coarsening level: bucket `j` holds fine indices `j << shift ..= (j << shift) + 2^shift - 1`.
     shift: u32,
     /// Bucket index of `counts[0]`.
     offset: i32,
+    /// Counts of buckets `offset ..`; room is kept on both sides of the populated range
+    /// `lo ..= hi`, so that a new smallest or largest value does not move every count (a
+    /// histogram fed every day of a projection grows at its low end all the time).
     counts: Vec<u64>,
+    /// The lowest and highest populated bucket; only meaningful when `counts` is not empty.
+    lo: i32,
+    hi: i32,
     min: f64,
     max: f64,
     max_buckets: usize,
@@ -42,6 +48,8 @@ impl LogHistogram {
             shift: 0,
             offset: 0,
             counts: Vec::new(),
+            lo: 0,
+            hi: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             max_buckets: max_buckets.max(2),
@@ -78,52 +86,83 @@ impl LogHistogram {
         self.fit();
     }
 
+    /// Buckets from the lowest to the highest populated one: what the resolution limit
+    /// counts.
+    fn span(&self) -> usize {
+        if self.counts.is_empty() {
+            0
+        } else {
+            (self.hi - self.lo) as usize + 1
+        }
+    }
+
+    /// The populated buckets, `lo ..= hi`.
+    fn populated(&self) -> &[u64] {
+        match self.counts.is_empty() {
+            true => &[],
+            false => {
+                &self.counts[(self.lo - self.offset) as usize..=(self.hi - self.offset) as usize]
+            }
+        }
+    }
+
+    /// Adds `n` (at least 1) to bucket `i`, making room geometrically (at most the
+    /// histogram's own size again, and no more than `max_buckets` at a time).
     fn bump(&mut self, i: i32, n: u64) {
+        let room = |len: usize, need: usize| need.max(len.min(self.max_buckets));
         if self.counts.is_empty() {
             self.offset = i;
             self.counts.push(0);
+            (self.lo, self.hi) = (i, i);
         } else if i < self.offset {
-            let grow = (self.offset - i) as usize;
+            let grow = room(self.counts.len(), (self.offset - i) as usize);
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = i;
+            self.offset -= grow as i32;
         } else if i >= self.offset + self.counts.len() as i32 {
-            self.counts.resize((i - self.offset) as usize + 1, 0);
+            let need = (i - self.offset) as usize + 1 - self.counts.len();
+            let grow = room(self.counts.len(), need);
+            self.counts.resize(self.counts.len() + grow, 0);
         }
+        self.lo = self.lo.min(i);
+        self.hi = self.hi.max(i);
         self.counts[(i - self.offset) as usize] += n;
     }
 
     /// Halves the resolution until the buckets fit.
     fn fit(&mut self) {
-        while self.counts.len() > self.max_buckets {
+        while self.span() > self.max_buckets {
             self.coarsen();
         }
     }
 
     fn coarsen(&mut self) {
+        if self.counts.is_empty() {
+            self.shift += 1;
+            return;
+        }
         let old = std::mem::take(&mut self.counts);
-        let old_offset = self.offset;
+        let (old_offset, lo, hi) = (self.offset, self.lo, self.hi);
         self.shift += 1;
-        for (k, c) in old.into_iter().enumerate() {
-            if c > 0 {
-                self.bump((old_offset + k as i32) >> 1, c);
-            }
+        self.offset = lo >> 1;
+        (self.lo, self.hi) = (lo >> 1, hi >> 1);
+        self.counts = vec![0; (self.hi - self.lo) as usize + 1];
+        for i in lo..=hi {
+            self.counts[((i >> 1) - self.offset) as usize] += old[(i - old_offset) as usize];
         }
     }
 
     pub fn merge(&mut self, other: &LogHistogram) {
-        let mut other = other.clone();
-        while other.shift < self.shift {
-            other.coarsen();
-        }
         while self.shift < other.shift {
             self.coarsen();
         }
+        // `other`'s buckets at this resolution: bucket j of `other` is j >> by here.
+        let by = self.shift - other.shift;
         self.zeros += other.zeros;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (k, &c) in other.counts.iter().enumerate() {
+        for (k, &c) in other.populated().iter().enumerate() {
             if c > 0 {
-                self.bump(other.offset + k as i32, c);
+                self.bump((other.lo + k as i32) >> by, c);
             }
         }
         self.fit();
@@ -142,12 +181,12 @@ impl LogHistogram {
             return Some(self.min.max(0.0));
         }
         let mut cum = self.zeros;
-        for (k, &c) in self.counts.iter().enumerate() {
+        for (k, &c) in self.populated().iter().enumerate() {
             cum += c;
             if cum >= rank {
                 // Bucket j spans fine indices j << s .. (j << s) + 2^s - 1, i.e. values in
                 // (g^((j << s) - 1), g^((j << s) + 2^s - 1)]; report 2 lo hi / (lo + hi).
-                let j = (self.offset + k as i32) as i64;
+                let j = (self.lo + k as i32) as i64;
                 let first = (j << self.shift) as f64;
                 let lo = ((first - 1.0) * ln_gamma()).exp();
                 let hi = ((first + (1u64 << self.shift) as f64 - 1.0) * ln_gamma()).exp();
@@ -156,6 +195,19 @@ impl LogHistogram {
             }
         }
         Some(self.max)
+    }
+}
+
+/// Equal when they hold the same counts at the same resolution, whatever room each keeps.
+impl PartialEq for LogHistogram {
+    fn eq(&self, other: &Self) -> bool {
+        self.zeros == other.zeros
+            && self.shift == other.shift
+            && self.max_buckets == other.max_buckets
+            && self.min.to_bits() == other.min.to_bits()
+            && self.max.to_bits() == other.max.to_bits()
+            && self.populated() == other.populated()
+            && (self.counts.is_empty() || self.lo == other.lo)
     }
 }
 
@@ -219,7 +271,8 @@ mod tests {
         for i in 0..2000 {
             h.add(10f64.powf(i as f64 / 100.0)); // 1 to 1e20
         }
-        assert!(h.counts.len() <= 100);
+        assert!(h.span() <= 100);
+        assert!(h.counts.len() <= 2 * 100, "room is bounded too");
         assert_eq!(h.count(), 2000);
         let med = h.quantile(0.5).unwrap();
         assert!(
@@ -242,7 +295,12 @@ mod tests {
                 v[..cut].iter().for_each(|&x| a.add(x));
                 v[cut..].iter().for_each(|&x| b.add(x));
                 b.merge(&a);
+                // And into an empty histogram, which must take the coarser resolution.
+                let mut empty = LogHistogram::new(max_buckets);
+                empty.merge(&b);
+                assert_eq!(empty, b, "{max_buckets} at {cut}");
                 assert_eq!(b.shift, whole.shift, "{max_buckets} at {cut}");
+                assert_eq!(b, whole, "{max_buckets} at {cut}");
                 for q in [0.05, 0.5, 0.95] {
                     assert_eq!(b.quantile(q), whole.quantile(q), "{max_buckets} at {cut}");
                 }
