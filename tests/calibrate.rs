@@ -410,13 +410,27 @@ fn fit_side_names_and_comments_cannot_inject_toml() {
         "{}",
         stderr(&o)
     );
+    // Nothing is written for a refused side.
+    let dir = scratch("inject");
+    let out = dir.join("f.toml");
+    let o = attrition(&[
+        "fit",
+        SERIES,
+        "--last",
+        "30",
+        "--side",
+        "a.b",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
     for bad in ["combined", "1st", "a.b", ""] {
         let o = attrition(&["fit", SERIES, "--last", "30", "--side", bad]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
         assert!(stderr(&o).contains("not a usable side name"), "{bad}");
     }
     // A file name with a newline lands in the comments: it must stay a comment.
-    let dir = scratch("inject");
     let f = dir.join("a\n[evil]\nb.csv");
     fs::copy(SERIES, &f).unwrap();
     let o = attrition(&[
@@ -480,16 +494,24 @@ fn backtest_refuses_steps_beyond_the_limits_and_the_wrong_side() {
     }
     // The file name says which side the series measures (`russian`): scoring it as
     // Ukraine's is refused, naming the word that says so.
-    let o = attrition(&[&base[..], &["--side", "ukraine"]].concat());
+    let dir = scratch("side");
+    let out = dir.join("bt.json");
+    let o = attrition(
+        &[
+            &base[..],
+            &["--side", "ukraine", "--out", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
+    assert!(!out.exists());
     let e = stderr(&o);
     assert!(
         e.contains("--side ukraine") && e.contains("'russian'") && e.contains("side russia"),
         "{e}"
     );
     // A series whose names say nothing is taken at its word, with a note.
-    let dir = scratch("side");
     let f = dir.join("series.csv");
     fs::copy(SERIES, &f).unwrap();
     let mut args = base.to_vec();
