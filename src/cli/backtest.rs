@@ -77,8 +77,9 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         Ok(e) => e,
         Err(e) => return bad(format!("--every {e}")),
     };
-    // Levels are people: below one the crossing is the next day's count, and above the
-    // engine's largest threshold level (1e15) the multiples stop being exact.
+    // Levels count people: a step below one person is no round level, and one above the
+    // largest threshold level a scenario may have (1e15) is beyond the engine's limits
+    // (1e308 used to run and silently score no crossing at all).
     if !(1.0..=attrition::model::MAX_QUANTITY).contains(&args.threshold_step) {
         let x = args.threshold_step;
         let shown = if x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-4) {
