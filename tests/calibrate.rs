@@ -315,3 +315,212 @@ fn backtest_steps_at_their_limits_are_refused_or_end() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no origin"), "{}", stderr(&o));
 }
+
+/// Issue 12, item 6: series the reader used to accept, or refused without a place.
+#[test]
+fn broken_series_found_by_the_corpus_are_refused_with_their_place() {
+    let dir = scratch("broken");
+    let run = |f: &std::path::Path, extra: &[&str]| {
+        let o = attrition(&[&["fit", f.to_str().unwrap(), "--last", "30"][..], extra].concat());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        let e = stderr(&o);
+        assert!(!e.contains("panicked"), "{e}");
+        e
+    };
+    // A header naming a column twice fitted the second one.
+    let f = dir.join("dup.csv");
+    fs::write(&f, "date,date\n2024-01-01,2024-01-01\n").unwrap();
+    let e = run(&f, &[]);
+    assert!(
+        e.contains("dup.csv:1: column `date` appears twice in the header"),
+        "{e}"
+    );
+    // Latin-1 bytes: the row and the byte offset, not only "not UTF-8".
+    let f = dir.join("latin1.csv");
+    fs::write(&f, b"date,x_daily\n2024-01-01,1\n2024-01-02,\xe9\n").unwrap();
+    let e = run(&f, &[]);
+    assert!(
+        e.contains("latin1.csv:3: not UTF-8 text at byte offset 37"),
+        "{e}"
+    );
+    // Corrections that cannot be right: taking back more than the series had counted
+    // before the day, or dated where the series has no daily count.
+    for (name, text, want) in [
+        (
+            "minus.csv",
+            "date,personnel\n2025-03-01,-1e6\n",
+            "minus.csv:2: the correction of -1000000 on 2025-03-01 takes back more than",
+        ),
+        (
+            "late.csv",
+            "date,day,personnel\n2025-02-28,1,1650\n2026-09-01,2,100\n",
+            "late.csv:3: the correction of 100 on 2026-09-01 is outside the series' daily counts, 2022-02-26..2026-08-08",
+        ),
+        (
+            "early.csv",
+            "date,personnel\n2022-02-25,100\n",
+            "early.csv:2: the correction of 100 on 2022-02-25 is outside",
+        ),
+    ] {
+        let c = dir.join(name);
+        fs::write(&c, text).unwrap();
+        let o = attrition(&[
+            "fit",
+            SERIES,
+            "--last",
+            "30",
+            "--corrections",
+            c.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        assert!(stderr(&o).contains(want), "{name}: {}", stderr(&o));
+    }
+    // A negative correction that fits (the source took back an over-count) is removed:
+    // the day's count grows by it.
+    let c = dir.join("back.csv");
+    fs::write(&c, "date,personnel\n2026-08-08,-10\n").unwrap();
+    let o = attrition(&[
+        "fit",
+        SERIES,
+        "--last",
+        "30",
+        "--corrections",
+        c.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["series"]["corrections_removed"], -10.0);
+    let mean = (level("2026-08-08") + 10.0 - level("2026-07-09")) / 30.0;
+    assert!((v["fit"]["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+}
+
+/// Issue 12, item 6: a side name is a TOML key in the fragment; it must be one a
+/// scenario accepts, and nothing the user typed may break out of a comment.
+#[test]
+fn fit_side_names_and_comments_cannot_inject_toml() {
+    let o = attrition(&["fit", SERIES, "--last", "30", "--side", "x\"]\n[evil"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("--side 'x\"]\n[evil' is not a usable side name"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing is written for a refused side.
+    let dir = scratch("inject");
+    let out = dir.join("f.toml");
+    let o = attrition(&[
+        "fit",
+        SERIES,
+        "--last",
+        "30",
+        "--side",
+        "a.b",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+    for bad in ["combined", "1st", "a.b", ""] {
+        let o = attrition(&["fit", SERIES, "--last", "30", "--side", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("not a usable side name"), "{bad}");
+    }
+    // A file name with a newline lands in the comments: it must stay a comment.
+    let f = dir.join("a\n[evil]\nb.csv");
+    fs::copy(SERIES, &f).unwrap();
+    let o = attrition(&[
+        "fit",
+        f.to_str().unwrap(),
+        "--last",
+        "60",
+        "--side",
+        "the-side_2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let doc: toml::Table = toml::from_str(&text).expect("the fragment is TOML");
+    assert_eq!(doc.keys().collect::<Vec<_>>(), ["sides", "noise"], "{text}");
+    assert!(doc["sides"].as_table().unwrap().contains_key("the-side_2"));
+    assert!(text.contains("a\\n[evil]\\nb.csv"), "{text}");
+}
+
+/// Issue 12, item 8: the error for a missing window names both ways to give one.
+#[test]
+fn fit_without_a_window_names_both_options() {
+    let o = attrition(&["fit", SERIES]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("--window") && e.contains("--last"), "{e}");
+}
+
+/// Issue 12, item 6: backtest arguments beyond the engine's limits, and a side the
+/// series does not measure.
+#[test]
+fn backtest_refuses_steps_beyond_the_limits_and_the_wrong_side() {
+    let base = [
+        "backtest",
+        "scenarios/status-quo-recent.toml",
+        SERIES,
+        "--origins",
+        "2025-01-01..2025-02-01",
+        "--paths",
+        "200",
+        "--replicates",
+        "100",
+        "--horizons",
+        "30",
+    ];
+    for (step, shown) in [
+        ("1e308", "1e308"),
+        ("1e16", "1e16"),
+        ("0.5", "0.5"),
+        ("nan", "NaN"),
+    ] {
+        let o = attrition(&[&base[..], &["--threshold-step", step]].concat());
+        assert_eq!(o.status.code(), Some(2), "{step}");
+        assert!(o.stdout.is_empty());
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "--threshold-step {shown} must be between 1 and 1e15"
+            )),
+            "{step}: {e}"
+        );
+    }
+    // The file name says which side the series measures (`russian`): scoring it as
+    // Ukraine's is refused, naming the word that says so.
+    let dir = scratch("side");
+    let out = dir.join("bt.json");
+    let o = attrition(
+        &[
+            &base[..],
+            &["--side", "ukraine", "--out", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(!out.exists());
+    let e = stderr(&o);
+    assert!(
+        e.contains("--side ukraine") && e.contains("'russian'") && e.contains("side russia"),
+        "{e}"
+    );
+    // A series whose names say nothing is taken at its word, with a note.
+    let f = dir.join("series.csv");
+    fs::copy(SERIES, &f).unwrap();
+    let mut args = base.to_vec();
+    args[2] = f.to_str().unwrap();
+    let o = attrition(&[&args[..], &["--side", "ukraine"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("names no side of the scenario"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -460,6 +460,83 @@ pub fn backtest(
     Ok(out)
 }
 
+/// Whether `word` (lower case) names the side `side`: the name itself, or (for names of
+/// four letters or more once a final vowel is dropped) a word starting with that stem,
+/// so that adjectives count: `russian` names `russia`, `ukrainian` names `ukraine`. Two-
+/// letter codes do not count: `ua` in `ua_gs_russian_personnel` names the source (the
+/// Ukrainian General Staff), not the side measured.
+fn names_side(word: &str, side: &str) -> bool {
+    let side = side.to_ascii_lowercase();
+    let stem = side
+        .strip_suffix(['a', 'e', 'i', 'o', 'u', 'y'])
+        .unwrap_or(&side);
+    word == side || (stem.len() >= 4 && word.starts_with(stem))
+}
+
+/// Which side of `model` a series measures, as far as its file name and column say (a
+/// series says so nowhere else: data/README.md). The rule (docs/calibration.md):
+/// - the words of the file name (without folders or extension) and of the column that
+///   name sides of the scenario are found (`names_side`);
+/// - if they name `side`, the backtest runs (with a note when they also name another);
+/// - if they name only other sides, it is refused: the series measures one of those;
+/// - if they name none, it runs with a note that `side` is taken on trust.
+///
+/// A side the scenario does not have is left to `backtest`, which lists the sides.
+pub fn check_series_side(
+    series: &Series,
+    model: &Model,
+    side: &str,
+) -> Result<Option<String>, String> {
+    if !model.sides.iter().any(|s| s.name == side) {
+        return Ok(None);
+    }
+    let file = std::path::Path::new(&series.file)
+        .file_stem()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut named: Vec<(&str, String, &'static str)> = Vec::new();
+    for (text, place) in [(&file, "file name"), (&series.column, "column")] {
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let word = word.to_lowercase();
+            for s in &model.sides {
+                if names_side(&word, &s.name) && !named.iter().any(|n| n.0 == s.name && n.1 == word)
+                {
+                    named.push((s.name.as_str(), word.clone(), place));
+                }
+            }
+        }
+    }
+    let describe = |n: &[&(&str, String, &str)]| {
+        n.iter()
+            .map(|(s, w, place)| format!("side {s} (the word '{w}' in its {place})"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let others: Vec<_> = named.iter().filter(|n| n.0 != side).collect();
+    let mine = named.iter().any(|n| n.0 == side);
+    match (mine, others.is_empty()) {
+        (true, true) => Ok(None),
+        (true, false) => Ok(Some(format!(
+            "{} names side {side} and also {}; scored as side {side} (--side)",
+            series.file,
+            describe(&others)
+        ))),
+        (false, false) => Err(format!(
+            "{side}: the series {} measures {}, not {side}: give --side {}, or a series of {side}'s losses (rename it if its name misleads)",
+            series.file,
+            describe(&others),
+            others[0].0
+        )),
+        (false, true) => Ok(Some(format!(
+            "{} names no side of the scenario in its file name or column `{}`; scored as side {side} (--side)",
+            series.file, series.column
+        ))),
+    }
+}
+
 /// Origins from `from` to `to` inclusive, every `step`: whole months (the same day of
 /// the month, clamped to the month's length) or a number of days.
 pub fn origins(from: Date, to: Date, every: Every) -> Vec<Date> {
@@ -530,5 +607,24 @@ impl Every {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod side_tests {
+    use super::names_side;
+
+    #[test]
+    fn words_name_sides_by_name_or_adjective_but_not_by_code() {
+        assert!(names_side("russia", "russia"));
+        assert!(names_side("russian", "russia"));
+        assert!(names_side("ukrainian", "ukraine"));
+        assert!(names_side("ukraine", "Ukraine"));
+        assert!(!names_side("ua", "ukraine"));
+        assert!(!names_side("ru", "russia"));
+        assert!(!names_side("personnel", "russia"));
+        // Short names count only whole.
+        assert!(names_side("a", "a"));
+        assert!(!names_side("ab", "a"));
     }
 }

@@ -17,16 +17,70 @@ pub fn round_rate(x: f64) -> String {
     }
 }
 
+/// Checks a side name for the fragment: the fragment is pasted into a scenario, so the
+/// name must be one the scenario loader accepts (its rule, not a second one).
+pub fn check_side(name: &str) -> Result<(), String> {
+    if crate::scenario::build::sides::valid_side_name(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' is not a usable side name: as in scenario files, use letters, digits, '_' or '-', starting with a letter, and not 'combined'"
+        ))
+    }
+}
+
+/// `name` as a TOML key: bare when TOML allows it, else a basic string with escapes.
+/// Side names are checked before they get here (`check_side`), so this is the second
+/// line of defence: no name can end the table header and start another table.
+pub fn toml_key(name: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !name.is_empty() && name.chars().all(bare) {
+        return name.to_string();
+    }
+    let mut s = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(s, "\\u{:04X}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// Text for a comment line: TOML comments end at a newline and may not hold other
+/// control characters, so a file name or argument holding them (`a\n[evil]`) is written
+/// with them escaped, and cannot add lines to the fragment.
+pub fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The pasteable fragment. `command` is how the fit was asked for, quoted in a comment.
 pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
     let mut s = String::new();
     let d = &fit.diagnostics;
+    let command = comment_text(command);
     let _ = writeln!(s, "# Fitted by: {command}");
     let _ = writeln!(
         s,
         "# Series: {}, column `{}` ({}), {}..{}; corrections removed: {}.",
-        series.file,
-        series.column,
+        comment_text(&series.file),
+        comment_text(&series.column),
         match series.kind {
             super::series::Kind::Cumulative => "cumulative, differenced to daily counts",
             super::series::Kind::Daily => "daily counts",
@@ -144,7 +198,7 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         s,
         "#   daily noise leaves out (lag-1 noise autocorrelation above)."
     );
-    let _ = writeln!(s, "[sides.{side}]");
+    let _ = writeln!(s, "[sides.{}]", toml_key(side));
     let sigma = (fit.rate_hi / fit.rate_lo).ln() / (2.0 * Z90);
     let _ = writeln!(
         s,
@@ -200,5 +254,45 @@ mod tests {
         assert_eq!(round_rate(1021.4), "1021");
         assert_eq!(round_rate(12.345), "12.3");
         assert_eq!(round_rate(0.01234), "0.0123");
+    }
+
+    #[test]
+    fn keys_are_quoted_so_they_read_back_as_themselves() {
+        assert_eq!(toml_key("russia"), "russia");
+        assert_eq!(toml_key("a-b_9"), "a-b_9");
+        for name in [
+            "x\"]\n[evil",
+            "a.b",
+            "",
+            "back\\slash",
+            "tab\there",
+            "\u{1}\u{7f}",
+            "é",
+        ] {
+            let key = toml_key(name);
+            let doc: toml::Table = toml::from_str(&format!("[sides.{key}]\nx = 1\n"))
+                .unwrap_or_else(|e| panic!("{name:?} as {key}: {e}"));
+            let sides = doc["sides"].as_table().unwrap();
+            assert_eq!(sides.keys().collect::<Vec<_>>(), [name], "{key}");
+            assert_eq!(doc.len(), 1);
+        }
+    }
+
+    #[test]
+    fn side_names_follow_the_scenario_rule() {
+        for ok in ["russia", "ukraine", "side_2", "a-b"] {
+            assert!(check_side(ok).is_ok(), "{ok}");
+        }
+        for bad in ["combined", "", "1st", "a.b", "x\"]\n[evil", "é"] {
+            assert!(check_side(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn comments_cannot_gain_lines() {
+        assert_eq!(
+            comment_text("a\n[evil]\r\u{0}b\tc"),
+            "a\\n[evil]\\r\\u{0}b\tc"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Reading a dated loss series (cumulative or daily) and its listed corrections.
 //!
 //! The files are simple: a header row, comma-separated cells, ISO dates, no quoting. A
-//! small reader here avoids a CSV dependency; every problem names the file and the line.
+//! small reader here avoids a CSV dependency (the `csv` crate's one advantage, quoted
+//! cells, is refused here anyway: no series needs them); every problem names the file
+//! and the line, and bytes that are not UTF-8 also their byte offset.
 //! A series must have one row per day: a missing day or an empty cell is an error, not
 //! a zero, because the sources use an empty cell for "not published".
 
@@ -137,6 +139,20 @@ fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
         .split(',')
         .map(|c| c.trim().to_string())
         .collect();
+    // A repeated name would make `date` or `--column` pick one of two columns silently.
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|g| g == h) {
+            return Err(err(
+                file,
+                Some(header_line),
+                format!(
+                    "column `{h}` appears twice in the header (columns {} and {}): every column needs its own name",
+                    j + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
     let mut rows = Vec::new();
     for (n, l) in lines {
         if l.trim().is_empty() {
@@ -365,27 +381,43 @@ pub fn parse_corrections(
 }
 
 /// Subtracts each correction from the level on its date and every later date, so the
-/// day's increment loses the one-off amount. Corrections outside the series are ignored
-/// (they change no increment inside it); a correction that would make a day's count
-/// negative is an error.
+/// day's increment loses the one-off amount.
+///
+/// A positive amount is an earlier under-count added on its day; a negative one an
+/// earlier over-count taken back on its day (the GS equipment corrections have both).
+/// What cannot be right is refused with the corrections file's row: a correction on a
+/// date whose daily count the series does not hold (before its second row, after its
+/// end: such a file does not belong to this series, or the series is cut short), one
+/// larger than its day's count (the day's own losses would be negative), and one taking
+/// back more than the series had counted before its day (earlier days' losses would be
+/// negative).
 pub fn remove_corrections(series: &mut Series, c: &Corrections) -> Result<(), SeriesError> {
+    let first_count = series.start.add_days(1);
     for &(date, amount, line) in &c.amounts {
-        let Some(i) = series.index(date) else {
-            continue;
+        let bad = |message: String| err(&c.file, Some(line), message);
+        let i = match series.index(date) {
+            Some(i) if i > 0 => i,
+            _ => {
+                return Err(bad(format!(
+                    "the correction of {amount} on {date} is outside the series' daily counts, {first_count}..{} in {}: a correction must fall on a day the series counts",
+                    series.end(),
+                    series.file
+                )))
+            }
         };
-        if i == 0 {
-            continue;
-        }
         let count = series.levels[i] - series.levels[i - 1];
         if count - amount < 0.0 {
-            return Err(err(
-                &c.file,
-                Some(line),
-                format!(
-                    "the correction of {amount} on {date} exceeds that day's count in {} ({count})",
-                    series.file
-                ),
-            ));
+            return Err(bad(format!(
+                "the correction of {amount} on {date} exceeds that day's count in {} ({count})",
+                series.file
+            )));
+        }
+        let before = series.levels[i - 1];
+        if before + amount < 0.0 {
+            return Err(bad(format!(
+                "the correction of {amount} on {date} takes back more than {} counted before that day ({before})",
+                series.file
+            )));
         }
         for l in &mut series.levels[i..] {
             *l -= amount;
@@ -395,13 +427,34 @@ pub fn remove_corrections(series: &mut Series, c: &Corrections) -> Result<(), Se
     Ok(())
 }
 
-/// Reads a file into text, naming it in the error.
+/// Reads a file into text, naming it in the error; bytes that are not UTF-8 are named
+/// by their line and byte offset (from 0), so the row can be found and re-saved.
 pub fn read_text(path: &std::path::Path) -> Result<String, SeriesError> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| err(&name, None, format!("cannot read: {e}")))?;
+    text_of(&name, bytes)
+}
+
+/// `bytes` as text, or an error naming the line and byte offset of the first byte that
+/// is not UTF-8.
+pub fn text_of(file: &str, bytes: Vec<u8>) -> Result<String, SeriesError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        // A UTF-16 file (Excel's "Unicode text") fails on its byte-order mark.
+        let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            "the file looks like UTF-16; save it as UTF-8"
+        } else {
+            "save the file as UTF-8"
+        };
         err(
-            &path.display().to_string(),
-            None,
-            format!("cannot read: {e}"),
+            file,
+            Some(line),
+            format!(
+                "not UTF-8 text at byte offset {at} (byte 0x{:02x}): {hint}",
+                bytes[at]
+            ),
         )
     })
 }
@@ -482,6 +535,14 @@ mod tests {
                 "s.csv:2: `x_daily` is -3: a daily count cannot be negative",
             ),
             ("date,x\n2024-01-01,\"1\"\n", "s.csv:2: quoted cells"),
+            (
+                "date,date\n2024-01-01,2024-01-01\n",
+                "s.csv:1: column `date` appears twice in the header (columns 1 and 2)",
+            ),
+            (
+                "\n\ndate,x_daily,x_daily\n2024-01-01,1,2\n",
+                "s.csv:3: column `x_daily` appears twice",
+            ),
         ];
         for (text, want) in cases {
             let got = message(text);
@@ -505,12 +566,13 @@ mod tests {
         .unwrap();
         let c = parse_corrections(
             "c.csv",
-            "date,day,personnel,tank\n2022-10-13,231,0,5\n2025-02-28,1100,1650,0\n2030-01-01,1,7,0\n",
+            "date,day,personnel,tank\n2022-10-13,231,0,5\n2025-02-28,1100,1650,0\n2030-01-01,1,0,7\n",
             &s.column,
         )
         .unwrap();
         assert_eq!(c.column, "personnel");
-        assert_eq!(c.amounts.len(), 2);
+        // Zero amounts (other columns' corrections) are left out, whatever their date.
+        assert_eq!(c.amounts.len(), 1);
         remove_corrections(&mut s, &c).unwrap();
         let d = |t: &str| Date::parse_iso(t).unwrap();
         assert_eq!(
@@ -526,5 +588,95 @@ mod tests {
         assert!(e.contains("exceeds that day's count"), "{e}");
         let e = parse_corrections("c.csv", "date,tank\n", "personnel_cumulative").unwrap_err();
         assert!(e.to_string().contains("no column matching"), "{e}");
+    }
+
+    #[test]
+    fn corrections_that_cannot_be_right_are_refused_with_their_row() {
+        let s =
+            parse("date,personnel_cumulative\n2025-02-26,100\n2025-02-27,120\n2025-02-28,150\n")
+                .unwrap();
+        let apply = |text: &str| {
+            let c = parse_corrections("c.csv", text, &s.column).unwrap();
+            let mut s = s.clone();
+            remove_corrections(&mut s, &c).map(|()| s)
+        };
+        // A negative correction (an over-count taken back) adds to its day's count.
+        let back = apply("date,personnel\n2025-02-28,-15\n").unwrap();
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        assert_eq!(
+            back.counts(d("2025-02-27"), d("2025-02-28")).unwrap(),
+            vec![20.0, 45.0]
+        );
+        assert_eq!(back.corrections_removed, -15.0);
+        // Up to everything counted before the day may be taken back, not more.
+        assert!(apply("date,personnel\n2025-02-28,-120\n").is_ok());
+        let cases = [
+            (
+                "date,personnel\n2025-02-28,-121\n",
+                "c.csv:2: the correction of -121 on 2025-02-28 takes back more than s.csv counted before that day (120)",
+            ),
+            (
+                "date,personnel\n2025-02-27,0\n2025-02-28,-1e6\n",
+                "c.csv:3: the correction of -1000000 on 2025-02-28 takes back more",
+            ),
+            (
+                "date,personnel\n2025-03-01,5\n",
+                "c.csv:2: the correction of 5 on 2025-03-01 is outside the series' daily counts, 2025-02-27..2025-02-28 in s.csv",
+            ),
+            (
+                "date,personnel\n2025-02-26,5\n",
+                "c.csv:2: the correction of 5 on 2025-02-26 is outside",
+            ),
+            (
+                "date,personnel\n2024-01-01,-5\n",
+                "c.csv:2: the correction of -5 on 2024-01-01 is outside",
+            ),
+            (
+                "date,personnel\n2025-02-28,31\n",
+                "c.csv:2: the correction of 31 on 2025-02-28 exceeds that day's count in s.csv (30)",
+            ),
+            // Two rows of one date add up: the second takes the day below zero.
+            (
+                "date,personnel\n2025-02-28,20\n2025-02-28,20\n",
+                "c.csv:3: the correction of 20 on 2025-02-28 exceeds that day's count in s.csv (10)",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = apply(text).unwrap_err().to_string();
+            assert!(
+                got.starts_with(want),
+                "{text:?}: got {got:?}, want {want:?}"
+            );
+        }
+        // A daily file's levels start at 0 the day before its first row.
+        let daily = parse("date,x_daily\n2025-02-27,10\n2025-02-28,10\n").unwrap();
+        let c = parse_corrections("c.csv", "date,x\n2025-02-27,1\n", "x_daily").unwrap();
+        let mut d2 = daily.clone();
+        remove_corrections(&mut d2, &c).unwrap();
+        assert_eq!(d2.corrections_removed, 1.0);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_named_by_line_and_offset() {
+        let e = text_of(
+            "s.csv",
+            b"date,x_daily\n2024-01-01,1\n2024-01-02,\xe9\n".to_vec(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "s.csv:3: not UTF-8 text at byte offset 37 (byte 0xe9): save the file as UTF-8"
+        );
+        let e = text_of("s.csv", b"\xff\xfed\x00a\x00".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "s.csv:1: not UTF-8 text at byte offset 0 (byte 0xff): the file looks like UTF-16"
+            ),
+            "{e}"
+        );
+        assert_eq!(text_of("s.csv", b"date\n".to_vec()).unwrap(), "date\n");
     }
 }

@@ -30,7 +30,8 @@ pub(super) struct BacktestArgs {
     /// Days of data before each origin that the rate is fitted on.
     #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(28..=3650))]
     window: u32,
-    /// Score the crossing of the next multiple of this level above each origin's level.
+    /// Score the crossing of the next multiple of this level above each origin's level
+    /// (1 to 1e15, the largest threshold level a scenario may have).
     #[arg(long, default_value_t = 100_000.0)]
     threshold_step: f64,
     /// Bootstrap replicates of each fit.
@@ -94,10 +95,19 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         Ok(e) => e,
         Err(e) => return bad(format!("--every {e}")),
     };
-    if !(args.threshold_step.is_finite() && args.threshold_step > 0.0) {
+    // Levels count people: a step below one person is no round level, and one above the
+    // largest threshold level a scenario may have (1e15) is beyond the engine's limits
+    // (1e308 used to run and silently score no crossing at all).
+    if !(1.0..=attrition::model::MAX_QUANTITY).contains(&args.threshold_step) {
+        let x = args.threshold_step;
+        let shown = if x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-4) {
+            format!("{x:e}")
+        } else {
+            format!("{x}")
+        };
         return bad(format!(
-            "--threshold-step {} must be above 0",
-            args.threshold_step
+            "--threshold-step {shown} must be between 1 and {:e} (the largest threshold level)",
+            attrition::model::MAX_QUANTITY
         ));
     }
     let mut horizons = args.horizons.clone();
@@ -111,6 +121,11 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return bad(e),
     };
+    match calibrate::backtest::check_series_side(&series, model, &args.side) {
+        Ok(Some(note)) => eprintln!("note: {note}"),
+        Ok(None) => {}
+        Err(e) => return bad(format!("--side {e}")),
+    }
     let opts = BacktestOptions {
         side: args.side.clone(),
         origins: origins(from, to, every),

@@ -50,23 +50,22 @@ impl SeriesArgs {
 }
 
 #[derive(clap::Args, Debug)]
+// One of --window and --last, not both: as a required group, clap's error names both
+// (a bare `required_unless_present` named only --window).
+#[command(group(clap::ArgGroup::new("days").args(["window", "last"]).required(true)))]
 pub(super) struct FitArgs {
     /// The series: a CSV with a `date` column and a cumulative or daily column.
     series: PathBuf,
     #[command(flatten)]
     input: SeriesArgs,
     /// The dates to fit, FROM..TO inclusive (ISO dates; daily counts on those dates).
-    #[arg(
-        long,
-        value_name = "FROM..TO",
-        required_unless_present = "last",
-        conflicts_with = "last"
-    )]
+    #[arg(long, value_name = "FROM..TO")]
     window: Option<String>,
     /// Fit the last N days of the series instead of --window (at most 36525).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_525))]
     last: Option<u32>,
-    /// The side the fragment's rate is for.
+    /// The side the fragment's rate is for (a scenario side name: letters, digits, '_'
+    /// or '-', starting with a letter).
     #[arg(long, default_value = "russia")]
     side: String,
     /// Widen the rate range by the rate's drift over this many days, as the series' own
@@ -91,13 +90,31 @@ pub(super) struct FitArgs {
     out: Option<PathBuf>,
 }
 
-/// The command line as typed, for the fragment's comment.
+/// The command line as typed, for the fragment's comment: arguments that a shell would
+/// split or expand are single-quoted, so the comment can be pasted back; arguments that
+/// are not UTF-8 are shown lossily rather than panicking (`env::args` would).
 fn command_line() -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,@%+-".contains(c);
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            let a = a.to_string_lossy();
+            if !a.is_empty() && a.chars().all(plain) {
+                a.into_owned()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect();
     format!("attrition {}", args.join(" "))
 }
 
 pub(super) fn fit(args: FitArgs) -> i32 {
+    // The side becomes a table name in the fragment: refuse what a scenario would.
+    if let Err(e) = fragment::check_side(&args.side) {
+        eprintln!("error: --side {e}");
+        return EXIT_BAD_INPUT;
+    }
     let mut targets = output::Targets::new();
     args.input.declare(&mut targets, &args.series);
     if let Some(out) = &args.out {

@@ -12,18 +12,18 @@ pub(super) fn run_with_samples(
     use attrition::report::parquet::{Column, Kind, ParquetWriter};
     let sink_err = |e: std::io::Error| EngineError::Sink(format!("{}: {e}", path.display()));
     let mut file = output::AtomicFile::create(path).map_err(sink_err)?;
-    let columns = engine::samples::columns(model);
+    use engine::samples::ColumnKind;
+    let columns = engine::samples::column_kinds(model);
     let width = columns.len();
     let tally = if sample_format(path) == Some("parquet") {
-        let kinds = columns.iter().map(|c| Column {
-            kind: if c == "path" {
-                Kind::Int64
-            } else if c.starts_with("crossing_day.") {
-                Kind::OptionalInt32
-            } else {
-                Kind::Double
+        let kinds = columns.iter().map(|(name, kind)| Column {
+            kind: match kind {
+                ColumnKind::Path => Kind::Int64,
+                ColumnKind::Number => Kind::Double,
+                // Days a path may not have are nulls (a NaN would count as a value).
+                ColumnKind::OptionalDay => Kind::OptionalInt32,
             },
-            name: c.clone(),
+            name: name.clone(),
         });
         let mut w = ParquetWriter::new(file.writer(), kinds.collect()).map_err(sink_err)?;
         let mut rows = |values: &[f64]| -> Result<(), String> {
@@ -37,7 +37,7 @@ pub(super) fn run_with_samples(
         tally
     } else {
         let mut header = String::new();
-        for (i, c) in columns.iter().enumerate() {
+        for (i, (c, _)) in columns.iter().enumerate() {
             if i > 0 {
                 header.push(',');
             }
@@ -53,6 +53,7 @@ pub(super) fn run_with_samples(
                     if i > 0 {
                         line.push(',');
                     }
+                    // A missing day (an optional column's NaN) is an empty cell.
                     if !v.is_nan() {
                         use std::fmt::Write as _;
                         let _ = write!(line, "{v}");

@@ -10,59 +10,82 @@ use std::sync::Mutex;
 /// Batches simulated in parallel before their rows are handed over, in order.
 const WINDOW_BATCHES: u64 = 64;
 
+/// What a sample column holds, for writers that type their columns (Parquet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// The path index.
+    Path,
+    /// A number every path has (a draw, a flag, a count of days).
+    Number,
+    /// A whole day after the reference date that a path may not have (NaN in the row):
+    /// an event's first and last day when it did not happen, a crossing day when the
+    /// threshold was not crossed. Written as a null, never as a number.
+    OptionalDay,
+}
+
 /// Column names of a sample row: `path`, each side's draws (named by their input key),
 /// each phase factor, and each threshold's crossing day.
 pub fn columns(model: &Model) -> Vec<String> {
-    let mut c = vec!["path".to_string()];
+    column_kinds(model)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The columns of a sample row with what each holds, in row order.
+pub fn column_kinds(model: &Model) -> Vec<(String, ColumnKind)> {
+    use ColumnKind::{Number, OptionalDay};
+    let mut c = vec![("path".to_string(), ColumnKind::Path)];
+    let num = |c: &mut Vec<(String, ColumnKind)>, name: String| c.push((name, Number));
     for s in &model.sides {
         let n = &s.name;
-        c.push(format!("sides.{n}.casualties"));
-        c.push(format!("sides.{n}.rate_per_day"));
+        num(&mut c, format!("sides.{n}.casualties"));
+        num(&mut c, format!("sides.{n}.rate_per_day"));
         if s.killed.is_some() {
-            c.push(format!("sides.{n}.killed"));
-            c.push(format!("sides.{n}.killed_share"));
+            num(&mut c, format!("sides.{n}.killed"));
+            num(&mut c, format!("sides.{n}.killed_share"));
         }
         if s.force.is_some() {
-            c.push(format!("sides.{n}.force"));
-            c.push(format!("sides.{n}.recruits_per_day"));
-            c.push(format!("sides.{n}.return_to_duty"));
+            num(&mut c, format!("sides.{n}.force"));
+            num(&mut c, format!("sides.{n}.recruits_per_day"));
+            num(&mut c, format!("sides.{n}.return_to_duty"));
         }
     }
     for p in &model.phases {
         match &p.effect {
-            PhaseEffect::Shared { .. } => c.push(format!("phases.{}.multiplier", p.name)),
+            PhaseEffect::Shared { .. } => num(&mut c, format!("phases.{}.multiplier", p.name)),
             PhaseEffect::PerSide(v) => {
                 for (side, _) in v {
-                    c.push(format!(
-                        "phases.{}.multipliers.{}",
-                        p.name, model.sides[*side].name
-                    ));
+                    num(
+                        &mut c,
+                        format!("phases.{}.multipliers.{}", p.name, model.sides[*side].name),
+                    );
                 }
             }
         }
     }
     for e in &model.events {
         let n = &e.name;
-        c.push(format!("events.{n}.probability"));
-        c.push(format!("events.{n}.happened"));
-        c.push(format!("events.{n}.first_day"));
-        c.push(format!("events.{n}.last_day"));
+        num(&mut c, format!("events.{n}.probability"));
+        num(&mut c, format!("events.{n}.happened"));
+        c.push((format!("events.{n}.first_day"), OptionalDay));
+        c.push((format!("events.{n}.last_day"), OptionalDay));
     }
     if let Some(r) = &model.regimes {
         for n in &r.names {
-            c.push(format!("regimes.{n}.days"));
+            num(&mut c, format!("regimes.{n}.days"));
         }
     }
     if model.trend.is_some() {
-        c.push("trend.percent_per_month".to_string());
+        num(&mut c, "trend.percent_per_month".to_string());
     }
     for t in &model.thresholds {
-        c.push(format!("crossing_day.{}", t.name));
+        c.push((format!("crossing_day.{}", t.name), OptionalDay));
     }
     c
 }
 
-/// The row of the path just simulated; a crossing day is NaN when not crossed.
+/// The row of the path just simulated; an `OptionalDay` the path does not have is NaN.
 fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
     out.push(path as f64);
     for (side, d) in plan.model.sides.iter().zip(&state.draws) {

@@ -2,7 +2,9 @@
 //!
 //! Written here rather than pulled in from the `parquet` crate, which would add more
 //! compile time than the rest of the tool: the samples need only flat columns of INT64,
-//! DOUBLE and optional INT32, PLAIN encoding, no compression. The layout follows the
+//! DOUBLE and optional INT32 (logical type INTEGER(32, signed): days that may be null),
+//! PLAIN encoding, no compression. Every column chunk records its null count in its
+//! statistics, so readers (DuckDB, pyarrow) can count nulls without reading the pages. The layout follows the
 //! Parquet format specification (apache/parquet-format): `PAR1`, row groups of column
 //! chunks (one data page each, v1 pages, definition levels as a bit-packed RLE hybrid),
 //! then the Thrift-compact-encoded `FileMetaData`, its length, and `PAR1`. pandas
@@ -19,7 +21,7 @@ pub enum Kind {
     Int64,
     /// A required double.
     Double,
-    /// A 32-bit integer that may be missing (NaN in the input row).
+    /// A 32-bit integer that may be missing (NaN in the input row, a null in the file).
     OptionalInt32,
 }
 
@@ -32,6 +34,7 @@ struct ChunkMeta {
     offset: u64,
     size: u64,
     values: u64,
+    nulls: u64,
 }
 
 pub struct ParquetWriter<W: Write> {
@@ -87,10 +90,15 @@ impl<W: Write> ParquetWriter<W> {
             self.out.write_all(&data)?;
             let size = (header.len() + data.len()) as u64;
             self.pos += size;
+            let nulls = match col.kind {
+                Kind::OptionalInt32 => values.iter().filter(|v| v.is_nan()).count() as u64,
+                Kind::Int64 | Kind::Double => 0,
+            };
             chunks.push(ChunkMeta {
                 offset,
                 size,
                 values: rows as u64,
+                nulls,
             });
             values.clear();
         }
@@ -165,6 +173,8 @@ struct Thrift<'a> {
     last: Vec<i16>,
 }
 
+const T_TRUE: u8 = 1;
+const T_BYTE: u8 = 3;
 const T_I32: u8 = 5;
 const T_I64: u8 = 6;
 const T_BINARY: u8 = 8;
@@ -189,6 +199,14 @@ impl<'a> Thrift<'a> {
     fn i32(&mut self, id: i16, v: i32) {
         self.field(id, T_I32);
         uleb(self.out, zigzag(v as i64));
+    }
+    fn byte(&mut self, id: i16, v: i8) {
+        self.field(id, T_BYTE);
+        self.out.push(v as u8);
+    }
+    /// A true boolean field: the compact protocol holds the value in the field header.
+    fn bool_true(&mut self, id: i16) {
+        self.field(id, T_TRUE);
     }
     fn i64(&mut self, id: i16, v: i64) {
         self.field(id, T_I64);
@@ -269,6 +287,17 @@ fn file_metadata(
         t.i32(1, physical(c.kind));
         t.i32(3, if c.kind == Kind::OptionalInt32 { 1 } else { 0 }); // OPTIONAL / REQUIRED
         t.string(4, &c.name);
+        if c.kind == Kind::OptionalInt32 {
+            // Days are plain signed integers: the converted type for older readers, the
+            // logical type for newer ones.
+            t.i32(6, 17); // converted_type: INT_32
+            t.begin(10); // logicalType (a union)
+            t.begin(10); // INTEGER
+            t.byte(1, 32); // bitWidth
+            t.bool_true(2); // isSigned
+            t.end();
+            t.end();
+        }
         t.end();
     }
     t.i64(3, rows as i64);
@@ -291,6 +320,9 @@ fn file_metadata(
             t.i64(6, m.size as i64);
             t.i64(7, m.size as i64);
             t.i64(9, m.offset as i64); // data_page_offset
+            t.begin(12); // statistics: the null count only (min and max are not needed)
+            t.i64(3, m.nulls as i64); // null_count
+            t.end();
             t.end();
             t.end();
         }

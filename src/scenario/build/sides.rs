@@ -55,7 +55,8 @@ pub(super) fn sides(
     ok.then_some(out)
 }
 
-fn valid_side_name(name: &str) -> bool {
+/// Also the rule for `attrition fit --side`, whose name becomes a scenario key.
+pub(crate) fn valid_side_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
