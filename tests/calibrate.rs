@@ -262,9 +262,31 @@ fn backtest_refuses_bad_input_with_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("runs past the series' end"),
-        "{}",
+        stderr(&o).contains(
+            "2 origins (2026-07-01 to 2026-08-01): its 180-day horizon runs past the series' end"
+        ),
+        "every skipped origin is counted by reason: {}",
         stderr(&o)
+    );
+    // Scored and skipped together: the table counts each reason with the dates it spans.
+    let o = attrition(&[
+        "backtest",
+        "scenarios/status-quo-recent.toml",
+        SERIES,
+        "--origins",
+        "2022-03-01..2022-07-01",
+        "--horizons",
+        "30",
+        "--paths",
+        "200",
+        "--replicates",
+        "100",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        table.contains("2 origins scored.\nSkipped:\n  3 origins (2022-03-01 to 2022-05-01): the 90-day fit window before it is not all in the series\n  2 origins (2022-06-01 to 2022-07-01): fit-drift at 30 days: cannot widen for a 30-day drift: the 365 days of history up to the origin hold"),
+        "{table}"
     );
     let o = attrition(
         &[

@@ -9,7 +9,7 @@ use super::fit::{fit, FitOptions, Window};
 use super::series::Series;
 use super::stats::{crps_from_quantiles, crps_normal, mean, normal_quantile, score_levels, sd};
 use crate::engine::{self, EngineError, Plan, Progress, RunConfig, Tally};
-use crate::model::{Metric, Model, Noise, Rate};
+use crate::model::{Metric, Model, Noise, Rate, Threshold};
 use crate::sample::Dist;
 use crate::Date;
 
@@ -123,7 +123,7 @@ enum Predictive<'a> {
 }
 
 impl Predictive<'_> {
-    /// Quantile `p` of the increase on day `d` (engine runs report every day 1..=H).
+    /// Quantile `p` of the increase on day `d` (a report day of the engine run).
     fn quantile(&self, d: u32, p: f64) -> f64 {
         match self {
             Predictive::Engine { tally, plan, side } => {
@@ -167,10 +167,14 @@ impl Predictive<'_> {
         }
     }
 
-    /// Quantile `p` of the day the increase first reaches `need`: the first day whose
-    /// increase has quantile `1 - p` at or above `need` (the increase never falls, so
-    /// P(crossed by d) = P(increase on d >= need)).
+    /// Quantile `p` of the day the increase first reaches `need` (`None`: not by `last`).
+    /// The engine counts each path's crossing day (its run holds the threshold); for the
+    /// normal baselines, the first day whose increase has quantile `1 - p` at or above
+    /// `need` (the increase never falls, so P(crossed by d) = P(increase on d >= need)).
     fn crossing_day(&self, need: f64, p: f64, last: u32) -> Option<u32> {
+        if let Predictive::Engine { tally, .. } = self {
+            return tally.crossings[0].quantile(p);
+        }
         let ok = |d: u32| self.quantile(d, 1.0 - p) >= need;
         if !ok(last) {
             return None;
@@ -190,30 +194,36 @@ impl Predictive<'_> {
 }
 
 /// The projection model for one origin: the template with the side's baseline set to 0
-/// (increases are projected), its rate and the noise from the fit, every day 1..=`last`
-/// reported (or only `last` when `only_last`), and no phases or thresholds (the method is
-/// a status quo).
+/// (increases are projected), its rate and the noise from the fit, the `reports` days
+/// (the horizons scored, the last one the horizon), a threshold at `need` when a crossing
+/// is scored, and no phases (the method is a status quo).
 fn projection_model(
     template: &Model,
     side: usize,
     origin: Date,
-    last: u32,
-    only_last: bool,
+    reports: &[u32],
+    need: Option<f64>,
     (lo, hi): (f64, f64),
     cv: f64,
 ) -> Result<Model, String> {
     let mut m = template.clone();
     m.reference_date = origin;
-    m.horizon_days = last;
-    m.report_days = if only_last {
-        vec![last]
-    } else {
-        (1..=last).collect()
-    };
+    m.horizon_days = *reports.last().expect("at least one horizon");
+    m.report_days = reports.to_vec();
     // The backtest scores the fitted rate alone: the scenario's assumptions about the
     // future (phases, events, regimes, seasons, trends, correlations, force models) go.
     m.clear_dynamics();
-    m.thresholds.clear();
+    // The crossing of the next round level is counted exactly, day by day, by the
+    // engine's threshold: no stock needs to be kept for every day of the horizon.
+    m.thresholds = need
+        .map(|level| Threshold {
+            name: "next level".into(),
+            metric: Metric::Casualties,
+            sides: vec![side],
+            level,
+        })
+        .into_iter()
+        .collect();
     m.noise = if cv > 0.0 {
         Noise::Gamma {
             shape: 1.0 / (cv * cv),
@@ -360,8 +370,8 @@ pub fn backtest(
         };
 
         // One engine projection of the side with a fitted rate range and noise.
-        let project = |days: u32, only_last: bool, rate: (f64, f64), cv: f64| {
-            let model = projection_model(template, side, origin, days, only_last, rate, cv)?;
+        let project = |reports: &[u32], need: Option<f64>, rate: (f64, f64), cv: f64| {
+            let model = projection_model(template, side, origin, reports, need, rate, cv)?;
             let tally = engine::run(&model, &config, &engine_progress).map_err(engine_err)?;
             Ok::<_, BacktestError>((model, tally))
         };
@@ -374,8 +384,14 @@ pub fn backtest(
             fit(series, Window::Range(from, origin), &fo)
         };
 
-        // Bootstrap-only fit: one run, every day reported.
-        let (model, tally) = project(last, false, (f.mean_lo, f.mean_hi), f.cv)?;
+        // The next round level: when it was crossed (if within the longest horizon).
+        let level = ((base / opts.threshold_step).floor() + 1.0) * opts.threshold_step;
+        let observed =
+            (1..=last).find(|&d| series.level(origin.add_days(d as i64)).expect("inside") >= level);
+        let need = observed.map(|_| level - base);
+
+        // Bootstrap-only fit: one run, every horizon reported, the crossing counted.
+        let (model, tally) = project(&opts.horizons, need, (f.mean_lo, f.mean_hi), f.cv)?;
         let plan = Plan::new(&model);
         let fit_pred = Predictive::Engine {
             tally: &tally,
@@ -414,7 +430,7 @@ pub fn backtest(
                     continue;
                 }
             };
-            let (dm, dt) = project(h, true, (fd.rate_lo, fd.rate_hi), fd.cv)?;
+            let (dm, dt) = project(&[h], None, (fd.rate_lo, fd.rate_hi), fd.cv)?;
             let dplan = Plan::new(&dm);
             let dp = Predictive::Engine {
                 tally: &dt,
@@ -424,12 +440,8 @@ pub fn backtest(
             out.scored.push(dp.score(origin, Method::FitDrift, h, y));
         }
 
-        // The next round level: when it was crossed, and when each method said it would be.
-        let level = ((base / opts.threshold_step).floor() + 1.0) * opts.threshold_step;
-        let observed =
-            (1..=last).find(|&d| series.level(origin.add_days(d as i64)).expect("inside") >= level);
-        if let Some(observed_day) = observed {
-            let need = level - base;
+        // When each method said the next round level would be crossed.
+        if let (Some(observed_day), Some(need)) = (observed, need) {
             let cross = |method: Method, p: &Predictive| Crossing {
                 origin,
                 method,
@@ -443,7 +455,7 @@ pub fn backtest(
             if opts.with_drift {
                 // The drift-widened crossing comes from a run widened at the longest horizon.
                 if let Ok(fd) = drift_fit(last) {
-                    let (dm, dt) = project(last, false, (fd.rate_lo, fd.rate_hi), fd.cv)?;
+                    let (dm, dt) = project(&[last], Some(need), (fd.rate_lo, fd.rate_hi), fd.cv)?;
                     let dplan = Plan::new(&dm);
                     let dp = Predictive::Engine {
                         tally: &dt,

@@ -138,12 +138,7 @@ pub fn table(bt: &Backtest, inputs: &Inputs) -> String {
     );
     let _ = writeln!(s, "{} origins scored.", bt.origins_used.len());
     if !bt.skipped.is_empty() {
-        let _ = write!(
-            s,
-            "{} skipped:\n{}",
-            bt.skipped.len(),
-            skipped_by_reason(&bt.skipped)
-        );
+        let _ = write!(s, "Skipped:\n{}", skipped_by_reason(&bt.skipped));
     }
     let _ = writeln!(
         s,
@@ -262,13 +257,15 @@ pub fn csv(bt: &Backtest, inputs: &Inputs) -> String {
     s
 }
 
-/// The skipped origins counted by reason, one line each, with the dates they span:
-/// `  6 origins (2026-02-01 to 2026-07-01): its 180-day horizon runs past ...`. Reasons
-/// keep the order in which they first occur.
+/// The skipped origins (or methods at an origin) counted by reason, one line each, with
+/// the dates they span: `  6 origins (2026-02-01 to 2026-07-01): its 180-day horizon runs
+/// past ...`. A reason that names its own origin's date counts with the same reason at
+/// other origins. Reasons keep the order in which they first occur.
 pub fn skipped_by_reason(skipped: &[(Date, String)]) -> String {
-    let mut reasons: Vec<(&str, Vec<Date>)> = Vec::new();
+    let mut reasons: Vec<(String, Vec<Date>)> = Vec::new();
     for (date, why) in skipped {
-        match reasons.iter_mut().find(|(r, _)| *r == why.as_str()) {
+        let why = why.replace(&date.to_string(), "the origin");
+        match reasons.iter_mut().find(|(r, _)| *r == why) {
             Some((_, dates)) => dates.push(*date),
             None => reasons.push((why, vec![*date])),
         }
