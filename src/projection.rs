@@ -22,10 +22,14 @@ pub struct Projection {
     pub run: RunInfo,
     pub thresholds: Vec<ThresholdResult>,
     pub stocks: Vec<StockSeries>,
-    /// Stock quantiles on a weekly grid to the horizon, for fan charts (runs with
-    /// `--plot` only; absent otherwise).
+    /// Casualty quantiles on a weekly grid to the horizon, for fan charts: only in the
+    /// result saved beside figures (`figures.json`), never in a run's data output.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fan: Vec<StockSeries>,
+    /// How many paths (the first of the run's) `fan` was drawn from; absent in results
+    /// from before the fan had its own run, whose fan came from every path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_paths: Option<u64>,
     /// Scenarios with uncertain events only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventResult>,
@@ -214,48 +218,7 @@ impl Projection {
                 }
             })
             .collect();
-        let mut stocks = Vec::new();
-        for series in 0..plan.series_per_date {
-            let name = model
-                .sides
-                .get(series)
-                .map_or(COMBINED, |s| s.name.as_str());
-            for metric in [Metric::Casualties, Metric::Killed] {
-                let present = metric == Metric::Casualties
-                    || plan
-                        .has_killed
-                        .get(series)
-                        .copied()
-                        .unwrap_or(plan.combined_killed);
-                if !present || model.report_days.is_empty() {
-                    continue;
-                }
-                let points = model
-                    .report_days
-                    .iter()
-                    .enumerate()
-                    .map(|(r, &day)| {
-                        let h = &tally.stocks[plan.stock_index(r, series, metric)];
-                        StockPoint {
-                            date: model.date_of(day),
-                            day,
-                            quantiles: STOCK_LEVELS
-                                .iter()
-                                .map(|&p| StockQuantile {
-                                    p,
-                                    value: h.quantile(p).unwrap_or(f64::NAN).round(),
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect();
-                stocks.push(StockSeries {
-                    series: name.to_string(),
-                    metric,
-                    points,
-                });
-            }
-        }
+        let stocks = stock_series(model, &plan, tally, &[Metric::Casualties, Metric::Killed]);
         Projection {
             scenario: ScenarioInfo {
                 name: model.name.clone(),
@@ -282,28 +245,82 @@ impl Projection {
             thresholds,
             stocks,
             fan: Vec::new(),
+            fan_paths: None,
         }
     }
 
-    /// For a projection run with extra report days (a fan grid): moves every stock point
-    /// into `fan`, and keeps in `stocks`, `p_crossed_by` and `report_dates` only the
-    /// scenario's own `report_days`.
-    pub fn with_fan(mut self, report_days: &[u32]) -> Projection {
-        let keep = |day: u32| report_days.contains(&day);
-        self.fan = self.stocks.clone();
-        for s in &mut self.stocks {
-            s.points.retain(|p| keep(p.day));
+    /// This projection with a fan chart's series (`fan_series`) drawn from `paths` paths.
+    pub fn with_fan(self, fan: Vec<StockSeries>, paths: u64) -> Projection {
+        Projection {
+            fan,
+            fan_paths: Some(paths),
+            ..self
         }
-        self.stocks.retain(|s| !s.points.is_empty());
-        for t in &mut self.thresholds {
-            t.p_crossed_by.retain(|c| keep(c.day));
-        }
-        let reference = self.scenario.reference_date;
-        self.scenario
-            .report_dates
-            .retain(|d| keep(d.days_since(reference) as u32));
-        self
     }
+
+    /// This projection as a run's data output holds it: without the fan, which only
+    /// figures use, so that drawing figures never changes the data.
+    pub fn without_fan(self) -> Projection {
+        Projection {
+            fan: Vec::new(),
+            fan_paths: None,
+            ..self
+        }
+    }
+}
+
+/// Casualty quantiles of each series at every report day of `model`, from a tally of
+/// `engine::run_casualty_stocks`: the series of a fan chart.
+pub fn fan_series(model: &Model, tally: &Tally) -> Vec<StockSeries> {
+    stock_series(model, &Plan::new(model), tally, &[Metric::Casualties])
+}
+
+/// Quantiles of every series (each side, then combined) and each of `metrics` it has, at
+/// every report day.
+fn stock_series(model: &Model, plan: &Plan, tally: &Tally, metrics: &[Metric]) -> Vec<StockSeries> {
+    let mut stocks = Vec::new();
+    for series in 0..plan.series_per_date {
+        let name = model
+            .sides
+            .get(series)
+            .map_or(COMBINED, |s| s.name.as_str());
+        for &metric in metrics {
+            let present = metric == Metric::Casualties
+                || plan
+                    .has_killed
+                    .get(series)
+                    .copied()
+                    .unwrap_or(plan.combined_killed);
+            if !present || model.report_days.is_empty() {
+                continue;
+            }
+            let points = model
+                .report_days
+                .iter()
+                .enumerate()
+                .map(|(r, &day)| {
+                    let h = &tally.stocks[plan.stock_index(r, series, metric)];
+                    StockPoint {
+                        date: model.date_of(day),
+                        day,
+                        quantiles: STOCK_LEVELS
+                            .iter()
+                            .map(|&p| StockQuantile {
+                                p,
+                                value: h.quantile(p).unwrap_or(f64::NAN).round(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            stocks.push(StockSeries {
+                series: name.to_string(),
+                metric,
+                points,
+            });
+        }
+    }
+    stocks
 }
 
 fn crossing_quantiles(model: &Model, counts: &DayCounts) -> Vec<CrossingQuantile> {

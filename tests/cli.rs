@@ -343,11 +343,11 @@ fn progress_shows_on_a_terminal_only() {
     // A backtest counts its origins.
     let screen = on_terminal(format!(
         "{bin} backtest scenarios/status-quo-recent.toml data/ua_gs_russian_personnel.csv \
-         --origins 2025-01-01..2025-01-08 --every 1d --horizons 30 -n 20000 -f json -o {}",
+         --origins 2025-01-01..2025-01-30 --every 1d --horizons 30 -n 50000 -f json -o {}",
         out.display()
     ));
     assert!(
-        screen.contains("/8 origins") && screen.contains("left"),
+        screen.contains("/30 origins") && screen.contains("left"),
         "{screen}"
     );
     fs::remove_dir_all(&dir).unwrap();

@@ -1,5 +1,5 @@
 //! SVG figures: `run --plot` writes them, each parses as XML and holds the expected
-//! series, and `plot` redraws the same bytes from a saved JSON result.
+//! series, and `plot` redraws the same bytes from the result saved beside them.
 
 mod common;
 use common::{attrition, scratch};
@@ -43,8 +43,13 @@ fn figures_parse_and_hold_their_series_and_plot_redraws_them() {
     let mut names: Vec<String> = fs::read_dir(&figs)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "figures.json")
         .collect();
     names.sort();
+    assert!(
+        figs.join("figures.json").is_file(),
+        "the figures' data is saved beside them"
+    );
     // Per scenario: 3 fan charts (russia, ukraine, combined) and 2 crossing charts; 2 overlays.
     assert_eq!(names.len(), 2 * 5 + 2, "{names:?}");
     for name in &names {
@@ -103,11 +108,12 @@ fn figures_parse_and_hold_their_series_and_plot_redraws_them() {
         "ceasefire-2026-crossing-1-2m-combined-casualties.svg",
     );
     assert!(cease.contains("not crossed by 2028-12-31"));
-    // `plot` redraws the same bytes from the saved JSON.
+    // `plot` redraws the same bytes from the result saved beside the figures.
     let again = dir.join("again");
+    let saved = figs.join("figures.json");
     let o = attrition(&[
         "plot",
-        json.to_str().unwrap(),
+        saved.to_str().unwrap(),
         "--out",
         again.to_str().unwrap(),
     ]);
@@ -118,6 +124,23 @@ fn figures_parse_and_hold_their_series_and_plot_redraws_them() {
             read(&again, name),
             "{name} differs when redrawn"
         );
+    }
+    // From the data output (which holds no fan), the same crossing charts and overlays;
+    // its fan charts have the report dates only.
+    let plain = dir.join("plain");
+    let o = attrition(&[
+        "plot",
+        json.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in &names {
+        if name.contains("-fan-") {
+            assert!(read(&plain, name).contains("class=\"median\""), "{name}");
+        } else {
+            assert_eq!(read(&figs, name), read(&plain, name), "{name}");
+        }
     }
     // A file that is not a result is refused clearly.
     let o = attrition(&[

@@ -2,9 +2,25 @@
 
 use super::*;
 
-/// A copy of `model` whose report days also hold a weekly grid to the horizon (coarser
-/// for long horizons, so that there are at most 900 grid days).
-pub(super) fn with_fan_grid(model: &attrition::Model) -> attrition::Model {
+/// Paths a fan chart is drawn from, at most: the first `FAN_PATHS` of the run's (the same
+/// seed, so the same paths, and equal in distribution to all of them). A fan path costs
+/// several times a result's (it runs to the horizon and is recorded every week, where a
+/// result's path stops after its last report date and crossing), and the figures' files
+/// cost a fixed time: 5,000 keep `--plot` under twice the run's time at the default
+/// 100,000 paths on every shipped scenario, including the cheapest (gamma noise, whose
+/// result jumps over whole months; docs/performance.md). A 5% or 95% quantile of 5,000
+/// paths is off by about 3% of the stock's standard deviation, a fraction of the band.
+pub(super) const FAN_PATHS: u64 = 5_000;
+
+/// Buckets of each fan histogram (`Plan::casualties_only`): 0.2% accuracy over a spread
+/// of a factor of 3, under a pixel.
+const FAN_BUCKETS: usize = 512;
+
+/// The model of a fan pass: `model` with a weekly grid to the horizon (coarser for long
+/// horizons, so that there are at most 900 grid days) added to its report days, and no
+/// thresholds. Thresholds do not change a path's stocks, and without them no path stops
+/// to pin down a crossing day: gamma jumps go straight from grid day to grid day.
+pub(super) fn fan_model(model: &attrition::Model) -> attrition::Model {
     let step = model.horizon_days.div_ceil(900).max(7);
     let mut days: Vec<u32> = (1..=model.horizon_days / step).map(|k| k * step).collect();
     days.extend_from_slice(&model.report_days);
@@ -13,22 +29,63 @@ pub(super) fn with_fan_grid(model: &attrition::Model) -> attrition::Model {
     days.dedup();
     attrition::Model {
         report_days: days,
+        thresholds: Vec::new(),
         ..model.clone()
     }
 }
 
-/// Writes every figure of `projections` into `dir`, all or nothing (the folder is
-/// created here, so a refused or failed run leaves none behind). A figure that would
-/// replace an input or another output is refused before anything is written.
+/// `projection` with its fan chart's series, from a run of its own (the fan pass) over
+/// the first `FAN_PATHS` paths of `config` on `fan_model(model)`. The result's own run is
+/// untouched by it: other report days would move its chunk edges (and with gamma noise,
+/// which random numbers feed which jump) and share out its histogram memory. Ctrl-C stops
+/// it like the main run.
+pub(super) fn with_fan(
+    projection: Projection,
+    model: &attrition::Model,
+    config: &RunConfig,
+    quiet: bool,
+) -> Result<Projection, EngineError> {
+    let fan = fan_model(model);
+    let config = RunConfig {
+        paths: config.paths.min(FAN_PATHS),
+        ..*config
+    };
+    let started = Instant::now();
+    let label = format!("{} (fan chart)", model.name);
+    let progress = watcher(quiet, &label, config.paths);
+    let tally = engine::run_casualty_stocks(&fan, &config, FAN_BUCKETS, progress.as_ref());
+    clear_line(quiet);
+    let tally = tally?;
+    if !quiet {
+        eprintln!(
+            "attrition: {}: fan chart from {} of {} paths, {:.2} s",
+            model.name,
+            config.paths,
+            projection.run.paths,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(projection.with_fan(attrition::projection::fan_series(&fan, &tally), tally.paths))
+}
+
+/// Name of the result saved beside the figures, from which `attrition plot` redraws them.
+pub(super) const FIGURES_RESULT: &str = "figures.json";
+
+/// Writes every figure of `projections` into `dir`, and `saved` (the result they were
+/// drawn from) as `FIGURES_RESULT` when given, all or nothing (the folder is created here,
+/// so a refused or failed run leaves none behind). A file that would replace an input or
+/// another output is refused before anything is written.
 pub(super) fn write_figures(
     targets: &output::Targets,
     dir: &std::path::Path,
     projections: &[Projection],
+    saved: Option<Vec<u8>>,
 ) -> Result<(), i32> {
-    let files: Vec<(String, Vec<u8>)> = report::svg::figures(projections)
+    let mut files: Vec<(String, Vec<u8>)> = report::svg::figures(projections)
         .into_iter()
         .map(|(name, svg)| (name, svg.into_bytes()))
         .collect();
+    files.extend(saved.map(|bytes| (FIGURES_RESULT.to_string(), bytes)));
     for (name, _) in &files {
         if let Err(msg) = targets.check_inside("--plot", &dir.join(name)) {
             eprintln!("error: {msg}");
@@ -80,7 +137,7 @@ pub(super) fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
-    match write_figures(&targets, out, &doc.projections) {
+    match write_figures(&targets, out, &doc.projections, None) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }

@@ -16,7 +16,7 @@ mod fit;
 mod samples;
 
 use compare::compare;
-use figures::{plot, with_fan_grid, write_figures};
+use figures::{plot, with_fan, write_figures, FIGURES_RESULT};
 use samples::{run_with_samples, sample_format};
 use std::io::Write;
 use std::path::PathBuf;
@@ -207,9 +207,10 @@ struct RunArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Also draw SVG figures into DIR (created if missing): fan charts of the stocks
-    /// (weekly to the horizon, so paths run to the horizon), crossing-date distributions,
-    /// and overlays when several scenarios run.
+    /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
+    /// (weekly to the horizon, from a run of their own over the first 20,000 paths, so the
+    /// results do not change), crossing-date distributions, and overlays when several
+    /// scenarios run; and DIR/figures.json, the data they were drawn from (for `plot`).
     #[arg(long, value_name = "DIR")]
     plot: Option<PathBuf>,
     /// Also write one row per path (its drawn inputs and crossing days) to FILE, as CSV
@@ -365,13 +366,10 @@ fn run(args: RunArgs) -> i32 {
         };
         let config = args.engine.config(model, stepping);
         let started = Instant::now();
-        // For fan charts, stocks are also gathered on a weekly grid to the horizon.
-        let fan_model = args.plot.as_ref().map(|_| with_fan_grid(model));
-        let model_run = fan_model.as_ref().unwrap_or(model);
         let progress = watcher(args.quiet, &model.name, config.paths);
         let result = match &args.samples {
-            Some(path) => run_with_samples(model_run, &config, path, progress.as_ref()),
-            None => engine::run(model_run, &config, progress.as_ref()),
+            Some(path) => run_with_samples(model, &config, path, progress.as_ref()),
+            None => engine::run(model, &config, progress.as_ref()),
         };
         clear_line(args.quiet);
         let tally = match result {
@@ -386,17 +384,27 @@ fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             );
         }
-        let projection = Projection::from_tally(model_run, &config, &tally, Some(file));
-        projections.push(match fan_model {
-            Some(_) => projection.with_fan(&model.report_days),
+        let projection = Projection::from_tally(model, &config, &tally, Some(file));
+        // Figures get their own run, after the result's, which it cannot touch.
+        projections.push(match &args.plot {
+            Some(_) => match with_fan(projection, model, &config, args.quiet) {
+                Ok(p) => p,
+                Err(e) => return engine_failure(file, &e),
+            },
             None => projection,
         });
     }
     if let Some(dir) = &args.plot {
-        if let Err(code) = write_figures(&targets, dir, &projections) {
+        // With the data the figures were drawn from, fan included, for `attrition plot`.
+        let saved = report::render(Format::Json, &projections);
+        if let Err(code) = write_figures(&targets, dir, &projections, Some(saved)) {
             return code;
         }
     }
+    let projections: Vec<Projection> = projections
+        .into_iter()
+        .map(Projection::without_fan)
+        .collect();
     emit(args.out.as_deref(), &report::render(format, &projections))
 }
 
@@ -450,6 +458,8 @@ fn declare_outputs(targets: &mut output::Targets, args: &RunArgs) -> Result<(), 
     }
     if let Some(dir) = &args.plot {
         targets.output_dir("--plot", dir)?;
+        // The data the figures are drawn from is saved beside them.
+        targets.check_inside("--plot", &dir.join(FIGURES_RESULT))?;
     }
     Ok(())
 }

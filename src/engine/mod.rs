@@ -6,6 +6,7 @@
 
 pub mod compare;
 mod dynamics;
+mod fan;
 mod force;
 mod jump;
 mod path;
@@ -13,6 +14,7 @@ mod plan;
 pub mod samples;
 
 pub use dynamics::EventDraw;
+pub use fan::run_casualty_stocks;
 pub use path::{PathState, SideDraw};
 pub use plan::Plan;
 
@@ -262,14 +264,43 @@ pub(super) fn work(
     batches: std::ops::Range<u64>,
     each: &(dyn Fn(u64, &PathState) + Sync),
 ) -> Result<Tally, EngineError> {
+    let tallies = work_with(
+        plan,
+        config,
+        progress,
+        batches,
+        || Tally::new(plan),
+        |tally, path, state| {
+            tally.add(plan, state);
+            each(path, state);
+        },
+    )?;
+    let mut total = Tally::new(plan);
+    for t in tallies {
+        total = total.merge(t);
+    }
+    Ok(total)
+}
+
+/// The batch loop of `work` with any accumulator: each worker makes one with `new` and
+/// hands it every path it simulates; the accumulators come back in worker order (or the
+/// first worker's error), for the caller to merge.
+pub(super) fn work_with<A: Send>(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    batches: std::ops::Range<u64>,
+    new: impl Fn() -> A + Sync,
+    add: impl Fn(&mut A, u64, &PathState) + Sync,
+) -> Result<Vec<A>, EngineError> {
     let next = AtomicU64::new(batches.start);
-    let results = rayon::broadcast(|_| -> Result<Tally, EngineError> {
-        let mut tally = Tally::new(plan);
+    let results = rayon::broadcast(|_| -> Result<A, EngineError> {
+        let mut acc = new();
         let mut state = PathState::new(plan, config.stepping);
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end {
-                return Ok(tally);
+                return Ok(acc);
             }
             if progress.cancelled() {
                 return Err(EngineError::Cancelled);
@@ -281,17 +312,12 @@ pub(super) fn work(
                 if !state.is_finite(plan) {
                     return Err(EngineError::NonFinite { path });
                 }
-                tally.add(plan, &state);
-                each(path, &state);
+                add(&mut acc, path, &state);
             }
             progress.advance(last - first);
         }
     });
-    let mut total = Tally::new(plan);
-    for r in results {
-        total = total.merge(r?);
-    }
-    Ok(total)
+    results.into_iter().collect()
 }
 
 fn run_batches(

@@ -67,6 +67,10 @@ pub struct PathState {
     /// Stocks at report dates, indexed like `Plan::stock_index`; killed slots of sides
     /// without killed hold NaN and are never read.
     pub stocks: Vec<f64>,
+    /// Report days up to the current day: the index of the next report. Paths only move
+    /// forward and never step over a report, so a cursor replaces a search per chunk
+    /// (which counts with a weekly grid of a fan chart, hundreds of report days).
+    next_report: usize,
 }
 
 /// Sum of a chunk's multipliers in a fixed order: pairwise for a whole block of 32
@@ -120,6 +124,7 @@ impl PathState {
             side_buf: vec![0.0; 2 * s],
             crossing: vec![None; t],
             stocks: vec![f64::NAN; plan.stock_slots()],
+            next_report: 0,
         }
     }
 
@@ -222,6 +227,7 @@ impl PathState {
             self.killed[i] = d.killed;
         }
         self.crossing.iter_mut().for_each(|c| *c = None);
+        self.next_report = plan.model.report_days.partition_point(|&r| r == 0);
         for t in 0..plan.model.thresholds.len() {
             if self.total(plan, t) >= plan.model.thresholds[t].level {
                 self.crossing[t] = Some(0);
@@ -269,8 +275,8 @@ impl PathState {
         if let Some(next) = self.starts.get(seg + 1) {
             end = end.min(next - 1);
         }
-        let reports = &plan.model.report_days;
-        if let Some(&r) = reports.get(reports.partition_point(|&r| r <= day)) {
+        if let Some(&r) = plan.model.report_days.get(self.next_report) {
+            debug_assert!(r > day, "the report cursor is behind day {day}");
             end = end.min(r);
         }
         end
@@ -358,9 +364,11 @@ impl PathState {
     }
 
     pub(super) fn record_if_report(&mut self, plan: &Plan, day: u32) {
-        let Ok(report) = plan.model.report_days.binary_search(&day) else {
+        let report = self.next_report;
+        if plan.model.report_days.get(report) != Some(&day) {
             return;
-        };
+        }
+        self.next_report += 1;
         let s = plan.model.sides.len();
         let (mut cas, mut kil) = (0.0, 0.0);
         for i in 0..s {

@@ -84,6 +84,8 @@ pub struct Plan<'m> {
     pub combined_killed: bool,
     /// Stock slots that a path fills (killed slots only where killed is projected).
     pub stock_present: Vec<usize>,
+    /// Buckets each stock histogram may keep (`histogram_buckets`).
+    stock_buckets: usize,
 }
 
 impl<'m> Plan<'m> {
@@ -208,7 +210,19 @@ impl<'m> Plan<'m> {
             combined_killed,
             has_killed,
             stock_present,
+            stock_buckets: histogram_budget(model.report_days.len() * series * 2),
         }
+    }
+
+    /// The plan of a run for a figure: paths fill only the casualty slots, in histograms of
+    /// at most `buckets` buckets. Small histograms stay in cache (a result's budget spread
+    /// over a weekly grid is 32 MiB, and adding to it is mostly cache misses), and a figure
+    /// needs no 0.01% accuracy.
+    pub fn casualties_only(mut self, buckets: usize) -> Self {
+        self.stock_present
+            .retain(|&i| i % 2 == Metric::Casualties as usize);
+        self.stock_buckets = buckets.max(2);
+        self
     }
 
     /// Index of the report histogram for (report date, series, metric).
@@ -221,14 +235,20 @@ impl<'m> Plan<'m> {
         self.model.report_days.len() * self.series_per_date * 2
     }
 
-    /// Buckets each stock histogram may keep: all of them together stay under about
-    /// 32 MiB per worker thread. With few report dates each gets 32,768 (full accuracy
-    /// over a factor of e^6.5); with many, fewer, and a histogram whose values spread wider
-    /// than its buckets allow halves its resolution (`LogHistogram`).
+    /// Buckets each stock histogram may keep: for a result, all of them together stay
+    /// under about 32 MiB per worker thread (`histogram_budget`).
     pub fn histogram_buckets(&self) -> usize {
-        const BUDGET_BYTES: usize = 32 << 20;
-        (BUDGET_BYTES / 8 / self.stock_slots().max(1)).clamp(256, 32_768)
+        self.stock_buckets
     }
+}
+
+/// Buckets per histogram when `slots` histograms share about 32 MiB per worker thread.
+/// With few report dates each gets 32,768 (full accuracy over a factor of e^6.5); with
+/// many, fewer, and a histogram whose values spread wider than its buckets allow halves
+/// its resolution (`LogHistogram`).
+fn histogram_budget(slots: usize) -> usize {
+    const BUDGET_BYTES: usize = 32 << 20;
+    (BUDGET_BYTES / 8 / slots.max(1)).clamp(256, 32_768)
 }
 
 /// Adds the factors of one effect (keyed under `base`) and returns their indices.

@@ -234,6 +234,18 @@ fn legend(svg: &mut String, items: &[(&str, String)], right: bool) {
     }
 }
 
+/// Which paths a fan chart's bands are drawn from, in words.
+fn fan_paths(p: &Projection) -> String {
+    match p.fan_paths {
+        Some(n) if !p.fan.is_empty() && n < p.run.paths => format!(
+            "the first {} of {} paths",
+            thousands(n as f64),
+            thousands(p.run.paths as f64)
+        ),
+        _ => "all paths".to_string(),
+    }
+}
+
 /// Fan chart of one cumulative stock: 90% and 50% bands, the median, thresholds on the
 /// same sides, and the report dates.
 pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
@@ -272,7 +284,10 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
             s.series,
             p.scenario.title
         ),
-        "median, 50% and 90% bands over all paths; dashed: report dates",
+        &format!(
+            "median, 50% and 90% bands over {}; dashed: report dates",
+            fan_paths(p)
+        ),
     );
     axes(
         &mut svg,
