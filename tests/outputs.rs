@@ -272,16 +272,17 @@ fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
     assert!(o.status.success());
     let trap = dir.join("trap");
     fs::create_dir(&trap).unwrap();
-    fs::copy(&json, trap.join(&made[0])).unwrap();
+    let svg = made.iter().find(|n| n.ends_with(".svg")).unwrap();
+    fs::copy(&json, trap.join(svg)).unwrap();
     let o = attrition(&[
         "plot",
-        trap.join(&made[0]).to_str().unwrap(),
+        trap.join(svg).to_str().unwrap(),
         "--out",
         trap.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(
-        fs::read(trap.join(&made[0])).unwrap(),
+        fs::read(trap.join(svg)).unwrap(),
         fs::read(&json).unwrap()
     );
     assert_eq!(names(&trap).len(), 1);
