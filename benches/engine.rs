@@ -3,7 +3,7 @@
 //! (the path without noise, and one block of noise multipliers), which docs/performance.md
 //! adds up into the cost model. `cargo bench --bench engine`.
 
-use attrition::engine::{self, PathState, Plan, RunConfig, Silent};
+use attrition::engine::{self, RunConfig, Silent, Simulator};
 use attrition::model::Noise;
 use attrition::sample::lanes::Lanes;
 use attrition::sample::noise::{NoiseSampler, BLOCK};
@@ -14,16 +14,14 @@ use std::hint::black_box;
 fn w1(c: &mut Criterion) {
     for name in ["w1", "w1g"] {
         let model = load_file(format!("scenarios/bench/{name}.toml").as_ref()).unwrap();
-        let plan = Plan::new(&model);
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Elements(1));
-        let mut state = PathState::new(&plan, Default::default());
+        let mut sim = Simulator::new(&model, Default::default());
         let mut path = 0u64;
         group.bench_function("one path", |b| {
             b.iter(|| {
                 path += 1;
-                state.simulate(&plan, 1, black_box(path));
-                black_box(&state.crossing);
+                black_box(&sim.simulate(1, black_box(path)).crossing);
             })
         });
         const PATHS: u64 = 20_000;
@@ -51,15 +49,13 @@ fn parts(c: &mut Criterion) {
     let mut group = c.benchmark_group("parts");
     let mut model = load_file("scenarios/bench/w1.toml".as_ref()).unwrap();
     model.noise = Noise::None;
-    let plan = Plan::new(&model);
-    let mut state = PathState::new(&plan, Default::default());
+    let mut sim = Simulator::new(&model, Default::default());
     let mut path = 0u64;
     group.throughput(Throughput::Elements(1));
     group.bench_function("W1 path without noise", |b| {
         b.iter(|| {
             path += 1;
-            state.simulate(&plan, 1, black_box(path));
-            black_box(&state.crossing);
+            black_box(&sim.simulate(1, black_box(path)).crossing);
         })
     });
     group.throughput(Throughput::Elements(BLOCK as u64));

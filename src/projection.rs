@@ -5,7 +5,7 @@
 //! documented in docs/output.md.
 
 use crate::date::Date;
-use crate::engine::{Plan, RunConfig, Tally};
+use crate::engine::{RunConfig, Tally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
 use crate::stats::DayCounts;
@@ -174,7 +174,6 @@ impl Projection {
         tally: &Tally,
         file: Option<&str>,
     ) -> Self {
-        let plan = Plan::new(model);
         let n = tally.paths as f64;
         let side_names = |ids: &[usize]| ids.iter().map(|&i| model.sides[i].name.clone()).collect();
         let thresholds = model
@@ -218,7 +217,7 @@ impl Projection {
                 }
             })
             .collect();
-        let stocks = stock_series(model, &plan, tally, &[Metric::Casualties, Metric::Killed]);
+        let stocks = stock_series(model, tally, &[Metric::Casualties, Metric::Killed]);
         Projection {
             scenario: ScenarioInfo {
                 name: model.name.clone(),
@@ -272,34 +271,30 @@ impl Projection {
 /// Casualty quantiles of each series at every report day of `model`, from a tally of
 /// `engine::run_casualty_stocks`: the series of a fan chart.
 pub fn fan_series(model: &Model, tally: &Tally) -> Vec<StockSeries> {
-    stock_series(model, &Plan::new(model), tally, &[Metric::Casualties])
+    stock_series(model, tally, &[Metric::Casualties])
 }
 
-/// Quantiles of every series (each side, then combined) and each of `metrics` it has, at
-/// every report day.
-fn stock_series(model: &Model, plan: &Plan, tally: &Tally, metrics: &[Metric]) -> Vec<StockSeries> {
+/// Quantiles of every series (each side, then combined) and each of `metrics` the tally
+/// gathered for it, at every report day.
+fn stock_series(model: &Model, tally: &Tally, metrics: &[Metric]) -> Vec<StockSeries> {
     let mut stocks = Vec::new();
-    for series in 0..plan.series_per_date {
+    let days = tally.layout().report_days();
+    for series in 0..tally.layout().series() {
         let name = model
             .sides
             .get(series)
             .map_or(COMBINED, |s| s.name.as_str());
         for &metric in metrics {
-            let present = metric == Metric::Casualties
-                || plan
-                    .has_killed
-                    .get(series)
-                    .copied()
-                    .unwrap_or(plan.combined_killed);
-            if !present || model.report_days.is_empty() {
+            if days.is_empty() || tally.stock(0, series, metric).is_none() {
                 continue;
             }
-            let points = model
-                .report_days
+            let points = days
                 .iter()
                 .enumerate()
                 .map(|(r, &day)| {
-                    let h = &tally.stocks[plan.stock_index(r, series, metric)];
+                    let h = tally
+                        .stock(r, series, metric)
+                        .expect("gathered on every report day");
                     StockPoint {
                         date: model.date_of(day),
                         day,

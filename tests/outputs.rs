@@ -281,10 +281,7 @@ fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
         trap.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert_eq!(
-        fs::read(trap.join(svg)).unwrap(),
-        fs::read(&json).unwrap()
-    );
+    assert_eq!(fs::read(trap.join(svg)).unwrap(), fs::read(&json).unwrap());
     assert_eq!(names(&trap).len(), 1);
     fs::remove_dir_all(&dir).unwrap();
 }

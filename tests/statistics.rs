@@ -221,7 +221,7 @@ fn gamma_jumps_equal_daily_stepping_in_distribution() {
     }
     // Stocks at report dates: medians within 3 standard errors of each other (a median's
     // SE is about 1.2533 sd / sqrt(n); the sd of combined casualties is under 60,000).
-    for (x, y) in jumps.stocks.iter().zip(&daily.stocks) {
+    for (x, y) in jumps.stocks().zip(daily.stocks()) {
         if let (Some(p), Some(q)) = (x.quantile(0.5), y.quantile(0.5)) {
             let se = 1.2533 * 60_000.0 / (n as f64).sqrt();
             assert!((p - q).abs() < 3.0 * se * 2f64.sqrt(), "{p} vs {q}");

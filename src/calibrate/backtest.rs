@@ -8,7 +8,7 @@
 use super::fit::{fit, FitOptions, Window};
 use super::series::Series;
 use super::stats::{crps_from_quantiles, crps_normal, mean, normal_quantile, score_levels, sd};
-use crate::engine::{self, EngineError, Plan, Progress, RunConfig, Tally};
+use crate::engine::{self, EngineError, Progress, RunConfig, Tally};
 use crate::model::{Metric, Model, Noise, Rate, Threshold};
 use crate::sample::Dist;
 use crate::Date;
@@ -115,24 +115,28 @@ pub struct Backtest {
 enum Predictive<'a> {
     Engine {
         tally: &'a Tally,
-        plan: &'a Plan<'a>,
         side: usize,
     },
     /// Independent days: increase ~ N(d m, d s^2).
-    Normal { m: f64, s: f64 },
+    Normal {
+        m: f64,
+        s: f64,
+    },
 }
 
 impl Predictive<'_> {
     /// Quantile `p` of the increase on day `d` (a report day of the engine run).
     fn quantile(&self, d: u32, p: f64) -> f64 {
         match self {
-            Predictive::Engine { tally, plan, side } => {
-                let r = plan
-                    .model
-                    .report_days
+            Predictive::Engine { tally, side } => {
+                let r = tally
+                    .layout()
+                    .report_days()
                     .binary_search(&d)
                     .expect("day is a report day");
-                tally.stocks[plan.stock_index(r, *side, Metric::Casualties)]
+                tally
+                    .stock(r, *side, Metric::Casualties)
+                    .expect("casualties are gathered")
                     .quantile(p)
                     .unwrap_or(0.0)
             }
@@ -391,11 +395,9 @@ pub fn backtest(
         let need = observed.map(|_| level - base);
 
         // Bootstrap-only fit: one run, every horizon reported, the crossing counted.
-        let (model, tally) = project(&opts.horizons, need, (f.mean_lo, f.mean_hi), f.cv)?;
-        let plan = Plan::new(&model);
+        let (_, tally) = project(&opts.horizons, need, (f.mean_lo, f.mean_hi), f.cv)?;
         let fit_pred = Predictive::Engine {
             tally: &tally,
-            plan: &plan,
             side,
         };
 
@@ -430,13 +432,8 @@ pub fn backtest(
                     continue;
                 }
             };
-            let (dm, dt) = project(&[h], None, (fd.rate_lo, fd.rate_hi), fd.cv)?;
-            let dplan = Plan::new(&dm);
-            let dp = Predictive::Engine {
-                tally: &dt,
-                plan: &dplan,
-                side,
-            };
+            let (_, dt) = project(&[h], None, (fd.rate_lo, fd.rate_hi), fd.cv)?;
+            let dp = Predictive::Engine { tally: &dt, side };
             out.scored.push(dp.score(origin, Method::FitDrift, h, y));
         }
 
@@ -455,13 +452,8 @@ pub fn backtest(
             if opts.with_drift {
                 // The drift-widened crossing comes from a run widened at the longest horizon.
                 if let Ok(fd) = drift_fit(last) {
-                    let (dm, dt) = project(&[last], Some(need), (fd.rate_lo, fd.rate_hi), fd.cv)?;
-                    let dplan = Plan::new(&dm);
-                    let dp = Predictive::Engine {
-                        tally: &dt,
-                        plan: &dplan,
-                        side,
-                    };
+                    let (_, dt) = project(&[last], Some(need), (fd.rate_lo, fd.rate_hi), fd.cv)?;
+                    let dp = Predictive::Engine { tally: &dt, side };
                     out.crossings.push(cross(Method::FitDrift, &dp));
                 }
             }

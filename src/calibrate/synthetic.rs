@@ -2,7 +2,7 @@
 //! known rates: one engine path per series, its stock read at every day.
 
 use super::series::Series;
-use crate::engine::{PathState, Plan, Stepping};
+use crate::engine::{Simulator, Stepping};
 use crate::model::Metric;
 use crate::Date;
 
@@ -37,16 +37,11 @@ pub fn gamma_series(
     let mut model = scenario(start, rate, cv);
     model.horizon_days = days;
     model.report_days = (1..=days).collect();
-    let plan = Plan::new(&model);
-    let mut state = PathState::new(&plan, Stepping::Auto);
+    let mut sim = Simulator::new(&model, Stepping::Auto);
     (0..count)
         .map(|path| {
-            state.simulate(&plan, seed, path);
-            let mut levels = vec![state.draws[0].casualties];
-            levels.extend(
-                (0..days as usize)
-                    .map(|r| state.stocks[plan.stock_index(r, 0, Metric::Casualties)]),
-            );
+            let mut levels = vec![sim.simulate(seed, path).draws[0].casualties];
+            levels.extend((0..days as usize).map(|r| sim.stock(r, 0, Metric::Casualties)));
             Series::from_levels(&format!("synthetic-{path}"), start, levels)
         })
         .collect()

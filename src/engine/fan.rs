@@ -48,14 +48,14 @@ pub fn run_casualty_stocks(
     for mut part in parts {
         part.flush();
         tally.paths += part.paths;
-        for (&slot, h) in plan.stock_present.iter().zip(&part.histograms) {
-            tally.stocks[slot].merge(h);
+        for (&slot, h) in plan.layout.present().iter().zip(&part.histograms) {
+            tally.stock_slot_mut(slot).merge(h);
         }
     }
     Ok(tally)
 }
 
-/// One worker's histograms (one per slot of `Plan::stock_present`) and its buffer.
+/// One worker's histograms (one per slot of `Layout::present`) and its buffer.
 struct Stocks<'p> {
     slots: &'p [usize],
     histograms: Vec<LogHistogram>,
@@ -67,7 +67,7 @@ struct Stocks<'p> {
 
 impl<'p> Stocks<'p> {
     fn new(plan: &'p Plan) -> Self {
-        let slots = plan.stock_present.as_slice();
+        let slots = plan.layout.present();
         Stocks {
             slots,
             histograms: vec![LogHistogram::new(plan.histogram_buckets()); slots.len()],

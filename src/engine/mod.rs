@@ -9,16 +9,18 @@ mod dynamics;
 mod fan;
 mod force;
 mod jump;
+mod layout;
 mod path;
 mod plan;
 pub mod samples;
 
 pub use dynamics::EventDraw;
 pub use fan::run_casualty_stocks;
+pub use layout::Layout;
 pub use path::{PathState, SideDraw};
-pub use plan::Plan;
+use plan::Plan;
 
-use crate::model::{Model, MAX_PATHS};
+use crate::model::{Metric, Model, MAX_PATHS};
 use crate::stats::{DayCounts, LogHistogram};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -101,13 +103,41 @@ impl std::fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// Everything a run counted: crossing days per threshold and stock histograms.
+/// One path at a time with the engine's own stepping, without batches or tallies: for
+/// benchmarks of the hot loop and for drawing synthetic series. The plan stays inside.
+pub struct Simulator<'m> {
+    plan: Plan<'m>,
+    state: PathState,
+}
+
+impl<'m> Simulator<'m> {
+    pub fn new(model: &'m Model, stepping: Stepping) -> Self {
+        let plan = Plan::new(model);
+        let state = PathState::new(&plan, stepping);
+        Simulator { plan, state }
+    }
+
+    /// Simulates path `path` of a run with seed `seed`; what it drew and produced.
+    pub fn simulate(&mut self, seed: u64, path: u64) -> &PathState {
+        self.state.simulate(&self.plan, seed, path);
+        &self.state
+    }
+
+    /// A stock of the last path: (report date index, series, metric).
+    pub fn stock(&self, report: usize, series: usize, metric: Metric) -> f64 {
+        self.state.stocks[self.plan.layout.slot(report, series, metric)]
+    }
+}
+
+/// Everything a run counted: crossing days per threshold and stock histograms, laid out
+/// by its `Layout`, which it carries.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tally {
+    layout: Layout,
     pub paths: u64,
     pub crossings: Vec<DayCounts>,
-    /// Indexed by `Plan::stock_index`.
-    pub stocks: Vec<LogHistogram>,
+    /// Indexed by `Layout::slot`; slots the layout does not fill stay empty.
+    stocks: Vec<LogHistogram>,
     /// Per event: how often it happened, and crossing days with and without it.
     pub events: Vec<EventTally>,
     /// Per regime: days spent in it, summed over paths, and the sum of squares (for the
@@ -128,6 +158,7 @@ pub struct EventTally {
 impl Tally {
     pub fn new(plan: &Plan) -> Self {
         Tally {
+            layout: plan.layout.clone(),
             paths: 0,
             crossings: plan
                 .model
@@ -158,13 +189,34 @@ impl Tally {
         }
     }
 
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The histogram of one stock: (report date index, series, metric); `None` where the
+    /// run does not gather it (killed of a side without killed, or a fan chart's run).
+    pub fn stock(&self, report: usize, series: usize, metric: Metric) -> Option<&LogHistogram> {
+        let slot = self.layout.slot(report, series, metric);
+        self.layout.is_present(slot).then(|| &self.stocks[slot])
+    }
+
+    /// Every histogram the run gathered, in slot order.
+    pub fn stocks(&self) -> impl Iterator<Item = &LogHistogram> {
+        self.layout.present().iter().map(|&slot| &self.stocks[slot])
+    }
+
+    /// Mutable access for the engine's own accumulators.
+    pub(crate) fn stock_slot_mut(&mut self, slot: usize) -> &mut LogHistogram {
+        &mut self.stocks[slot]
+    }
+
     /// Adds the path just simulated in `state`.
-    pub fn add(&mut self, plan: &Plan, state: &PathState) {
+    pub(crate) fn add(&mut self, state: &PathState) {
         self.paths += 1;
         for (c, &day) in self.crossings.iter_mut().zip(&state.crossing) {
             c.add(day);
         }
-        for &i in &plan.stock_present {
+        for &i in self.layout.present() {
             self.stocks[i].add(state.stocks[i]);
         }
         for (e, d) in self.events.iter_mut().zip(&state.events) {
@@ -185,6 +237,10 @@ impl Tally {
     }
 
     pub fn merge(mut self, other: Tally) -> Tally {
+        assert_eq!(
+            self.layout, other.layout,
+            "merging tallies of different runs"
+        );
         self.paths += other.paths;
         for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
             a.merge(b);
@@ -271,7 +327,7 @@ pub(super) fn work(
         batches,
         || Tally::new(plan),
         |tally, path, state| {
-            tally.add(plan, state);
+            tally.add(state);
             each(path, state);
         },
     )?;
@@ -293,26 +349,50 @@ pub(super) fn work_with<A: Send>(
     new: impl Fn() -> A + Sync,
     add: impl Fn(&mut A, u64, &PathState) + Sync,
 ) -> Result<Vec<A>, EngineError> {
+    let parts = for_each_path(
+        config,
+        progress,
+        batches,
+        || (new(), PathState::new(plan, config.stepping)),
+        |(acc, state), path| {
+            state.simulate(plan, config.seed, path);
+            if !state.is_finite(plan) {
+                return Err(EngineError::NonFinite { path });
+            }
+            add(acc, path, state);
+            Ok(())
+        },
+    )?;
+    Ok(parts.into_iter().map(|(acc, _)| acc).collect())
+}
+
+/// The one batch loop of every run: on every thread of the current pool, a worker makes
+/// its state with `new`, then takes the next batch from a shared counter and hands each
+/// of its paths to `path`, asking `progress` between batches whether to stop. Batches are
+/// fixed ranges of path indices, so which worker ran which batch changes nothing that
+/// merges exactly. The workers' states come back in worker order (or the first error).
+pub(super) fn for_each_path<W: Send>(
+    config: &RunConfig,
+    progress: &dyn Progress,
+    batches: std::ops::Range<u64>,
+    new: impl Fn() -> W + Sync,
+    path: impl Fn(&mut W, u64) -> Result<(), EngineError> + Sync,
+) -> Result<Vec<W>, EngineError> {
     let next = AtomicU64::new(batches.start);
-    let results = rayon::broadcast(|_| -> Result<A, EngineError> {
-        let mut acc = new();
-        let mut state = PathState::new(plan, config.stepping);
+    let results = rayon::broadcast(|_| -> Result<W, EngineError> {
+        let mut worker = new();
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end {
-                return Ok(acc);
+                return Ok(worker);
             }
             if progress.cancelled() {
                 return Err(EngineError::Cancelled);
             }
             let first = b * BATCH_PATHS;
             let last = (first + BATCH_PATHS).min(config.paths);
-            for path in first..last {
-                state.simulate(plan, config.seed, path);
-                if !state.is_finite(plan) {
-                    return Err(EngineError::NonFinite { path });
-                }
-                add(&mut acc, path, &state);
+            for p in first..last {
+                path(&mut worker, p)?;
             }
             progress.advance(last - first);
         }

@@ -91,7 +91,7 @@ fn sum(m: &[f64]) -> f64 {
 }
 
 impl PathState {
-    pub fn new(plan: &Plan, stepping: Stepping) -> Self {
+    pub(crate) fn new(plan: &Plan, stepping: Stepping) -> Self {
         let s = plan.model.sides.len();
         let t = plan.model.thresholds.len();
         PathState {
@@ -129,7 +129,7 @@ impl PathState {
     }
 
     /// Simulates path `path` of a run with seed `seed`.
-    pub fn simulate(&mut self, plan: &Plan, seed: u64, path: u64) {
+    pub(crate) fn simulate(&mut self, plan: &Plan, seed: u64, path: u64) {
         self.draw_inputs(plan, seed, path);
         self.start(plan);
         if plan.model.force_law.is_some() {
@@ -211,7 +211,7 @@ impl PathState {
     }
 
     /// Whether every stock of the last path is a finite number (false after an overflow).
-    pub fn is_finite(&self, plan: &Plan) -> bool {
+    pub(crate) fn is_finite(&self, plan: &Plan) -> bool {
         self.cum.iter().all(|x| x.is_finite())
             && self
                 .killed

@@ -1,6 +1,7 @@
 //! What a run needs to know about a model, laid out for the path loop: stream ids,
 //! rate segments, and the report series. Built once per run; never changes.
 
+use super::layout::Layout;
 use crate::model::{Metric, Model, PhaseEffect, Rate, RegimeStep, SideId};
 use crate::sample::stream::stream_id;
 use crate::sample::Dist;
@@ -78,12 +79,10 @@ pub struct Plan<'m> {
     pub common_noise: u64,
     /// Whether a path needs its own schedule of rate pieces (events or regimes).
     pub per_path_cuts: bool,
-    /// Report series per report date: each side, then the combined total.
-    pub series_per_date: usize,
+    /// Where the run's stocks and crossings go.
+    pub layout: Layout,
     pub has_killed: Vec<bool>,
     pub combined_killed: bool,
-    /// Stock slots that a path fills (killed slots only where killed is projected).
-    pub stock_present: Vec<usize>,
     /// Buckets each stock histogram may keep (`histogram_buckets`).
     stock_buckets: usize,
 }
@@ -181,17 +180,8 @@ impl<'m> Plan<'m> {
             })
             .collect();
         let has_killed: Vec<bool> = model.sides.iter().map(|s| s.killed.is_some()).collect();
-        let series = model.sides.len() + 1;
         let combined_killed = has_killed.iter().all(|&k| k);
-        let mut stock_present = Vec::new();
-        for r in 0..model.report_days.len() {
-            for s in 0..series {
-                stock_present.push((r * series + s) * 2);
-                if has_killed.get(s).copied().unwrap_or(combined_killed) {
-                    stock_present.push((r * series + s) * 2 + 1);
-                }
-            }
-        }
+        let layout = Layout::new(model);
         Plan {
             model,
             streams,
@@ -206,11 +196,10 @@ impl<'m> Plan<'m> {
             copulas,
             common_noise: stream_id("noise.shared"),
             per_path_cuts: !model.events.is_empty() || model.regimes.is_some(),
-            series_per_date: series,
+            stock_buckets: histogram_budget(layout.slots()),
+            layout,
             combined_killed,
             has_killed,
-            stock_present,
-            stock_buckets: histogram_budget(model.report_days.len() * series * 2),
         }
     }
 
@@ -219,8 +208,7 @@ impl<'m> Plan<'m> {
     /// over a weekly grid is 32 MiB, and adding to it is mostly cache misses), and a figure
     /// needs no 0.01% accuracy.
     pub fn casualties_only(mut self, buckets: usize) -> Self {
-        self.stock_present
-            .retain(|&i| i % 2 == Metric::Casualties as usize);
+        self.layout = self.layout.casualties_only();
         self.stock_buckets = buckets.max(2);
         self
     }
@@ -228,11 +216,11 @@ impl<'m> Plan<'m> {
     /// Index of the report histogram for (report date, series, metric).
     #[inline]
     pub fn stock_index(&self, report: usize, series: usize, metric: Metric) -> usize {
-        (report * self.series_per_date + series) * 2 + metric as usize
+        self.layout.slot(report, series, metric)
     }
 
     pub fn stock_slots(&self) -> usize {
-        self.model.report_days.len() * self.series_per_date * 2
+        self.layout.slots()
     }
 
     /// Buckets each stock histogram may keep: for a result, all of them together stay
