@@ -243,8 +243,10 @@ pub(super) fn in_pool<T: Send>(
 ) -> Result<T, EngineError> {
     match config.threads {
         None => f(),
+        // Never more workers than batches: a thread with no batch to run would only cost
+        // its start-up and a tally to merge (`--threads 1000` on one batch took 13 s).
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
+            .num_threads(n.min(config.paths.div_ceil(BATCH_PATHS).max(1) as usize))
             .build()
             .map_err(|e| EngineError::Threads(e.to_string()))?
             .install(f),
@@ -263,14 +265,16 @@ pub(super) fn work(
     each: &(dyn Fn(u64, &PathState) + Sync),
 ) -> Result<Tally, EngineError> {
     let next = AtomicU64::new(batches.start);
-    let results = rayon::broadcast(|_| -> Result<Tally, EngineError> {
-        let mut tally = Tally::new(plan);
-        let mut state = PathState::new(plan, config.stepping);
+    let results = rayon::broadcast(|_| -> Result<Option<Tally>, EngineError> {
+        // Allocated on the first batch taken: a worker that finds none left costs nothing.
+        let mut mine: Option<(Tally, PathState)> = None;
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= batches.end {
-                return Ok(tally);
+                return Ok(mine.map(|(t, _)| t));
             }
+            let (tally, state) = mine
+                .get_or_insert_with(|| (Tally::new(plan), PathState::new(plan, config.stepping)));
             if progress.cancelled() {
                 return Err(EngineError::Cancelled);
             }
@@ -281,15 +285,17 @@ pub(super) fn work(
                 if !state.is_finite(plan) {
                     return Err(EngineError::NonFinite { path });
                 }
-                tally.add(plan, &state);
-                each(path, &state);
+                tally.add(plan, state);
+                each(path, state);
             }
             progress.advance(last - first);
         }
     });
     let mut total = Tally::new(plan);
     for r in results {
-        total = total.merge(r?);
+        if let Some(t) = r? {
+            total = total.merge(t);
+        }
     }
     Ok(total)
 }
