@@ -313,3 +313,45 @@ fn run_batches(
         &|_, _| {},
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_never_has_more_workers_than_batches() {
+        // --threads 1000 on one batch built 1000 threads and tallies (13 s, not 0.1 s).
+        let config = |paths, threads| RunConfig {
+            paths,
+            seed: 1,
+            threads: Some(threads),
+            stepping: Stepping::Auto,
+        };
+        let n = |c: &RunConfig| in_pool(c, || Ok(rayon::current_num_threads())).unwrap();
+        assert_eq!(n(&config(10, 1000)), 1);
+        assert_eq!(n(&config(3 * BATCH_PATHS + 1, 1000)), 4);
+        assert_eq!(n(&config(100 * BATCH_PATHS, 3)), 3);
+    }
+
+    #[test]
+    fn extra_threads_change_nothing_and_cost_little() {
+        let model = crate::scenario::load_str(
+            "t.toml",
+            "[scenario]\nname = \"t\"\nreference_date = 2025-12-31\nhorizon_days = 400\n\n[noise]\nmodel = \"gamma\"\ncv = 0.3\n\n[sides.a]\ncasualties = 1\nrate_per_day = [1, 2]\n\n[[thresholds]]\nname = \"t\"\nlevel = 300\n",
+        )
+        .unwrap();
+        let run_on = |threads| {
+            let config = RunConfig {
+                paths: 3000,
+                seed: 1,
+                threads: Some(threads),
+                stepping: Stepping::Auto,
+            };
+            run(&model, &config, &Silent).unwrap()
+        };
+        let t = std::time::Instant::now();
+        let many = run_on(1024);
+        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+        assert_eq!(many, run_on(1));
+    }
+}
