@@ -243,14 +243,26 @@ pub(super) fn in_pool<T: Send>(
 ) -> Result<T, EngineError> {
     match config.threads {
         None => f(),
-        // Never more workers than batches: a thread with no batch to run would only cost
-        // its start-up and a tally to merge (`--threads 1000` on one batch took 13 s).
+        // Never more workers than batches, nor than cores: a thread with no batch, or
+        // no core, to run would only cost its start-up and a tally of its own (memory
+        // is one tally per worker; `--threads 1000` on one batch took 13 s). Results do
+        // not depend on the count, so this changes only time and memory.
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.min(config.paths.div_ceil(BATCH_PATHS).max(1) as usize))
+            .num_threads(workers(n, config.paths))
             .build()
             .map_err(|e| EngineError::Threads(e.to_string()))?
             .install(f),
     }
+}
+
+/// The workers a pool of `requested` threads gets for `paths` paths: at least one, at
+/// most one per batch and one per core.
+fn workers(requested: usize, paths: u64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested
+        .min(paths.div_ceil(BATCH_PATHS) as usize)
+        .min(cores)
+        .max(1)
 }
 
 /// Runs batches `first..end` on every thread of the current pool: each worker takes the
@@ -328,9 +340,11 @@ mod tests {
             stepping: Stepping::Auto,
         };
         let n = |c: &RunConfig| in_pool(c, || Ok(rayon::current_num_threads())).unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         assert_eq!(n(&config(10, 1000)), 1);
-        assert_eq!(n(&config(3 * BATCH_PATHS + 1, 1000)), 4);
-        assert_eq!(n(&config(100 * BATCH_PATHS, 3)), 3);
+        assert_eq!(n(&config(3 * BATCH_PATHS + 1, 1000)), 4.min(cores));
+        assert_eq!(n(&config(100 * BATCH_PATHS, 1000)), cores.min(100));
+        assert_eq!(n(&config(100 * BATCH_PATHS, 1)), 1);
     }
 
     #[test]

@@ -143,6 +143,16 @@ impl<'s> Sink<'s> {
         });
     }
 
+    /// Whether further problems are only counted: callers with many (one per unknown
+    /// key) then call `count_one` instead of composing messages no one will see.
+    pub fn full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
+    }
+
+    pub fn count_one(&mut self) {
+        self.dropped += 1;
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.diagnostics.is_empty()
     }

@@ -73,6 +73,10 @@ impl<'a, 'i> Table<'a, 'i> {
             if known.contains(&key) {
                 continue;
             }
+            if sink.full() {
+                sink.count_one();
+                continue;
+            }
             let hint = match did_you_mean(key, known) {
                 Some(s) => format!("; did you mean '{s}'?"),
                 None => format!("; expected one of: {}", known.join(", ")),
