@@ -244,7 +244,7 @@ fn edge_scenario() -> impl Strategy<Value = String> {
         noise,
         magnitude.clone(),
         magnitude.clone(),
-        prop::collection::vec(factor.clone(), 0..70),
+        prop::collection::vec((factor.clone(), 0u32..40, 0u32..40), 0..70),
         prop::collection::vec(factor.clone(), 0..10),
         proptest::option::of(factor),
         proptest::option::of(-99.0f64..=1000.0),
@@ -265,8 +265,16 @@ fn edge_scenario() -> impl Strategy<Value = String> {
                 if force {
                     s += "\n[force]\nlaw = \"linear\"\n";
                 }
-                for (i, m) in phases.iter().enumerate() {
-                    s += &format!("\n[[phases]]\nname = \"p{i}\"\nstart = 2026-01-02\nmultiplier = {m}\n");
+                // Windows that overlap in part: the loader's bound counts phases where
+                // they overlap, so the engine must agree on which days they share.
+                for (i, (m, from, len)) in phases.iter().enumerate() {
+                    let first = 1 + from % horizon;
+                    let last = (first + len).min(horizon);
+                    s += &format!(
+                        "\n[[phases]]\nname = \"p{i}\"\nstart = {}\nend = {}\nmultiplier = {m}\n",
+                        date(first),
+                        date(last)
+                    );
                 }
                 for (i, m) in events.iter().enumerate() {
                     s += &format!("\n[[events]]\nname = \"e{i}\"\nprobability = 1\nstart = 2026-01-03\nmultiplier = {m}\nend_monthly_hazard = 0.1\n");

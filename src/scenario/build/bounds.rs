@@ -25,7 +25,8 @@ struct Part {
 }
 
 /// Records an error, at the key that contributes most, for each side whose daily count
-/// could pass 1e300.
+/// could pass 1e300. Phases count where they overlap; events (whose days are drawn) as
+/// if they all overlapped.
 pub(super) fn check(sink: &mut Sink, top: &Table, m: &Model) {
     let months = (m.horizon_days / 28 + 1) as f64;
     for (i, side) in m.sides.iter().enumerate() {
@@ -50,8 +51,31 @@ pub(super) fn check(sink: &mut Sink, top: &Table, m: &Model) {
                 add(format!("{sp}.casualties"), "rate", &side.casualties)
             }
         }
+        // Phases have fixed windows: only those that overlap on some day multiply
+        // together, and the worst day is the start of one of them.
+        let mut windows: Vec<(u32, u32, String, Dist)> = Vec::new();
         for (k, p) in m.phases.iter().enumerate() {
-            effect(&mut add, &format!("phases[{k}]"), &p.effect, i, m, "phases");
+            let mut one = |key: String, _: &'static str, d: &Dist| {
+                windows.push((p.first_day, p.last_day, key, d.clone()))
+            };
+            effect(&mut one, &format!("phases[{k}]"), &p.effect, i, m, "phases");
+        }
+        let ln_on = |day: u32| -> f64 {
+            windows
+                .iter()
+                .filter(|(a, b, _, d)| *a <= day && day <= *b && d.upper() > 1.0)
+                .map(|(.., d)| d.upper().ln())
+                .sum()
+        };
+        if let Some(&(worst_day, ..)) = windows
+            .iter()
+            .max_by(|x, y| ln_on(x.0).total_cmp(&ln_on(y.0)))
+        {
+            for (a, b, key, d) in &windows {
+                if *a <= worst_day && worst_day <= *b {
+                    add(key.clone(), "phases", d);
+                }
+            }
         }
         for (k, e) in m.events.iter().enumerate() {
             effect(&mut add, &format!("events[{k}]"), &e.effect, i, m, "events");

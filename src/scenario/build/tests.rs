@@ -769,3 +769,22 @@ fn nul_bytes_bad_utf8_and_deep_nesting_are_located() {
     assert_eq!(d.line, Some(GOOD.lines().count() + 2), "{d}");
     assert!(d.column.is_some());
 }
+
+#[test]
+fn phases_that_never_overlap_do_not_add_up_in_the_overflow_bound() {
+    // Sixty phases of a million each, one after the other: never more than one at a time.
+    let sequential: String = (0..60)
+        .map(|i| {
+            format!(
+                "[[phases]]\nname = \"p{i}\"\nstart = {}\nend = {}\nmultiplier = 1e6\n",
+                crate::date::Date::from_ymd(2026, 1, 1)
+                    .unwrap()
+                    .add_days(i * 10),
+                crate::date::Date::from_ymd(2026, 1, 1)
+                    .unwrap()
+                    .add_days(i * 10 + 9),
+            )
+        })
+        .collect();
+    assert!(load_str("t.toml", &small(1000, &sequential)).is_ok());
+}
