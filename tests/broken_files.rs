@@ -164,3 +164,46 @@ fn huge_files_and_lines_are_refused_fast_before_parsing() {
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "files left behind");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A seed has one range, in the file and on the command line: 0 to 2^63 - 1 (TOML's
+/// integers), so any seed that runs can be written into a file.
+#[test]
+fn the_command_line_takes_the_seeds_a_file_can_hold() {
+    let file = "tests/broken/seed-above-toml-range.toml";
+    let fixed = std::env::temp_dir().join(format!("attrition-seed-{}.toml", std::process::id()));
+    let text = fs::read_to_string(file)
+        .unwrap()
+        .replace("seed = 18446744073709551615", "seed = 9223372036854775807");
+    fs::write(&fixed, text).unwrap();
+    let run = |seed: &str| {
+        Command::new(env!("CARGO_BIN_EXE_attrition"))
+            .args([
+                "run",
+                fixed.to_str().unwrap(),
+                "-n",
+                "10",
+                "-q",
+                "--seed",
+                seed,
+            ])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run("9223372036854775807").status.code(), Some(0));
+    for bad in ["9223372036854775808", "18446744073709551615"] {
+        let o = run(bad);
+        assert_eq!(o.status.code(), Some(2), "--seed {bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("9223372036854775807"));
+    }
+    let v = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(["validate", fixed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    fs::remove_file(&fixed).unwrap();
+}
