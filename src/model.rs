@@ -26,6 +26,48 @@ pub const MAX_REPORT_DATES: usize = 1000;
 /// Largest stated multiplier of a phase.
 pub const MAX_FACTOR: f64 = 1e6;
 
+/// Largest scenario file, in bytes: a hand-written scenario is a few kilobytes, and the
+/// count limits below fit well within it. Checked before parsing.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// Longest line, in bytes: room for 1,000 quoted report dates on one line. Checked
+/// before parsing (a 5 MB key took 15 s and 800 MB to refuse).
+pub const MAX_LINE_BYTES: usize = 32 << 10;
+
+/// Longest name (of a scenario, side, phase, event, regime or threshold), in characters:
+/// names label tables, figures and CSV columns.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Most sides: each adds a stock series per report date, noise and a force.
+pub const MAX_SIDES: usize = 16;
+
+/// Most thresholds: each keeps a crossing-day count per day of the horizon per worker
+/// (and two more per event).
+pub const MAX_THRESHOLDS: usize = 20;
+
+/// Most phases: each is a drawn factor and a change of rates on every path.
+pub const MAX_PHASES: usize = 100;
+
+/// Most events: each is drawn on every path and keeps two crossing-day counts per
+/// threshold.
+pub const MAX_EVENTS: usize = 10;
+
+/// Most regimes (states of the chain): the transition table is their square.
+pub const MAX_REGIMES: usize = 20;
+
+/// Most correlation groups (an input may be in one only, so their size is bounded by
+/// the inputs there are).
+pub const MAX_CORRELATIONS: usize = 50;
+
+/// Smallest noise: a cv or sigma below this is no noise to f64, and the gamma shape
+/// 1 / cv^2 overflows from about 1e-154 (`cv = 1e-320` passed validation, then the run
+/// failed as an overflow).
+pub const MIN_NOISE: f64 = 1e-6;
+
+/// Largest seed: TOML integers are 64-bit signed, so a file (and, to match, the command
+/// line) takes 0 to 2^63 - 1.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
 #[derive(Clone, Debug)]
 pub struct Model {
     pub name: String,

@@ -147,19 +147,47 @@ fn overflow_is_refused_not_reported_as_numbers() {
         sides,
         &format!("{phases}[[thresholds]]\nname = \"t\"\nlevel = 1e15\n"),
     );
-    assert!(matches!(run(&text, 10), Err(EngineError::NonFinite { .. })));
+    // The loader proves it cannot be run (`validate` refuses what `run` would), at a
+    // multiplier's key and line.
+    let e = load_str("x.toml", &text).unwrap_err().diagnostics.remove(0);
+    assert!(e.key.ends_with("].multiplier") && e.line.is_some(), "{e}");
     let dir = std::env::temp_dir().join(format!("attrition-overflow-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("overflow.toml");
     std::fs::write(&file, &text).unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_attrition"))
-        .args(["run", file.to_str().unwrap(), "-n", "10"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("too large for floating point"));
-    assert!(o.stdout.is_empty());
+    for args in [vec!["run", "-n", "10"], vec!["validate"]] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_attrition"))
+            .args(&args)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains(".multiplier: side 'a' could lose about 1e"),
+            "{stderr}"
+        );
+        assert!(o.stdout.is_empty());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
+    // The engine's own guard stays: a model built past the loader is still refused.
+    let fine = text.replace("multiplier = 1e6", "multiplier = 1");
+    let mut model = load_str("x.toml", &fine).unwrap();
+    for p in &mut model.phases {
+        if let attrition::model::PhaseEffect::Shared { factor, .. } = &mut p.effect {
+            *factor = attrition::sample::Dist::Fixed(1e6);
+        }
+    }
+    let config = RunConfig {
+        paths: 10,
+        seed: 1,
+        threads: Some(1),
+        stepping: Default::default(),
+    };
+    assert!(matches!(
+        engine::run(&model, &config, &Silent),
+        Err(EngineError::NonFinite { .. })
+    ));
 }
 
 #[test]
@@ -209,8 +237,8 @@ fn dynamics_at_their_limits_run_to_a_century_without_overflow() {
     // Alternating every day over 36,525 days: 18,263 days in a, 18,262 in b.
     assert_eq!(p.regimes[0].share_of_days, 18_263.0 / 36_525.0);
     assert_eq!(p.thresholds[0].p_not_crossed, 1.0);
-    // +1000% a month with a report date at the horizon (so paths run to the end): the
-    // rates pass 1e308 and the run is refused as an overflow.
+    // +1000% a month over a century compounds past 1e308: the loader refuses it at the
+    // trend's key, before any run.
     let grow = extra.replace("percent_per_month = -99", "percent_per_month = 1000");
     let text = scenario(
         36_525,
@@ -218,6 +246,7 @@ fn dynamics_at_their_limits_run_to_a_century_without_overflow() {
         &grow,
     )
     .replace("report_dates = [2026-01-10]", "report_dates = [2125-12-31]");
-    let err = run(&text, 4).map(|_| ());
-    assert!(matches!(err, Err(EngineError::NonFinite { .. })), "{err:?}");
+    let e = load_str("x.toml", &text).unwrap_err().diagnostics.remove(0);
+    assert_eq!(e.key, "trend.percent_per_month", "{e}");
+    assert!(e.line.is_some());
 }

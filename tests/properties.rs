@@ -77,6 +77,15 @@ const TOKENS: &[&str] = &[
     "[seasonality]\namplitude = 1\npeak_month = 1\n",
     "correlation = 0.999\n",
     "[regimes]\nstep = \"day\"\ninitial = \"a\"\n[regimes.states.a]\nmultiplier = 2\nnext = { a = 1 }\n",
+    // Values at the edges of f64 that once passed validation and failed the run.
+    "1e-320",
+    "5e-324",
+    "1e-160",
+    "1e6",
+    "1e15",
+    "model = \"gamma\"\ncv = 1e-320\n",
+    "[trend]\npercent_per_month = 1000\n",
+    "[[phases]]\nname = \"q\"\nstart = 2026-01-02\nmultiplier = 1e6\n",
 ];
 
 #[derive(Clone, Debug)]
@@ -182,8 +191,134 @@ fn mutated_scenarios_never_panic_the_loader_or_engine() {
                             let p = Projection::from_tally(&model, &config, &tally, None);
                             check_invariants(&p)?;
                         }
-                        Err(engine::EngineError::NonFinite { .. }) => {}
-                        Err(e) => prop_assert!(false, "unexpected engine error {e}"),
+                        // What validates runs: an overflow must be refused by the loader.
+                        Err(e) => prop_assert!(false, "a file that validates failed to run: {e}"),
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Parameters at the edges of what the loader accepts: noise, rates, stacks of phase,
+/// event and regime multipliers, trends and horizons, each drawn from values that include
+/// the subnormal, the tiny and the limits.
+fn edge_scenario() -> impl Strategy<Value = String> {
+    let magnitude = prop_oneof![
+        Just("5e-324".to_string()),
+        Just("1e-320".to_string()),
+        Just("1e-160".to_string()),
+        Just("1e-6".to_string()),
+        Just("0".to_string()),
+        Just("1".to_string()),
+        Just("1e6".to_string()),
+        Just("1e15".to_string()),
+        (-300i32..16).prop_map(|e| format!("1e{e}")),
+    ];
+    let factor = prop_oneof![
+        Just("0".to_string()),
+        Just("5e-324".to_string()),
+        Just("1e-320".to_string()),
+        Just("1".to_string()),
+        Just("1e6".to_string()),
+        (-300i32..=6).prop_map(|e| format!("1e{e}")),
+        (0.5f64..20.0).prop_map(|x| format!("{x}")),
+    ];
+    let spread = prop_oneof![
+        Just("1e-320".to_string()),
+        Just("1e-160".to_string()),
+        Just("1e-6".to_string()),
+        Just("10".to_string()),
+        (1e-7f64..11.0).prop_map(|x| format!("{x}")),
+    ];
+    let noise = prop_oneof![
+        Just("model = \"none\"".to_string()),
+        (spread, any::<bool>(), any::<bool>()).prop_map(|(v, gamma, cv)| format!(
+            "model = \"{}\"\n{} = {v}",
+            if gamma { "gamma" } else { "lognormal" },
+            if cv { "cv" } else { "sigma" }
+        )),
+    ];
+    (
+        noise,
+        magnitude.clone(),
+        magnitude.clone(),
+        prop::collection::vec((factor.clone(), 0u32..40, 0u32..40), 0..70),
+        prop::collection::vec(factor.clone(), 0..10),
+        proptest::option::of(factor),
+        proptest::option::of(-99.0f64..=1000.0),
+        prop_oneof![Just(30u32), Just(3650), Just(36_525)],
+        any::<bool>(),
+    )
+        .prop_map(
+            |(noise, rate, cas, phases, events, regime, trend, horizon, force)| {
+                let mut s = format!(
+                    "[scenario]\nname = \"edge\"\nreference_date = 2025-12-31\nhorizon_days = {horizon}\n\n[noise]\n{noise}\n\n"
+                );
+                for side in ["a", "b"] {
+                    s += &format!("[sides.{side}]\ncasualties = {cas}\nrate_per_day = {rate}\n");
+                    if force {
+                        s += &format!("force = {{ lo = {cas}, hi = 1e15, shape = \"uniform\" }}\nrecruits_per_day = {rate}\n");
+                    }
+                }
+                if force {
+                    s += "\n[force]\nlaw = \"linear\"\n";
+                }
+                // Windows that overlap in part: the loader's bound counts phases where
+                // they overlap, so the engine must agree on which days they share.
+                for (i, (m, from, len)) in phases.iter().enumerate() {
+                    let first = 1 + from % horizon;
+                    let last = (first + len).min(horizon);
+                    s += &format!(
+                        "\n[[phases]]\nname = \"p{i}\"\nstart = {}\nend = {}\nmultiplier = {m}\n",
+                        date(first),
+                        date(last)
+                    );
+                }
+                for (i, m) in events.iter().enumerate() {
+                    s += &format!("\n[[events]]\nname = \"e{i}\"\nprobability = 1\nstart = 2026-01-03\nmultiplier = {m}\nend_monthly_hazard = 0.1\n");
+                }
+                if let Some(m) = regime {
+                    s += &format!("\n[regimes]\nstep = \"month\"\ninitial = \"r\"\n[regimes.states.r]\nmultiplier = {m}\nnext = {{ r = 1 }}\n");
+                }
+                if let Some(t) = trend {
+                    s += &format!("\n[trend]\npercent_per_month = {t}\n");
+                }
+                s + "\n[[thresholds]]\nname = \"t\"\nlevel = 1e15\n"
+            },
+        )
+}
+
+#[test]
+fn what_validates_runs_at_the_edges_of_f64() {
+    // `validate` must refuse everything `run` would: a file the loader accepts runs a
+    // few paths, on two seeds, without an engine error (cv = 1e-320 used to pass the
+    // loader, then fail the run as an overflow naming no line).
+    let mut runner = TestRunner::new(Config {
+        cases: cases(256),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&edge_scenario(), |text| {
+            match attrition::scenario::load_str("edge.toml", &text) {
+                Err(e) => {
+                    for d in &e.diagnostics {
+                        prop_assert!(d.line.is_some() || !d.key.is_empty(), "{}", d);
+                    }
+                }
+                Ok(model) => {
+                    for seed in [1, 2] {
+                        let config = RunConfig {
+                            paths: 3,
+                            seed,
+                            threads: Some(1),
+                            stepping: Default::default(),
+                        };
+                        if let Err(e) = engine::run(&model, &config, &Silent) {
+                            prop_assert!(false, "validates but fails to run: {e}\n{text}");
+                        }
                     }
                 }
             }

@@ -132,10 +132,11 @@ struct EngineOpts {
     /// Number of Monte Carlo paths, overriding the file's `scenario.paths`.
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
     paths: Option<u64>,
-    /// Seed, overriding the file's `scenario.seed`.
-    #[arg(long, short)]
+    /// Seed, overriding the file's `scenario.seed` (0 to 2^63 - 1, as in the file).
+    #[arg(long, short, value_parser = clap::value_parser!(u64).range(0..=attrition::model::MAX_SEED))]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default: all cores; 1 to 1024, and never more than the cores or
+    /// the batches of 1024 paths). Results do not depend on it.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
 }

@@ -199,6 +199,19 @@ impl Dist {
         }
     }
 
+    /// An upper bound of every draw: the value at a normal score of 9 for the unbounded
+    /// shapes (the inverse-CDF draws stop near 8.3, as their uniforms are at least 2^-54
+    /// from 0 and 1), the upper end for the bounded ones. Used by the loader to prove that
+    /// a scenario cannot overflow.
+    pub fn upper(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::LogNormal { mu, sigma } => (mu + 9.0 * sigma).exp(),
+            Dist::TruncNormal { mean, sd, .. } => (mean + 9.0 * sd).max(0.0),
+            Dist::Uniform { hi, .. } | Dist::Triangular { hi, .. } | Dist::Pert { hi, .. } => hi,
+        }
+    }
+
     /// Whether a draw can be zero (or below): a fixed 0, or a lower end of 0 for the
     /// bounded shapes. Lognormal and truncated-normal draws are positive.
     pub fn can_be_zero(&self) -> bool {

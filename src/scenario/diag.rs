@@ -48,11 +48,48 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Most characters of user text (a key, a name, a value) quoted in a message.
+pub const MAX_SHOWN_CHARS: usize = 60;
+
+/// Most characters of a key path in a diagnostic (it is made of user keys).
+const MAX_KEY_CHARS: usize = 120;
+
+/// Most diagnostics reported for one file: a file with thousands of problems is the wrong
+/// file, and listing them all costs time and buries the first.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// User text as quoted in a message: cut to `MAX_SHOWN_CHARS` characters with an
+/// ellipsis, and control and bidirectional-override characters escaped, so a 5 MB key
+/// or a stray escape sequence cannot flood or repaint the terminal. Every message that
+/// quotes input goes through this.
+pub fn shown(text: &str) -> String {
+    shown_within(text, MAX_SHOWN_CHARS)
+}
+
+fn shown_within(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Collects diagnostics for one file and turns byte offsets into lines and columns.
 pub struct Sink<'s> {
     file: &'s str,
     src: &'s str,
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond `MAX_DIAGNOSTICS`, counted but not kept.
+    dropped: usize,
 }
 
 impl<'s> Sink<'s> {
@@ -61,11 +98,35 @@ impl<'s> Sink<'s> {
             file,
             src,
             diagnostics: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// The error for everything recorded, with a last line counting any left out.
+    pub fn into_error(mut self) -> ScenarioError {
+        if self.dropped > 0 {
+            let n = self.dropped;
+            self.diagnostics.push(Diagnostic {
+                file: self.file.to_string(),
+                line: None,
+                column: None,
+                key: String::new(),
+                message: format!(
+                    "{n} more problems not shown (only the first {MAX_DIAGNOSTICS} are listed)"
+                ),
+            });
+        }
+        ScenarioError {
+            diagnostics: self.diagnostics,
         }
     }
 
     /// Records a problem at byte offset `at` (None: the whole file).
     pub fn error(&mut self, at: Option<usize>, key: &str, message: impl Into<String>) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.dropped += 1;
+            return;
+        }
         let (line, column) = match at {
             Some(at) => {
                 let (l, c) = line_col(self.src, at);
@@ -77,9 +138,19 @@ impl<'s> Sink<'s> {
             file: self.file.to_string(),
             line,
             column,
-            key: key.to_string(),
+            key: shown_within(key, MAX_KEY_CHARS),
             message: message.into(),
         });
+    }
+
+    /// Whether further problems are only counted: callers with many (one per unknown
+    /// key) then call `count_one` instead of composing messages no one will see.
+    pub fn full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
+    }
+
+    pub fn count_one(&mut self) {
+        self.dropped += 1;
     }
 
     pub fn has_errors(&self) -> bool {
@@ -101,9 +172,13 @@ pub fn line_col(src: &str, at: usize) -> (usize, usize) {
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let len = word.chars().count();
+    let limit = (len / 3).clamp(1, 3);
     candidates
         .iter()
+        // The distance is at least the difference in length: skipping those keeps a
+        // 5 MB key from costing a 5 MB by N table.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
@@ -154,5 +229,32 @@ mod tests {
         assert_eq!(did_you_mean("seeed", &keys), Some("seed"));
         assert_eq!(did_you_mean("pahts", &keys), Some("paths"));
         assert_eq!(did_you_mean("colour", &keys), None);
+        assert_eq!(did_you_mean(&"x".repeat(1_000_000), &keys), None);
+    }
+
+    #[test]
+    fn shown_text_is_cut_and_escaped() {
+        assert_eq!(shown("seed"), "seed");
+        let long = "k".repeat(10_000);
+        assert_eq!(shown(&long), format!("{}…", "k".repeat(MAX_SHOWN_CHARS)));
+        assert_eq!(
+            shown("a\u{1b}[31mb\n\u{0}\u{202e}"),
+            "a\\u{1b}[31mb\\n\\u{0}\\u{202e}"
+        );
+        assert_eq!(shown("café"), "café");
+    }
+
+    #[test]
+    fn diagnostics_beyond_the_cap_are_counted_not_kept() {
+        let mut sink = Sink::new("f.toml", "a = 1\n");
+        for _ in 0..MAX_DIAGNOSTICS + 5 {
+            sink.error(Some(0), "a", "bad");
+        }
+        sink.error(Some(0), &"k".repeat(500), "bad");
+        let e = sink.into_error();
+        assert_eq!(e.diagnostics.len(), MAX_DIAGNOSTICS + 1);
+        assert!(e.diagnostics[MAX_DIAGNOSTICS]
+            .message
+            .starts_with("6 more problems"));
     }
 }

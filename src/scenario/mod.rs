@@ -13,20 +13,24 @@ mod walk;
 pub use diag::{Diagnostic, ScenarioError};
 pub use range::SHAPES;
 
-use crate::model::Model;
+use crate::model::{Model, MAX_FILE_BYTES, MAX_LINE_BYTES};
+use std::io::Read;
 use std::path::Path;
 
 /// Reads and validates a scenario file; `-` reads standard input.
 pub fn load_file(path: &Path) -> Result<Model, ScenarioError> {
     let name = path.display().to_string();
-    let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    // Read at most one byte past the limit: a huge file (or an endless pipe) is refused
+    // without being read into memory.
+    let limit = MAX_FILE_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    let read = if name == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut buf)
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
     };
-    match bytes {
-        Ok(bytes) => load_bytes(&name, &bytes),
+    match read {
+        Ok(_) => load_bytes(&name, &buf),
         Err(e) => Err(whole_file(
             &name,
             format!("cannot read the file: {}", io_reason(&e)),
@@ -36,13 +40,56 @@ pub fn load_file(path: &Path) -> Result<Model, ScenarioError> {
 
 /// Validates scenario text already in memory; `file` names it in messages.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Model, ScenarioError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(file));
+    }
     let text = decode(file, bytes)?;
     load_str(file, text)
 }
 
 /// Validates scenario text; `file` names it in messages.
 pub fn load_str(file: &str, text: &str) -> Result<Model, ScenarioError> {
+    // Bounds checked before the TOML parser sees the text, so that refusing a
+    // pathological file costs a scan, not a parse (a 5 MB key cost 15 s and 800 MB).
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large(file));
+    }
+    if let Some(e) = long_line(file, text) {
+        return Err(e);
+    }
     build::build(file, text)
+}
+
+fn too_large(file: &str) -> ScenarioError {
+    whole_file(
+        file,
+        format!(
+            "the file is larger than {} bytes (1 MiB), the most a scenario file may be; is it a scenario?",
+            MAX_FILE_BYTES
+        ),
+    )
+}
+
+/// The first line longer than `MAX_LINE_BYTES`, as an error at its line.
+fn long_line(file: &str, text: &str) -> Option<ScenarioError> {
+    let mut start = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        if line.len() > MAX_LINE_BYTES {
+            let mut sink = diag::Sink::new(file, text);
+            sink.error(
+                Some(start),
+                "",
+                format!(
+                    "line {} is {} bytes long; lines may be at most {MAX_LINE_BYTES} bytes (break long arrays over several lines)",
+                    i + 1,
+                    line.len()
+                ),
+            );
+            return Some(sink.into_error());
+        }
+        start += line.len() + 1;
+    }
+    None
 }
 
 fn whole_file(file: &str, message: String) -> ScenarioError {
@@ -67,23 +114,30 @@ fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, ScenarioError> {
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.contains('\0') => Err(whole_file(
-            file,
-            "the file holds NUL bytes: it is binary, not a TOML scenario".into(),
-        )),
+        Ok(text) if text.contains('\0') => {
+            let mut sink = diag::Sink::new(file, text);
+            sink.error(
+                text.find('\0'),
+                "",
+                "a NUL byte (\\0): the file is binary or damaged, not a TOML scenario",
+            );
+            Err(sink.into_error())
+        }
         Ok(text) => Ok(text),
         Err(e) => {
-            let (line, _) = diag::line_col(
-                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
-                e.valid_up_to(),
-            );
-            Err(whole_file(
-                file,
+            // The text before the first bad byte is valid, and places it.
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            let mut sink = diag::Sink::new(file, valid);
+            sink.error(
+                Some(valid.len()),
+                "",
                 format!(
-                    "the file is not UTF-8 text (invalid byte at offset {}, line {line}); scenario files must be UTF-8",
+                    "the file is not UTF-8 text (invalid byte 0x{:02X} at offset {}); scenario files must be UTF-8",
+                    bytes[e.valid_up_to()],
                     e.valid_up_to()
                 ),
-            ))
+            );
+            Err(sink.into_error())
         }
     }
 }

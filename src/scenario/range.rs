@@ -100,7 +100,8 @@ fn table_range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
                     Some(v.span().start),
                     &t.key_path("shape"),
                     format!(
-                        "unknown shape '{s}'; {hint}shapes are: {}",
+                        "unknown shape '{}'; {hint}shapes are: {}",
+                        super::diag::shown(&s),
                         SHAPES.join(", ")
                     ),
                 );

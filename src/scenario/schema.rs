@@ -94,7 +94,10 @@ pub fn json_schema() -> Value {
     let event = object(
         EVENT_KEYS,
         vec![
-            ("name", json!({ "type": "string", "minLength": 1 })),
+            (
+                "name",
+                json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS }),
+            ),
             (
                 "probability",
                 json!({ "$ref": "#/$defs/range", "description": "probability that the event happens (values above 1 are clamped)" }),
@@ -139,7 +142,7 @@ pub fn json_schema() -> Value {
             ),
             (
                 "states",
-                json!({ "type": "object", "minProperties": 1, "additionalProperties": regime }),
+                json!({ "type": "object", "minProperties": 1, "maxProperties": crate::model::MAX_REGIMES, "propertyNames": { "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS }, "additionalProperties": regime }),
             ),
         ],
         &["step", "initial", "states"],
@@ -219,25 +222,26 @@ pub fn json_schema() -> Value {
         "required": ["scenario", "noise", "sides"],
         "properties": object(TOP_KEYS, vec![
             ("scenario", object(META_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1 })),
-                ("title", json!({ "type": "string" })),
+                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
+                ("title", json!({ "type": "string", "maxLength": 2 * crate::model::MAX_NAME_CHARS })),
                 ("reference_date", date("day 0: the date of the baseline stocks")),
                 ("horizon", date("the last simulated date (or give horizon_days)")),
                 ("horizon_days", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_HORIZON_DAYS })),
                 ("report_dates", json!({ "type": "array", "items": date("a report date"), "maxItems": crate::model::MAX_REPORT_DATES })),
                 ("paths", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_PATHS, "default": super::build::DEFAULT_PATHS })),
-                ("seed", json!({ "type": "integer", "minimum": 0, "default": super::build::DEFAULT_SEED })),
+                ("seed", json!({ "type": "integer", "minimum": 0, "maximum": crate::model::MAX_SEED, "default": super::build::DEFAULT_SEED })),
             ], &["name", "reference_date"], "What the scenario is and how it runs.")),
             ("noise", object(NOISE_KEYS, vec![
                 ("model", json!({ "enum": NOISE_MODELS })),
-                ("sigma", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 2.148 })),
-                ("cv", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 10 })),
+                ("sigma", json!({ "type": "number", "minimum": crate::model::MIN_NOISE, "maximum": 2.148 })),
+                ("cv", json!({ "type": "number", "minimum": crate::model::MIN_NOISE, "maximum": 10 })),
                 ("correlation", json!({ "type": "number", "minimum": 0, "exclusiveMaximum": 1, "description": "correlation of the sides' day-to-day shocks" })),
             ], &["model"], "Day-to-day variation of each side's daily count, mean one.")),
             ("sides", json!({
                 "type": "object",
                 "minProperties": 1,
-                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "not": { "const": "combined" } },
+                "maxProperties": crate::model::MAX_SIDES,
+                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "maxLength": crate::model::MAX_NAME_CHARS, "not": { "const": "combined" } },
                 "additionalProperties": object(SIDE_KEYS, vec![
                     ("casualties", json!({ "$ref": "#/$defs/range", "description": "cumulative casualties on the reference date" })),
                     ("rate_per_day", json!({ "oneOf": [{ "$ref": "#/$defs/range" }, implied], "description": "mean casualties per day" })),
@@ -248,25 +252,25 @@ pub fn json_schema() -> Value {
                     ("return_to_duty", json!({ "$ref": "#/$defs/range", "description": "share of casualties who return to the line (with [force])" })),
                 ], &["casualties", "rate_per_day"], "One side (belligerent)."),
             })),
-            ("phases", json!({ "type": "array", "items": object(PHASE_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1 })),
+            ("phases", json!({ "type": "array", "maxItems": crate::model::MAX_PHASES, "items": object(PHASE_KEYS, vec![
+                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
                 ("start", date("first day of the phase")),
                 ("end", date("last day of the phase (inclusive); default: the horizon")),
                 ("sides", side_list.clone()),
                 ("multiplier", json!({ "$ref": "#/$defs/range" })),
                 ("multipliers", json!({ "type": "object", "additionalProperties": { "$ref": "#/$defs/range" }, "minProperties": 1 })),
             ], &["name", "start"], "A date window in which rates are multiplied by a drawn factor.") })),
-            ("thresholds", json!({ "type": "array", "items": object(THRESHOLD_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1 })),
+            ("thresholds", json!({ "type": "array", "maxItems": crate::model::MAX_THRESHOLDS, "items": object(THRESHOLD_KEYS, vec![
+                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
                 ("metric", json!({ "enum": METRICS, "default": "casualties" })),
                 ("sides", side_list),
                 ("level", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": crate::model::MAX_QUANTITY })),
             ], &["name", "level"], "A level of a metric summed over sides.") })),
-            ("events", json!({ "type": "array", "items": event })),
+            ("events", json!({ "type": "array", "maxItems": crate::model::MAX_EVENTS, "items": event })),
             ("regimes", regimes),
             ("seasonality", seasonality),
             ("trend", trend),
-            ("correlations", json!({ "type": "array", "items": correlation })),
+            ("correlations", json!({ "type": "array", "maxItems": crate::model::MAX_CORRELATIONS, "items": correlation })),
             ("force", force),
         ], &[], "").get("properties").cloned().unwrap_or_default(),
     })

@@ -3,7 +3,7 @@
 //! Each read takes the key path of the value for messages and returns `None` after
 //! recording a diagnostic, so the loader can go on and find the next problem too.
 
-use super::diag::{did_you_mean, Sink};
+use super::diag::{did_you_mean, shown, Sink};
 use crate::date::Date;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -73,6 +73,10 @@ impl<'a, 'i> Table<'a, 'i> {
             if known.contains(&key) {
                 continue;
             }
+            if sink.full() {
+                sink.count_one();
+                continue;
+            }
             let hint = match did_you_mean(key, known) {
                 Some(s) => format!("; did you mean '{s}'?"),
                 None => format!("; expected one of: {}", known.join(", ")),
@@ -80,7 +84,7 @@ impl<'a, 'i> Table<'a, 'i> {
             sink.error(
                 Some(k.span().start),
                 &join(&self.path, key),
-                format!("unknown key '{key}'{hint}"),
+                format!("unknown key '{}'{hint}", shown(key)),
             );
         }
     }
@@ -172,14 +176,18 @@ pub fn number(sink: &mut Sink, path: &str, v: &Node<'_>) -> Option<f64> {
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => n as f64,
             Err(_) => {
-                sink.error(at, path, format!("{} is not a 64-bit integer", i));
+                sink.error(
+                    at,
+                    path,
+                    format!("{} is not a 64-bit integer", shown(&i.to_string())),
+                );
                 return None;
             }
         },
         DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
             Ok(x) => x,
             Err(_) => {
-                sink.error(at, path, format!("{} is not a number", f.as_str()));
+                sink.error(at, path, format!("{} is not a number", shown(f.as_str())));
                 return None;
             }
         },
@@ -196,7 +204,7 @@ pub fn number(sink: &mut Sink, path: &str, v: &Node<'_>) -> Option<f64> {
         sink.error(
             at,
             path,
-            format!("must be a finite number, not {}", v.get_ref_text()),
+            format!("must be a finite number, not {}", shown(&v.get_ref_text())),
         );
         return None;
     }
@@ -210,10 +218,11 @@ pub fn count(sink: &mut Sink, path: &str, v: &Node<'_>) -> Option<u64> {
         DeValue::Integer(i) => match u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => Some(n),
             Err(_) => {
+                let text = shown(&i.to_string());
                 let msg = if i.as_str().starts_with('-') {
-                    format!("{i} is negative; expected a whole number, 0 or more")
+                    format!("{text} is negative; expected a whole number, 0 or more")
                 } else {
-                    format!("{i} is too large")
+                    format!("{text} is too large")
                 };
                 sink.error(at, path, msg);
                 None
@@ -248,7 +257,7 @@ pub fn date(sink: &mut Sink, path: &str, v: &Node<'_>) -> Option<Date> {
                 sink.error(
                     at,
                     path,
-                    format!("expected a date like 2026-03-31, found the date-time {dt}; drop the time of day"),
+                    format!("expected a date like 2026-03-31, found the date-time {}; drop the time of day", shown(&dt.to_string())),
                 );
                 None
             }
@@ -256,6 +265,8 @@ pub fn date(sink: &mut Sink, path: &str, v: &Node<'_>) -> Option<Date> {
         DeValue::String(s) => match Date::parse_iso(s) {
             Ok(d) => Some(d),
             Err(e) => {
+                // The parser's message quotes the text whole; quote it cut and escaped.
+                let e = e.replace(&format!("'{s}'"), &format!("'{}'", shown(s)));
                 sink.error(at, path, e);
                 None
             }

@@ -202,7 +202,7 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
                 },
                 "uniform" => TrendDist::Uniform { lo, hi },
                 other => {
-                    sink.error(r.get("shape").map(|v| v.span().start), &r.key_path("shape"), format!("unknown shape '{other}'; a trend is \"normal\" (lo, hi a 90% interval) or \"uniform\""));
+                    sink.error(r.get("shape").map(|v| v.span().start), &r.key_path("shape"), format!("unknown shape '{}'; a trend is \"normal\" (lo, hi a 90% interval) or \"uniform\"", crate::scenario::diag::shown(other)));
                     return None;
                 }
             }
@@ -271,7 +271,7 @@ pub(super) fn correlations(
 ) -> Option<Vec<Correlation>> {
     let mut out: Vec<Correlation> = Vec::new();
     let mut ok = true;
-    for (path, item) in table_array(sink, "correlations", node)? {
+    for (path, item) in table_array(sink, "correlations", node, MAX_CORRELATIONS)? {
         let Some(t) = Table::of(sink, &path, item) else {
             ok = false;
             continue;
@@ -361,7 +361,8 @@ fn input_list(
                     at,
                     &p,
                     format!(
-                        "'{name}' is not a drawn input of this scenario; {hint}inputs are: {}",
+                        "'{}' is not a drawn input of this scenario; {hint}inputs are: {}",
+                        crate::scenario::diag::shown(&name),
                         names.join(", ")
                     ),
                 );
@@ -405,7 +406,10 @@ pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<
             sink.error(
                 Some(v.span().start),
                 "force.law",
-                format!("unknown law '{s}'; {hint}laws are: square, linear"),
+                format!(
+                    "unknown law '{}'; {hint}laws are: square, linear",
+                    crate::scenario::diag::shown(&s)
+                ),
             );
             return None;
         }

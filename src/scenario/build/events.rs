@@ -42,6 +42,7 @@ pub(super) fn events(
         sink,
         "events",
         "event",
+        MAX_EVENTS,
         node,
         |sink, path, item| event(sink, path, item, names, reference, horizon),
         |e| &e.name,

@@ -1,7 +1,7 @@
 //! The scenario file's sections, read into a `Model` with every problem reported.
 //! This file reads [scenario] and [noise]; sides, phases and thresholds have their own.
 
-use super::diag::{did_you_mean, ScenarioError, Sink};
+use super::diag::{did_you_mean, shown, ScenarioError, Sink};
 use super::range::{range, Range};
 use super::walk::{array, count, date, string, Either, Node, Table};
 use crate::date::Date;
@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::sample::Dist;
 use toml::de::{DeTable, DeValue};
 
+mod bounds;
 pub(crate) mod dynamics;
 pub(crate) mod events;
 pub(crate) mod phases;
@@ -52,9 +53,7 @@ pub const DEFAULT_SEED: u64 = 1;
 
 pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let mut sink = Sink::new(file, text);
-    let fail = |sink: Sink| ScenarioError {
-        diagnostics: sink.diagnostics,
-    };
+    let fail = |sink: Sink| sink.into_error();
     if text.trim().is_empty() {
         sink.error(
             None,
@@ -67,11 +66,18 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         Ok(root) => root,
         Err(e) => {
             let msg = e.message().trim().to_string();
-            sink.error(
-                e.span().map(|s| s.start),
-                "",
-                format!("invalid TOML: {msg}"),
-            );
+            // The parser gives no place for a dotted key too deep to read ("recursion
+            // limit"); the longest chain of dotted keys is that place.
+            let at = e
+                .span()
+                .map(|s| s.start)
+                .or_else(|| longest_dotted_key(text));
+            let msg = if msg == "recursion limit" {
+                "a dotted key nested too deeply (the parser reads at most 80 levels)".to_string()
+            } else {
+                msg
+            };
+            sink.error(at, "", format!("invalid TOML: {msg}"));
             return Err(fail(sink));
         }
     };
@@ -100,18 +106,12 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let name = meta.as_ref().and_then(|m| {
         m.only(&mut sink, META_KEYS);
         m.required(&mut sink, "name", "give the scenario a short name")?;
-        let s = m.string(&mut sink, "name")?;
-        if s.trim().is_empty() {
-            sink.error(
-                Some(m.get("name")?.span().start),
-                "scenario.name",
-                "must not be empty",
-            );
-            return None;
-        }
-        Some(s)
+        non_empty(&mut sink, m, "name")
     });
-    let title = meta.as_ref().and_then(|m| m.string(&mut sink, "title"));
+    let title = meta.as_ref().and_then(|m| {
+        let s = m.string(&mut sink, "title")?;
+        not_too_long(&mut sink, m, "title", s, 2 * MAX_NAME_CHARS)
+    });
     let reference = meta.as_ref().and_then(|m| {
         m.required(
             &mut sink,
@@ -130,7 +130,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     };
     let paths = meta.as_ref().and_then(|m| paths(&mut sink, m));
     let seed = meta.as_ref().and_then(|m| match m.get("seed") {
-        Some(v) => count(&mut sink, "scenario.seed", v),
+        Some(v) => seed(&mut sink, v),
         None => Some(DEFAULT_SEED),
     });
 
@@ -210,7 +210,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         unreachable!("a missing field always records a diagnostic")
     };
     let title = title.unwrap_or_else(|| name.clone());
-    Ok(Model {
+    let model = Model {
         name,
         title,
         reference_date: reference,
@@ -229,7 +229,62 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         correlations: correlations.unwrap_or_default(),
         shock_correlation: noise.map_or(0.0, |n| n.1),
         force_law: force_law.flatten(),
-    })
+    };
+    bounds::check(&mut sink, &top, &model);
+    if sink.has_errors() {
+        return Err(fail(sink));
+    }
+    Ok(model)
+}
+
+/// Byte offset of the start of the longest chain of dotted keys (`a.b."c".d`), if any.
+fn longest_dotted_key(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let bare = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    let (mut best, mut best_len) = (None, 1);
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let mut segments = 0;
+        loop {
+            if i < b.len() && bare(b[i]) {
+                while i < b.len() && bare(b[i]) {
+                    i += 1;
+                }
+            } else if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += 1;
+                }
+                i = (i + 1).min(b.len());
+            } else {
+                break;
+            }
+            segments += 1;
+            let mut j = i;
+            while j < b.len() && blank(b[j]) {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'.' {
+                j += 1;
+                while j < b.len() && blank(b[j]) {
+                    j += 1;
+                }
+                i = j;
+            } else {
+                break;
+            }
+        }
+        if segments > best_len {
+            (best, best_len) = (Some(start), segments);
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    best
 }
 
 fn horizon(sink: &mut Sink, m: &Table, reference: Date) -> Option<u32> {
@@ -358,6 +413,21 @@ fn report_days(sink: &mut Sink, m: &Table, reference: Date, horizon: u32) -> Opt
     ok.then_some(days)
 }
 
+/// A seed in 0..=MAX_SEED: TOML's integers are 64-bit signed, and a larger one (which the
+/// parser hands over as text) is not an integer to other TOML readers of the same file.
+fn seed(sink: &mut Sink, v: &Node) -> Option<u64> {
+    let n = count(sink, "scenario.seed", v)?;
+    if n > MAX_SEED {
+        sink.error(
+            Some(v.span().start),
+            "scenario.seed",
+            format!("{n} is above {MAX_SEED}, the largest TOML integer; give a seed from 0 to {MAX_SEED}"),
+        );
+        return None;
+    }
+    Some(n)
+}
+
 fn paths(sink: &mut Sink, m: &Table) -> Option<u64> {
     let Some(v) = m.get("paths") else {
         return Some(DEFAULT_PATHS);
@@ -420,7 +490,8 @@ fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
             at,
             "noise.model",
             format!(
-                "unknown noise model '{model}'; {hint}models are: {}",
+                "unknown noise model '{}'; {hint}models are: {}",
+                shown(&model),
                 NOISE_MODELS.join(", ")
             ),
         );
@@ -456,11 +527,13 @@ fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
     } else {
         10.0
     };
-    if !(value > 0.0 && value <= limit) {
+    // Below MIN_NOISE the noise is nothing to f64, and 1 / cv^2 (the gamma shape) would
+    // overflow: the bound keeps every accepted value runnable.
+    if !(MIN_NOISE..=limit).contains(&value) {
         sink.error(
             t.get(key).map(|v| v.span().start),
             &t.key_path(key),
-            format!("{key} ({value}) must be above 0 and at most {limit:.3} (a coefficient of variation of 10); for no noise write model = \"none\""),
+            format!("{key} ({}) must be from {MIN_NOISE:e} to {limit:.3} (a coefficient of variation of 10); for no noise write model = \"none\"", crate::sample::dist::fmt_num(value)),
         );
         return None;
     }
@@ -496,6 +569,21 @@ fn non_empty(sink: &mut Sink, t: &Table, key: &str) -> Option<String> {
             t.get(key).map(|v| v.span().start),
             &t.key_path(key),
             "must not be empty",
+        );
+        return None;
+    }
+    not_too_long(sink, t, key, s, MAX_NAME_CHARS)
+}
+
+/// `s` (the value of `key`) if at most `max` characters: names and titles label tables,
+/// figures and CSV columns.
+fn not_too_long(sink: &mut Sink, t: &Table, key: &str, s: String, max: usize) -> Option<String> {
+    let n = s.chars().count();
+    if n > max {
+        sink.error(
+            t.get(key).map(|v| v.span().start),
+            &t.key_path(key),
+            format!("'{}' is {n} characters long; give at most {max}", shown(&s)),
         );
         return None;
     }

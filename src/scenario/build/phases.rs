@@ -33,7 +33,10 @@ pub(super) fn side_list(
                 sink.error(
                     Some(item.span().start),
                     &p,
-                    format!("side '{n}' is listed twice"),
+                    format!(
+                        "side '{}' is listed twice",
+                        crate::scenario::diag::shown(&n)
+                    ),
                 );
                 ok = false;
             }
@@ -68,20 +71,35 @@ pub(super) fn known_name(
         Some(at.span().start),
         path,
         format!(
-            "unknown {what} '{name}'; {hint}the {what}s are: {}",
+            "unknown {what} '{}'; {hint}the {what}s are: {}",
+            crate::scenario::diag::shown(name),
             k.join(", ")
         ),
     );
     None
 }
 
-/// The entries of an array of tables (`[[phases]]`), with their key paths.
+/// The entries of an array of tables (`[[phases]]`), at most `max` of them, with their
+/// key paths.
 pub(super) fn table_array<'a, 'i>(
     sink: &mut Sink,
     key: &str,
     node: &'a Node<'i>,
+    max: usize,
 ) -> Option<Vec<(String, &'a Node<'i>)>> {
     let items = array(sink, key, node)?;
+    if items.len() > max {
+        // Placed at the first entry past the limit, where the file goes too far.
+        sink.error(
+            Some(items[max].span().start),
+            &format!("{key}[{max}]"),
+            format!(
+                "{} entries in {key}: give at most {max} (each costs time on every path, and memory)",
+                items.len()
+            ),
+        );
+        return None;
+    }
     Some(
         items
             .iter()
@@ -102,6 +120,7 @@ pub(super) fn phases(
         sink,
         "phases",
         "phase",
+        MAX_PHASES,
         node,
         |sink, path, item| phase(sink, path, item, names, reference, horizon),
         |p| &p.name,
@@ -114,19 +133,20 @@ pub(super) fn named_items<T>(
     sink: &mut Sink,
     key: &str,
     what: &str,
+    max: usize,
     node: &Node,
     mut read: impl FnMut(&mut Sink, &str, &Node) -> Option<T>,
     name: impl Fn(&T) -> &str,
 ) -> Option<Vec<T>> {
     let mut out: Vec<T> = Vec::new();
     let mut ok = true;
-    for (path, item) in table_array(sink, key, node)? {
+    for (path, item) in table_array(sink, key, node, max)? {
         match read(sink, &path, item) {
             Some(x) if out.iter().any(|o| name(o) == name(&x)) => {
                 sink.error(
                     Some(item.span().start),
                     &format!("{path}.name"),
-                    format!("another {what} is already named '{}'; {what} names key their random draws and must differ", name(&x)),
+                    format!("another {what} is already named '{}'; {what} names key their random draws and must differ", crate::scenario::diag::shown(name(&x))),
                 );
                 ok = false;
             }

@@ -37,7 +37,10 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
                     sink.error(
                         Some(v.span().start),
                         "regimes.step",
-                        format!("unknown step '{s}'; {hint}give \"month\" or \"day\""),
+                        format!(
+                            "unknown step '{}'; {hint}give \"month\" or \"day\"",
+                            crate::scenario::diag::shown(&s)
+                        ),
                     );
                     None
                 }
@@ -62,6 +65,25 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
         .entries()
         .map(|(k, _)| k.get_ref().to_string())
         .collect();
+    if regime_names.len() > MAX_REGIMES {
+        sink.error(
+            Some(states.at),
+            "regimes.states",
+            format!("{} regimes: give at most {MAX_REGIMES}", regime_names.len()),
+        );
+        return None;
+    }
+    for (key, _) in states.entries() {
+        let n = key.get_ref().chars().count();
+        if n == 0 || n > MAX_NAME_CHARS {
+            sink.error(
+                Some(key.span().start),
+                &states.key_path(key.get_ref()),
+                format!("a regime name must have 1 to {MAX_NAME_CHARS} characters, not {n}"),
+            );
+            return None;
+        }
+    }
     let mut effects = Vec::new();
     let mut transition = Vec::new();
     let mut ok = true;

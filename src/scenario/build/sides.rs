@@ -33,6 +33,17 @@ pub(super) fn sides(
         );
         return None;
     }
+    if let Some((key, _)) = t.entries().nth(MAX_SIDES) {
+        sink.error(
+            Some(key.span().start),
+            &t.key_path(key.get_ref()),
+            format!(
+                "{} sides: give at most {MAX_SIDES} (each adds stocks, noise and draws to every path)",
+                t.map.len()
+            ),
+        );
+        return None;
+    }
     let mut out = Vec::new();
     let mut ok = true;
     for (key, value) in t.entries() {
@@ -42,7 +53,7 @@ pub(super) fn sides(
             sink.error(
                 Some(key.span().start),
                 &path,
-                format!("'{name}' is not a usable side name: use letters, digits, '_' or '-', starting with a letter, and not 'combined' (it names the total)"),
+                format!("'{}' is not a usable side name: use letters, digits, '_' or '-', starting with a letter, at most {MAX_NAME_CHARS} characters, and not 'combined' (it names the total)", crate::scenario::diag::shown(name)),
             );
             ok = false;
             continue;
@@ -61,6 +72,7 @@ pub(crate) fn valid_side_name(name: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && name != "combined"
+        && name.len() <= MAX_NAME_CHARS
 }
 
 fn side(
@@ -230,7 +242,7 @@ fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Op
                 sink.error(
                     Some(total_node.span().start),
                     &t.key_path("total"),
-                    format!("'{s}' is not a total: give a range, or \"casualties\" for this side's baseline casualties"),
+                    format!("'{}' is not a total: give a range, or \"casualties\" for this side's baseline casualties", crate::scenario::diag::shown(&s)),
                 );
                 return None;
             }

@@ -308,7 +308,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "sigma = 0.3",
         "sigma = -0.3",
         "noise.sigma",
-        "must be above 0",
+        "must be from 1e-6",
     ),
     ("sigma = 0.3", "", "noise.sigma", "missing"),
     (
@@ -475,4 +475,316 @@ fn empty_and_section_less_files_say_what_is_needed() {
     for k in ["scenario.reference_date", "noise", "sides"] {
         assert!(keys.contains(&k), "{k} not in {keys:?}");
     }
+}
+
+/// GOOD with `from` replaced by `to`.
+fn good_with(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "test bug: {from:?} not in GOOD");
+    GOOD.replace(from, to)
+}
+
+/// The first diagnostic of `text`, which must be refused.
+fn first(text: &str) -> Diagnostic {
+    errors(text).remove(0)
+}
+
+#[test]
+fn noise_too_small_for_f64_is_refused_at_its_key() {
+    // cv = 1e-320 passed validation, then the gamma shape 1 / cv^2 was infinite and the
+    // run failed as an overflow naming no line.
+    for (model, key, value) in [
+        ("gamma", "cv", "1e-320"),
+        ("gamma", "cv", "1e-155"),
+        ("gamma", "sigma", "5e-324"),
+        ("lognormal", "sigma", "1e-9"),
+        ("lognormal", "cv", "0"),
+    ] {
+        let text = good_with(
+            "model = \"lognormal\"\nsigma = 0.3",
+            &format!("model = \"{model}\"\n{key} = {value}"),
+        );
+        let d = first(&text);
+        assert_eq!(d.key, format!("noise.{key}"), "{d}");
+        assert_eq!(d.line, Some(line_of(&text, &format!("{key} = {value}"))));
+        assert!(d.message.contains("must be from 1e-6"), "{d}");
+    }
+    let text = good_with(
+        "model = \"lognormal\"\nsigma = 0.3",
+        "model = \"gamma\"\ncv = 1e-6",
+    );
+    assert!(load_str("t.toml", &text).is_ok());
+}
+
+#[test]
+fn seeds_are_toml_integers_from_0_to_2_pow_63_minus_1() {
+    let top = good_with("seed = 5", "seed = 9223372036854775807");
+    assert_eq!(
+        load_str("t.toml", &top).unwrap().default_seed,
+        i64::MAX as u64
+    );
+    assert_eq!(
+        load_str("t.toml", &good_with("seed = 5", "seed = 0"))
+            .unwrap()
+            .default_seed,
+        0
+    );
+    for big in ["9223372036854775808", "18446744073709551615"] {
+        let text = good_with("seed = 5", &format!("seed = {big}"));
+        let d = first(&text);
+        assert_eq!(d.key, "scenario.seed");
+        assert_eq!(d.line, Some(line_of(&text, "seed =")));
+        assert!(d.message.contains("above 9223372036854775807"), "{d}");
+    }
+    let d = first(&good_with("seed = 5", "seed = 99999999999999999999"));
+    assert_eq!(d.key, "scenario.seed");
+}
+
+/// A one-side scenario of `days` days with `extra` appended.
+fn small(days: u32, extra: &str) -> String {
+    format!(
+        "[scenario]\nname = \"x\"\nreference_date = 2025-12-31\nhorizon_days = {days}\n\n[noise]\nmodel = \"lognormal\"\nsigma = 0.3\n\n[sides.a]\ncasualties = 1\nrate_per_day = 1\n\n[[thresholds]]\nname = \"t\"\nlevel = 1e15\n{extra}"
+    )
+}
+
+fn phases(n: usize, multiplier: &str) -> String {
+    (0..n)
+        .map(|i| {
+            format!("[[phases]]\nname = \"p{i}\"\nstart = 2026-01-01\nmultiplier = {multiplier}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn factors_that_could_overflow_are_refused_at_the_largest() {
+    // Sixty overlapping phases of a million each: 1e360 a day, which the engine could
+    // only refuse at run time, naming no line.
+    let text = small(30, &phases(60, "1e6"));
+    let d = first(&text);
+    assert!(
+        d.key.starts_with("phases[") && d.key.ends_with("].multiplier"),
+        "{d}"
+    );
+    assert!(d.line.is_some() && d.message.contains("1e300"), "{d}");
+    // Forty are 1e240: finite, and accepted.
+    assert!(load_str("t.toml", &small(30, &phases(40, "1e6"))).is_ok());
+    // +1000% a month compounds past 1e300 within 30 years, not within a month.
+    let trend = "[trend]\npercent_per_month = 1000\n";
+    let d = first(&small(36_525, trend));
+    assert_eq!(d.key, "trend.percent_per_month");
+    assert!(d.line.is_some(), "{d}");
+    assert!(load_str("t.toml", &small(30, trend)).is_ok());
+    // Events, regimes and seasonality count too.
+    let events: String = (0..10)
+        .map(|i| format!("[[events]]\nname = \"e{i}\"\nprobability = 1\nstart = 2026-01-02\nmultiplier = 1e6\n"))
+        .collect();
+    let text = small(30, &format!("{events}{}", phases(42, "1e6")));
+    assert!(
+        first(&text).message.contains("events up to 1e60"),
+        "{}",
+        first(&text)
+    );
+}
+
+#[test]
+fn counts_beyond_the_limits_are_refused_at_the_first_one_too_many() {
+    use crate::model::{MAX_EVENTS, MAX_PHASES, MAX_SIDES, MAX_THRESHOLDS};
+    let thresholds: String = (0..=MAX_THRESHOLDS)
+        .map(|i| format!("[[thresholds]]\nname = \"u{i}\"\nlevel = 10\n"))
+        .collect();
+    let d = first(&small(30, &thresholds));
+    assert_eq!(d.key, format!("thresholds[{MAX_THRESHOLDS}]"));
+    assert!(
+        d.message
+            .contains(&format!("give at most {MAX_THRESHOLDS}")),
+        "{d}"
+    );
+    let ok: String = (1..MAX_THRESHOLDS)
+        .map(|i| format!("[[thresholds]]\nname = \"u{i}\"\nlevel = 10\n"))
+        .collect();
+    assert!(load_str("t.toml", &small(30, &ok)).is_ok());
+
+    let d = first(&small(30, &phases(MAX_PHASES + 1, "1")));
+    assert_eq!(d.key, format!("phases[{MAX_PHASES}]"));
+    assert!(load_str("t.toml", &small(30, &phases(MAX_PHASES, "1"))).is_ok());
+
+    let events: String = (0..=MAX_EVENTS)
+        .map(|i| format!("[[events]]\nname = \"e{i}\"\nprobability = 1\nstart = 2026-01-02\nmultiplier = 0.5\n"))
+        .collect();
+    assert_eq!(
+        first(&small(30, &events)).key,
+        format!("events[{MAX_EVENTS}]")
+    );
+
+    let sides: String = (0..=MAX_SIDES)
+        .map(|i| format!("[sides.s{i}]\ncasualties = 1\nrate_per_day = 1\n"))
+        .collect();
+    let d = first(&small(30, &sides));
+    assert_eq!(d.key, format!("sides.s{}", MAX_SIDES - 1));
+    assert!(
+        d.message.contains(&format!("give at most {MAX_SIDES}")),
+        "{d}"
+    );
+}
+
+#[test]
+fn regimes_beyond_the_limit_or_with_long_names_are_refused() {
+    use crate::model::{MAX_NAME_CHARS, MAX_REGIMES};
+    let states = |n: usize, name: &dyn Fn(usize) -> String| -> String {
+        let mut s = format!("[regimes]\nstep = \"day\"\ninitial = \"{}\"\n", name(0));
+        for i in 0..n {
+            s += &format!(
+                "[regimes.states.{}]\nmultiplier = 1\nnext = {{ {} = 1 }}\n",
+                name(i),
+                name(0)
+            );
+        }
+        s
+    };
+    let d = first(&small(30, &states(MAX_REGIMES + 1, &|i| format!("r{i}"))));
+    assert_eq!(d.key, "regimes.states");
+    assert!(d.message.contains(&format!("at most {MAX_REGIMES}")), "{d}");
+    assert!(load_str(
+        "t.toml",
+        &small(30, &states(MAX_REGIMES, &|i| format!("r{i}")))
+    )
+    .is_ok());
+    let long = |i: usize| format!("r{i}{}", "x".repeat(MAX_NAME_CHARS));
+    let d = first(&small(30, &states(1, &long)));
+    assert!(d.message.contains("1 to 100 characters"), "{d}");
+    assert!(d.key.len() < 200);
+}
+
+#[test]
+fn names_and_titles_are_bounded() {
+    let long = "n".repeat(101);
+    let d = first(&good_with("name = \"lull\"", &format!("name = \"{long}\"")));
+    assert_eq!(d.key, "phases[1].name");
+    assert!(
+        d.message.contains("101 characters long; give at most 100"),
+        "{d}"
+    );
+    assert!(d.message.len() < 200, "{d}");
+    let d = first(&good_with("name = \"t\"", &format!("name = \"{long}\"")));
+    assert_eq!(d.key, "scenario.name");
+    let d = first(&good_with("[sides.ukraine]", &format!("[sides.u{long}]")));
+    assert!(d.message.contains("at most 100 characters"), "{d}");
+    assert!(load_str(
+        "t.toml",
+        &good_with("name = \"lull\"", &format!("name = \"{}\"", &long[1..]))
+    )
+    .is_ok());
+}
+
+#[test]
+fn echoed_input_is_cut_and_escaped() {
+    // A 20,000-character key (under the line limit) is quoted as 60 and an ellipsis.
+    let key = "k".repeat(20_000);
+    let text = good_with("seed = 5", &format!("seed = 5\n{key} = 1"));
+    let d = first(&text);
+    assert!(
+        d.message
+            .starts_with(&format!("unknown key '{}…'", "k".repeat(60))),
+        "{}",
+        &d.message[..100]
+    );
+    assert!(d.to_string().len() < 400, "{} bytes", d.to_string().len());
+    // Control characters in a quoted key are escaped, not sent to the terminal.
+    let text = good_with("seed = 5", "seed = 5\n\"x\\u001b[2J\" = 1");
+    let d = first(&text);
+    assert!(d.to_string().contains("x\\u{1b}[2J"), "{d}");
+    assert!(!d.to_string().contains('\u{1b}'));
+    let d = first(&good_with(
+        "model = \"lognormal\"",
+        "model = \"log\\u0007normal\"",
+    ));
+    assert!(d.message.contains("'log\\u{7}normal'"), "{d}");
+}
+
+#[test]
+fn oversized_input_is_refused_before_parsing() {
+    use crate::model::{MAX_FILE_BYTES, MAX_LINE_BYTES};
+    // A 5 MB key took 15 s and 800 MB to refuse: now it is the file size, at once.
+    let huge = format!("{GOOD}{} = 1\n", "k".repeat(5 << 20));
+    let t = std::time::Instant::now();
+    let d = load_bytes("t.toml", huge.as_bytes())
+        .unwrap_err()
+        .diagnostics;
+    assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+    assert!(
+        d[0].message
+            .contains(&format!("larger than {MAX_FILE_BYTES} bytes")),
+        "{}",
+        d[0]
+    );
+    // A long line in a small file: its line number.
+    let long = format!("{GOOD}{} = 1\n", "k".repeat(MAX_LINE_BYTES + 1));
+    let d = &load_bytes("t.toml", long.as_bytes())
+        .unwrap_err()
+        .diagnostics[0];
+    let line = GOOD.lines().count() + 1;
+    assert_eq!((d.line, d.column), (Some(line), Some(1)));
+    assert!(
+        d.message
+            .contains(&format!("line {line} is {} bytes long", MAX_LINE_BYTES + 5)),
+        "{d}"
+    );
+    // At the limit, the line is read (and the key refused as unknown, quoted short).
+    let edge = format!("{GOOD}{} = 1\n", "k".repeat(MAX_LINE_BYTES - 4));
+    let d = &load_bytes("t.toml", edge.as_bytes())
+        .unwrap_err()
+        .diagnostics[0];
+    assert!(d.message.starts_with("unknown key"), "{d}");
+}
+
+#[test]
+fn nul_bytes_bad_utf8_and_deep_nesting_are_located() {
+    let text = good_with("seed = 5", "seed = 5\0");
+    let d = &load_bytes("t.toml", text.as_bytes())
+        .unwrap_err()
+        .diagnostics[0];
+    assert_eq!(d.line, Some(line_of(GOOD, "seed = 5")));
+    assert_eq!(d.column, Some(9));
+    assert!(d.message.contains("NUL"), "{d}");
+    let mut bytes = GOOD.as_bytes().to_vec();
+    let at = GOOD.find("seed").unwrap();
+    bytes[at + 1] = 0xE9;
+    let d = &load_bytes("t.toml", &bytes).unwrap_err().diagnostics[0];
+    assert_eq!(
+        (d.line, d.column),
+        (Some(line_of(GOOD, "seed = 5")), Some(2))
+    );
+    assert!(d.message.contains("0xE9"), "{d}");
+    // A dotted key 100 levels deep: the parser's "recursion limit" has no place; the
+    // loader finds it.
+    let deep = format!("{GOOD}\n[{}]\n", vec!["a"; 100].join("."));
+    let d = first(&deep);
+    assert_eq!(
+        (d.line, d.column),
+        (Some(GOOD.lines().count() + 2), Some(2)),
+        "{d}"
+    );
+    assert!(d.message.contains("nested too deeply"), "{d}");
+    let deep = format!("{GOOD}\nx = {}{}\n", "[".repeat(300), "]".repeat(300));
+    let d = first(&deep);
+    assert_eq!(d.line, Some(GOOD.lines().count() + 2), "{d}");
+    assert!(d.column.is_some());
+}
+
+#[test]
+fn phases_that_never_overlap_do_not_add_up_in_the_overflow_bound() {
+    // Sixty phases of a million each, one after the other: never more than one at a time.
+    let sequential: String = (0..60)
+        .map(|i| {
+            format!(
+                "[[phases]]\nname = \"p{i}\"\nstart = {}\nend = {}\nmultiplier = 1e6\n",
+                crate::date::Date::from_ymd(2026, 1, 1)
+                    .unwrap()
+                    .add_days(i * 10),
+                crate::date::Date::from_ymd(2026, 1, 1)
+                    .unwrap()
+                    .add_days(i * 10 + 9),
+            )
+        })
+        .collect();
+    assert!(load_str("t.toml", &small(1000, &sequential)).is_ok());
 }

@@ -12,13 +12,16 @@ pub(super) fn thresholds(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option
     let names: Vec<String> = sides.iter().map(|s| s.name.clone()).collect();
     let mut out: Vec<Threshold> = Vec::new();
     let mut ok = true;
-    for (path, item) in table_array(sink, "thresholds", node)? {
+    for (path, item) in table_array(sink, "thresholds", node, MAX_THRESHOLDS)? {
         match threshold(sink, &path, item, sides, &names) {
             Some(t) if out.iter().any(|o| o.name == t.name) => {
                 sink.error(
                     Some(item.span().start),
                     &format!("{path}.name"),
-                    format!("another threshold is already named '{}'", t.name),
+                    format!(
+                        "another threshold is already named '{}'",
+                        crate::scenario::diag::shown(&t.name)
+                    ),
                 );
                 ok = false;
             }
@@ -57,7 +60,10 @@ fn threshold(
                 sink.error(
                     Some(v.span().start),
                     &t.key_path("metric"),
-                    format!("unknown metric '{m}'; {hint}metrics are: casualties, killed"),
+                    format!(
+                        "unknown metric '{}'; {hint}metrics are: casualties, killed",
+                        crate::scenario::diag::shown(&m)
+                    ),
                 );
                 None
             }
