@@ -289,7 +289,7 @@ fn check() {
     let counts = lockstep_w1(200_000, &w1_inputs());
     let by_181: u64 = counts[..=181].iter().sum();
     let p = by_181 as f64 / 200_000.0;
-    // shared/bench/W1.md: P(by day 181) = 0.3461; 4 standard errors at 200,000 paths.
+    // docs/bench/W1.md: P(by day 181) = 0.3461; 4 standard errors at 200,000 paths.
     assert!(
         (p - 0.3461).abs() < 4.0 * (0.3461f64 * 0.6539 / 200_000.0).sqrt(),
         "{p}"

@@ -1,4 +1,4 @@
-//! The hot loop on W1 (shared/bench/W1.md): one path at a time, and a whole run of 20,000
+//! The hot loop on W1 (docs/bench/W1.md): one path at a time, and a whole run of 20,000
 //! paths on every core, reported as paths per second; then the parts a W1 path is made of
 //! (the path without noise, and one block of noise multipliers), which docs/performance.md
 //! adds up into the cost model. `cargo bench --bench engine`.

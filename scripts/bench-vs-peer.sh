@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Runs attrition and the numpy peer (shared/peers/w1_numpy.py) on the same workload, in
+# Runs attrition and the numpy peer (scripts/peers/w1_numpy.py) on the same workload, in
 # alternation, and prints both simulation times, their ratio (medians) and both results;
 # then compares the two crossing-day distributions at 200,000 paths each (two-sample
 # Kolmogorov-Smirnov, and each probability within 3 standard errors of the difference).
 #
 #   scripts/bench-vs-peer.sh [w1|w1g] [paths] [rounds]     (defaults: w1 1000000 5)
 #
-# Needs ../shared/peers beside the repository (as in the project's workspace). Installs
-# numpy into target/peer-venv if python3 cannot import it. Threads: attrition uses every
-# core (pin with ATTRITION_THREADS=N); numpy is single-threaded here.
+# Needs python3 with numpy: if python3 cannot import numpy, the script makes a virtual
+# environment in target/peer-venv and installs numpy there (python3 -m venv, then pip;
+# on Debian or Ubuntu the venv module is the python3-venv package). Threads: attrition
+# uses every core (pin with ATTRITION_THREADS=N); numpy is single-threaded here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workload=${1:-w1}
 paths=${2:-1000000}
 rounds=${3:-5}
-peer=../shared/peers/w1_numpy.py
+peer=scripts/peers/w1_numpy.py
 [ -f "$peer" ] || { echo "error: $peer not found" >&2; exit 2; }
 case "$workload" in
   w1) noise=lognormal ;;

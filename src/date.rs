@@ -135,7 +135,7 @@ mod tests {
     fn known_day_counts() {
         let war = Date::parse_iso("2022-02-24").unwrap();
         let reference = Date::parse_iso("2025-12-31").unwrap();
-        // DOMAIN.md: "the 1,406 days from 2022-02-24 to 2025-12-31".
+        // docs/domain.md: "the 1,406 days from 2022-02-24 to 2025-12-31".
         assert_eq!(reference.days_since(war), 1406);
         assert_eq!(reference.add_days(90).to_string(), "2026-03-31");
         assert_eq!(reference.add_days(181).to_string(), "2026-06-30");

@@ -188,6 +188,85 @@ fn bad_usage_and_missing_things_exit_2_without_running() {
 }
 
 #[test]
+fn path_counts_accept_digits_grouped_by_underscores() {
+    // One parser for every path-count option: `run` and `compare` `--paths/-n` and
+    // `backtest --paths`. Digits may be grouped in threes, as in scenario files.
+    let o = attrition(&["run", "scenarios/bench/w0.toml", "-n", "1_500", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("| 1,500 paths |"), "{}", stdout(&o));
+    let o = attrition(&[
+        "compare",
+        "scenarios/status-quo-recent.toml",
+        "scenarios/escalation-2026.toml",
+        "--paths",
+        "2_000",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": 2000 paths,"), "{}", stdout(&o));
+    let o = attrition(&[
+        "backtest",
+        "scenarios/status-quo-calibrated.toml",
+        "data/ua_gs_russian_personnel.csv",
+        "--origins",
+        "2025-06-01..2025-06-01",
+        "--replicates",
+        "100",
+        "--paths",
+        "1_000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(", 1000 paths, "), "{}", stdout(&o));
+    // Misplaced underscores are refused like any other bad number, and the range checks
+    // and their errors are as before, naming the value as typed.
+    for (value, why) in [
+        ("_1", "invalid digit found in string"),
+        ("1_", "invalid digit found in string"),
+        ("1__0", "invalid digit found in string"),
+        ("10_00", "invalid digit found in string"),
+        ("1_0000", "invalid digit found in string"),
+        ("1,000", "invalid digit found in string"),
+        ("0", "0 is not in 1..=1000000000"),
+        ("0_000", "0 is not in 1..=1000000000"),
+        ("1_000_000_001", "1000000001 is not in 1..=1000000000"),
+    ] {
+        for command in ["run", "compare"] {
+            let files = [
+                "scenarios/status-quo.toml",
+                "scenarios/status-quo-recent.toml",
+            ];
+            let o = attrition(&[&[command], &files[..], &["-n", value]].concat());
+            assert_eq!(o.status.code(), Some(2), "{command} -n {value}");
+            let want = format!("error: invalid value '{value}' for '--paths <PATHS>': {why}");
+            assert!(
+                stderr(&o).contains(&want),
+                "{command} -n {value}: {}",
+                stderr(&o)
+            );
+            assert!(stdout(&o).is_empty());
+        }
+    }
+    for (value, why) in [
+        ("99", "99 is not in 100..=10000000"),
+        ("10_000_001", "10000001 is not in 100..=10000000"),
+        ("1__000", "invalid digit found in string"),
+    ] {
+        let o = attrition(&[
+            "backtest",
+            "scenarios/status-quo-calibrated.toml",
+            "data/ua_gs_russian_personnel.csv",
+            "--origins",
+            "2025-06-01..2025-06-01",
+            "--paths",
+            value,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "backtest --paths {value}");
+        let want = format!("error: invalid value '{value}' for '--paths <PATHS>': {why}");
+        assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    }
+}
+
+#[test]
 fn validate_reports_problems_in_every_file() {
     let dir = scratch("validate");
     let a = dir.join("a.toml");

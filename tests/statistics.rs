@@ -150,10 +150,10 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn w1_agrees_with_the_numpy_peer() {
-    // shared/bench/W1.md, numpy peer at 1,000,000 paths, seed 1: p5 111, p50 204, p95 295,
+    // docs/bench/W1.md, numpy peer at 1,000,000 paths, seed 1: p5 111, p50 204, p95 295,
     // P(by day 90) 0.0230, P(by day 181) 0.3461. We run 200,000 paths: the standard error
     // of the difference is sqrt(se_ours^2 + se_peer^2); quantiles have an SE near 0.3 days
-    // here, and W1.md asks for a tolerance of one day (p50 sits on a CDF step), so 2 days.
+    // here, and the spec asks for a tolerance of one day (p50 sits on a CDF step), so 2 days.
     let m = model(&std::fs::read_to_string("scenarios/bench/w1.toml").unwrap());
     let n = 200_000u64;
     let (_, p) = run(&m, n, 2024, 2);

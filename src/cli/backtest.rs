@@ -37,8 +37,8 @@ pub(super) struct BacktestArgs {
     /// Bootstrap replicates of each fit.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
     replicates: u32,
-    /// Monte Carlo paths per projection.
-    #[arg(long, short = 'n', default_value_t = 4000, value_parser = clap::value_parser!(u64).range(100..=10_000_000))]
+    /// Monte Carlo paths per projection (digits may be grouped in threes: 10_000).
+    #[arg(long, short = 'n', default_value_t = 4000, value_parser = path_count(100..=10_000_000))]
     paths: u64,
     /// Seed (of the bootstrap and the projections).
     #[arg(long, short, default_value_t = 1)]

@@ -129,8 +129,9 @@ enum Command {
 /// How many paths, with which seed, on how many threads: shared by `run` and `compare`.
 #[derive(clap::Args, Debug)]
 struct EngineOpts {
-    /// Number of Monte Carlo paths, overriding the file's `scenario.paths`.
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_PATHS))]
+    /// Number of Monte Carlo paths, overriding the file's `scenario.paths` (digits may be
+    /// grouped in threes by underscores, as in scenario files: 100_000).
+    #[arg(long, short = 'n', value_parser = path_count(1..=MAX_PATHS))]
     paths: Option<u64>,
     /// Seed, overriding the file's `scenario.seed` (0 to 2^63 - 1, as in the file).
     #[arg(long, short, value_parser = clap::value_parser!(u64).range(0..=attrition::model::MAX_SEED))]
@@ -139,6 +140,56 @@ struct EngineOpts {
     /// the batches of 1024 paths). Results do not depend on it.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
+}
+
+/// The value parser of every path-count option (`run` and `compare` `--paths`, `backtest
+/// --paths`): a whole number in `range`, whose digits may be grouped in threes by
+/// underscores as scenario files write them (`100_000`, `1_000_000`). A value with
+/// underscores anywhere else (`_1`, `1__0`, `10_00`) is refused like any other bad number,
+/// and the range check and its error are clap's own (`0 is not in 1..=1000000000`).
+fn path_count(range: std::ops::RangeInclusive<u64>) -> PathCount {
+    PathCount(clap::builder::RangedU64ValueParser::new().range(range))
+}
+
+#[derive(Clone)]
+struct PathCount(clap::builder::RangedU64ValueParser<u64>);
+
+impl clap::builder::TypedValueParser for PathCount {
+    type Value = u64;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<u64, clap::Error> {
+        use clap::error::{ContextKind, ContextValue};
+        let Some(digits) = value.to_str().and_then(ungroup_digits) else {
+            return self.0.parse_ref(cmd, arg, value);
+        };
+        self.0
+            .parse_ref(cmd, arg, digits.as_ref())
+            .map_err(|mut e| {
+                // Name the value as it was typed, underscores and all.
+                let typed = value.to_string_lossy().into_owned();
+                e.insert(ContextKind::InvalidValue, ContextValue::String(typed));
+                e
+            })
+    }
+}
+
+/// `1_000_000` -> `1000000`: the digits of a number grouped in threes by underscores (the
+/// first group one to three digits, every later one exactly three), else `None`.
+fn ungroup_digits(text: &str) -> Option<String> {
+    let mut groups = text.split('_');
+    let first = groups.next()?;
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let mut rest = groups.peekable();
+    let well_formed = rest.peek().is_some()
+        && (1..=3).contains(&first.len())
+        && digits(first)
+        && rest.all(|g| g.len() == 3 && digits(g));
+    well_formed.then(|| text.replace('_', ""))
 }
 
 impl EngineOpts {

@@ -85,7 +85,7 @@ impl PathState {
             }
             let n = right_day - left_day;
             splits += 1;
-            let h = if splits % 4 == 0 {
+            let h = if splits.is_multiple_of(4) {
                 n / 2
             } else {
                 // frac * n >= 0, so truncation is floor.

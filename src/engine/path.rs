@@ -317,7 +317,7 @@ impl PathState {
     /// returns the piece of constant rates that day `day + 1` falls in (from `seg` on).
     #[inline]
     pub(super) fn next_day(&mut self, plan: &Plan, day: u32, mut seg: usize) -> usize {
-        if day as usize % BLOCK == 0 {
+        if (day as usize).is_multiple_of(BLOCK) {
             self.fill_noise(plan);
         }
         while seg + 1 < self.starts.len() && self.starts[seg + 1] <= day + 1 {

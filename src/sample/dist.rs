@@ -315,7 +315,7 @@ mod tests {
         let Dist::LogNormal { mu, sigma } = d else {
             panic!()
         };
-        // DOMAIN.md's formulas.
+        // The formulas of docs/domain.md (and docs/bench/W1.md).
         assert!((mu - (750f64.ln() + 1000f64.ln()) / 2.0).abs() < 1e-12);
         assert!((sigma - (1000f64.ln() - 750f64.ln()) / (2.0 * Z95)).abs() < 1e-15);
     }

@@ -3,7 +3,7 @@
 //! Inputs are drawn by inversion (`x = F^-1(u)`) so that one uniform per input is all a
 //! path needs; that keeps draws comparable across scenarios and open to stratification.
 
-/// 1.6448536269514722: the 95th percentile of the standard normal, as DOMAIN.md states it.
+/// 1.6448536269514722: the 95th percentile of the standard normal, as docs/domain.md states it.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// Quantile of the standard normal distribution: the `z` with `P(Z <= z) = p`.
