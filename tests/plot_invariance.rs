@@ -3,7 +3,7 @@
 //!
 //! The paths span several engine batches (`BATCH_PATHS` is 1024, the last batch partial),
 //! so batching, jump points and histogram memory of the main run are all exercised, and
-//! they are more than the fan chart's own run takes (its first 5,000).
+//! they are more than the fan chart's own run takes (its first 4,096).
 
 mod common;
 use common::{attrition, scratch, stderr};
@@ -79,7 +79,7 @@ fn json_and_csv_are_byte_identical_with_and_without_plot() {
     // The fan charts say what they were drawn from.
     let fan = fs::read_to_string(dir.join("figs-json/status-quo-fan-combined.svg")).unwrap();
     assert!(
-        fan.contains("bands over the first 5,000 of 6,000 paths"),
+        fan.contains("bands over the first 4,096 of 6,000 paths"),
         "{fan}"
     );
     // Each scenario alone too: a one-file run is what most users do.
@@ -165,5 +165,27 @@ fn fan_charts_do_not_depend_on_the_thread_count() {
             "{name:?} differs between 1 and 3 threads"
         );
     }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_data_output_cannot_be_the_figures_data() {
+    let dir = scratch("clobber");
+    let figs = dir.join("figs");
+    let saved = figs.join("figures.json");
+    fs::create_dir_all(&figs).unwrap();
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "-q",
+        "-f",
+        "json",
+        "-o",
+        saved.to_str().unwrap(),
+        "--plot",
+        figs.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("where --plot saves the figures' data"));
     fs::remove_dir_all(&dir).unwrap();
 }

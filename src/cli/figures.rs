@@ -5,12 +5,13 @@ use super::*;
 /// Paths a fan chart is drawn from, at most: the first `FAN_PATHS` of the run's (the same
 /// seed, so the same paths, and equal in distribution to all of them). A fan path costs
 /// several times a result's (it runs to the horizon and is recorded every week, where a
-/// result's path stops after its last report date and crossing), and the figures' files
-/// cost a fixed time: 5,000 keep `--plot` under twice the run's time at the default
-/// 100,000 paths on every shipped scenario, including the cheapest (gamma noise, whose
-/// result jumps over whole months; docs/performance.md). A 5% or 95% quantile of 5,000
-/// paths is off by about 3% of the stock's standard deviation, a fraction of the band.
-pub(super) const FAN_PATHS: u64 = 5_000;
+/// result's path stops after its last report date and crossing), so all of a
+/// 100,000-path run would make `--plot` several times slower. 4,096 keep it under twice
+/// the run's time at the default 100,000 paths on every shipped scenario, including the
+/// cheapest (gamma noise, whose result jumps over whole months; docs/performance.md).
+/// Four whole batches (`BATCH_PATHS`) share out evenly over two or four threads. A 5% or
+/// 95% quantile of 4,096 paths is off by about 3% of the stock's standard deviation.
+pub(super) const FAN_PATHS: u64 = 4_096;
 
 /// Buckets of each fan histogram (`Plan::casualties_only`): 0.2% accuracy over a spread
 /// of a factor of 3, under a pixel.

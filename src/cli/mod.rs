@@ -81,12 +81,14 @@ enum Command {
         after_help = "Example:\n  attrition compare scenarios/status-quo-recent.toml scenarios/escalation-2026.toml scenarios/ceasefire-2026.toml"
     )]
     Compare(CompareArgs),
-    /// Redraw the SVG figures from a JSON result saved by `run --format json`.
+    /// Redraw the SVG figures from a JSON result: the one `run --plot DIR` saves as
+    /// DIR/figures.json (fan charts included), or any `run --format json` output (fan
+    /// charts from the report dates only).
     #[command(
-        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures -f json -o result.json\n  attrition plot result.json --out figures"
+        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures\n  attrition plot figures/figures.json --out restyled"
     )]
     Plot {
-        /// A JSON result written by `attrition run --format json`.
+        /// A JSON result: DIR/figures.json of `run --plot DIR`, or `run --format json`.
         result: PathBuf,
         /// Folder for the SVG files (created if missing).
         #[arg(long, short, value_name = "DIR")]
@@ -208,7 +210,7 @@ struct RunArgs {
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
-    /// (weekly to the horizon, from a run of their own over the first 20,000 paths, so the
+    /// (weekly to the horizon, from a run of their own over the first 4,096 paths, so the
     /// results do not change), crossing-date distributions, and overlays when several
     /// scenarios run; and DIR/figures.json, the data they were drawn from (for `plot`).
     #[arg(long, value_name = "DIR")]
