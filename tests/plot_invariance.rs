@@ -9,6 +9,8 @@ mod common;
 use common::{attrition, scratch, stderr};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const PATHS: &str = "6000";
 
@@ -187,5 +189,54 @@ fn the_data_output_cannot_be_the_figures_data() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("where --plot saves the figures' data"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_interrupt_stops_the_fan_run_and_writes_nothing() {
+    let dir = scratch("interrupt");
+    // W1 over 100 years: the fan chart's run (first, 4,096 paths to the horizon) takes
+    // seconds, the result's run (its paths stop at day 181) almost nothing.
+    let w1 = fs::read_to_string("scenarios/bench/w1.toml").unwrap();
+    let long = w1.replace("horizon_days = 1096", "horizon_days = 36_500");
+    assert_ne!(long, w1);
+    let scenario = dir.join("long.toml");
+    fs::write(&scenario, long).unwrap();
+    let (out, samples, figs) = (dir.join("out.json"), dir.join("s.csv"), dir.join("figs"));
+    let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["-n", "10000", "-f", "json", "-o"])
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .arg("--plot")
+        .arg(&figs)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(10),
+        "took {:?} to stop",
+        sent.elapsed()
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted; no output was written"), "{err}");
+    assert!(
+        !err.contains("fan chart from"),
+        "the fan's run finished: {err}"
+    );
+    assert!(!out.exists() && !samples.exists(), "output written");
+    assert_eq!(fs::read_dir(&figs).unwrap().count(), 0, "figures written");
     fs::remove_dir_all(&dir).unwrap();
 }

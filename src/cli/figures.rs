@@ -35,38 +35,37 @@ pub(super) fn fan_model(model: &attrition::Model) -> attrition::Model {
     }
 }
 
-/// `projection` with its fan chart's series, from a run of its own (the fan pass) over
-/// the first `FAN_PATHS` paths of `config` on `fan_model(model)`. The result's own run is
-/// untouched by it: other report days would move its chunk edges (and with gamma noise,
-/// which random numbers feed which jump) and share out its histogram memory. Ctrl-C stops
-/// it like the main run.
-pub(super) fn with_fan(
-    projection: Projection,
+/// A fan chart's series and the paths they were drawn from: a run of its own (the fan
+/// pass) over the first `FAN_PATHS` paths of `config` on `fan_model(model)`. The result's
+/// run is untouched by it: other report days would move its chunk edges (and with gamma
+/// noise, which random numbers feed which jump) and share out its histogram memory.
+/// Ctrl-C stops it like the main run.
+pub(super) fn fan(
     model: &attrition::Model,
     config: &RunConfig,
     quiet: bool,
-) -> Result<Projection, EngineError> {
+) -> Result<(Vec<attrition::projection::StockSeries>, u64), EngineError> {
     let fan = fan_model(model);
-    let config = RunConfig {
+    let fan_config = RunConfig {
         paths: config.paths.min(FAN_PATHS),
         ..*config
     };
     let started = Instant::now();
     let label = format!("{} (fan chart)", model.name);
-    let progress = watcher(quiet, &label, config.paths);
-    let tally = engine::run_casualty_stocks(&fan, &config, FAN_BUCKETS, progress.as_ref());
+    let progress = watcher(quiet, &label, fan_config.paths);
+    let tally = engine::run_casualty_stocks(&fan, &fan_config, FAN_BUCKETS, progress.as_ref());
     clear_line(quiet);
     let tally = tally?;
     if !quiet {
         eprintln!(
             "attrition: {}: fan chart from {} of {} paths, {:.2} s",
             model.name,
+            fan_config.paths,
             config.paths,
-            projection.run.paths,
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(projection.with_fan(attrition::projection::fan_series(&fan, &tally), tally.paths))
+    Ok((attrition::projection::fan_series(&fan, &tally), tally.paths))
 }
 
 /// Name of the result saved beside the figures, from which `attrition plot` redraws them.

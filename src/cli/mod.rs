@@ -16,7 +16,7 @@ mod fit;
 mod samples;
 
 use compare::compare;
-use figures::{plot, plot_dir, with_fan, write_figures, FIGURES_RESULT};
+use figures::{fan, plot, plot_dir, write_figures, FIGURES_RESULT};
 use samples::{run_with_samples, sample_format};
 use std::io::Write;
 use std::path::PathBuf;
@@ -355,6 +355,16 @@ fn run(args: RunArgs) -> i32 {
             Stepping::Auto
         };
         let config = args.engine.config(model, stepping);
+        // The fan chart's own run, which cannot touch the result's. It goes first: the
+        // result's run commits --samples when it ends, and an interrupt of the fan's run
+        // after that would leave a file behind.
+        let fan = match &args.plot {
+            Some(_) => match fan(model, &config, args.quiet) {
+                Ok(f) => Some(f),
+                Err(e) => return engine_failure(file, &e),
+            },
+            None => None,
+        };
         let started = Instant::now();
         let progress = watcher(args.quiet, &model.name, config.paths);
         let result = match &args.samples {
@@ -375,12 +385,8 @@ fn run(args: RunArgs) -> i32 {
             );
         }
         let projection = Projection::from_tally(model, &config, &tally, Some(file));
-        // Figures get their own run, after the result's, which it cannot touch.
-        projections.push(match &args.plot {
-            Some(_) => match with_fan(projection, model, &config, args.quiet) {
-                Ok(p) => p,
-                Err(e) => return engine_failure(file, &e),
-            },
+        projections.push(match fan {
+            Some((series, paths)) => projection.with_fan(series, paths),
             None => projection,
         });
     }
