@@ -3,7 +3,7 @@
 //!
 //! The paths span several engine batches (`BATCH_PATHS` is 1024, the last batch partial),
 //! so batching, jump points and histogram memory of the main run are all exercised, and
-//! they are more than the fan chart's own run takes (its first 4,096).
+//! they are more than the fan chart's own run takes (its first 2,048).
 
 mod common;
 use common::{attrition, scratch, stderr};
@@ -81,7 +81,7 @@ fn json_and_csv_are_byte_identical_with_and_without_plot() {
     // The fan charts say what they were drawn from.
     let fan = fs::read_to_string(dir.join("figs-json/status-quo-fan-combined.svg")).unwrap();
     assert!(
-        fan.contains("bands over the first 4,096 of 6,000 paths"),
+        fan.contains("bands over the first 2,048 of 6,000 paths"),
         "{fan}"
     );
     // Each scenario alone too: a one-file run is what most users do.
@@ -195,18 +195,23 @@ fn the_data_output_cannot_be_the_figures_data() {
 #[test]
 fn an_interrupt_stops_the_fan_run_and_writes_nothing() {
     let dir = scratch("interrupt");
-    // W1 over 100 years: the fan chart's run (first, 4,096 paths to the horizon) takes
-    // seconds, the result's run (its paths stop at day 181) almost nothing.
+    // W1 over 100 years with two more sides: the fan chart's run (first; 2,048 paths to
+    // the horizon, two batches, run one after the other on one thread) takes seconds, and
+    // the engine looks for an interrupt before each batch. The result's run (its paths
+    // stop at day 181) takes almost nothing.
     let w1 = fs::read_to_string("scenarios/bench/w1.toml").unwrap();
-    let long = w1.replace("horizon_days = 1096", "horizon_days = 36_500");
+    let mut long = w1.replace("horizon_days = 1096", "horizon_days = 36_500");
     assert_ne!(long, w1);
+    for k in 0..2 {
+        long += &format!("\n[sides.extra{k}]\ncasualties = 1000\nrate_per_day = 10\n");
+    }
     let scenario = dir.join("long.toml");
     fs::write(&scenario, long).unwrap();
     let (out, samples, figs) = (dir.join("out.json"), dir.join("s.csv"), dir.join("figs"));
     let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
         .arg("run")
         .arg(&scenario)
-        .args(["-n", "10000", "-f", "json", "-o"])
+        .args(["-n", "10000", "-j", "1", "-f", "json", "-o"])
         .arg(&out)
         .arg("--samples")
         .arg(&samples)
@@ -225,7 +230,7 @@ fn an_interrupt_stops_the_fan_run_and_writes_nothing() {
     assert!(status.success());
     let o = child.wait_with_output().unwrap();
     assert!(
-        sent.elapsed() < Duration::from_secs(10),
+        sent.elapsed() < Duration::from_secs(20),
         "took {:?} to stop",
         sent.elapsed()
     );

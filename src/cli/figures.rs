@@ -5,13 +5,14 @@ use super::*;
 /// Paths a fan chart is drawn from, at most: the first `FAN_PATHS` of the run's (the same
 /// seed, so the same paths, and equal in distribution to all of them). A fan path costs
 /// several times a result's (it runs to the horizon and is recorded every week, where a
-/// result's path stops after its last report date and crossing), so all of a
-/// 100,000-path run would make `--plot` several times slower. 4,096 keep it under twice
-/// the run's time at the default 100,000 paths on every shipped scenario, including the
-/// cheapest (gamma noise, whose result jumps over whole months; docs/performance.md).
-/// Four whole batches (`BATCH_PATHS`) share out evenly over two or four threads. A 5% or
-/// 95% quantile of 4,096 paths is off by about 3% of the stock's standard deviation.
-pub(super) const FAN_PATHS: u64 = 4_096;
+/// result's path stops after its last report date and crossing): 15 us against 1.4 us on
+/// the cheapest shipped scenario (gamma noise, whose result jumps over whole months).
+/// 2,048 keep `--plot` under twice the run's time at the default 100,000 paths on every
+/// shipped scenario with a margin for a loaded machine (4,096 measured 1.74 and 1.96 x
+/// there; docs/performance.md), as two whole batches (`BATCH_PATHS`), one per thread on
+/// two cores. A 5% or 95% quantile of 2,048 paths is off by about 5% of the stock's
+/// standard deviation (the median by 3%), under 1.5% of the 90% band's width.
+pub(super) const FAN_PATHS: u64 = 2_048;
 
 /// Buckets of each fan histogram (`Plan::casualties_only`): 0.2% accuracy over a spread
 /// of a factor of 3, under a pixel.

@@ -210,7 +210,7 @@ struct RunArgs {
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
-    /// (weekly to the horizon, from a run of their own over the first 4,096 paths, so the
+    /// (weekly to the horizon, from a run of their own over the first 2,048 paths, so the
     /// results do not change), crossing-date distributions, and overlays when several
     /// scenarios run; and DIR/figures.json, the data they were drawn from (for `plot`).
     #[arg(long, value_name = "DIR")]
