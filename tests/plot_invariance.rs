@@ -3,12 +3,14 @@
 //!
 //! The paths span several engine batches (`BATCH_PATHS` is 1024, the last batch partial),
 //! so batching, jump points and histogram memory of the main run are all exercised, and
-//! they are more than the fan chart's own run takes (its first 5,000).
+//! they are more than the fan chart's own run takes (its first 2,048).
 
 mod common;
 use common::{attrition, scratch, stderr};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const PATHS: &str = "6000";
 
@@ -79,7 +81,7 @@ fn json_and_csv_are_byte_identical_with_and_without_plot() {
     // The fan charts say what they were drawn from.
     let fan = fs::read_to_string(dir.join("figs-json/status-quo-fan-combined.svg")).unwrap();
     assert!(
-        fan.contains("bands over the first 5,000 of 6,000 paths"),
+        fan.contains("bands over the first 2,048 of 6,000 paths"),
         "{fan}"
     );
     // Each scenario alone too: a one-file run is what most users do.
@@ -165,5 +167,81 @@ fn fan_charts_do_not_depend_on_the_thread_count() {
             "{name:?} differs between 1 and 3 threads"
         );
     }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_data_output_cannot_be_the_figures_data() {
+    let dir = scratch("clobber");
+    let figs = dir.join("figs");
+    let saved = figs.join("figures.json");
+    fs::create_dir_all(&figs).unwrap();
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "-q",
+        "-f",
+        "json",
+        "-o",
+        saved.to_str().unwrap(),
+        "--plot",
+        figs.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("where --plot saves the figures' data"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_interrupt_stops_the_fan_run_and_writes_nothing() {
+    let dir = scratch("interrupt");
+    // W1 over 100 years with two more sides: the fan chart's run (first; 2,048 paths to
+    // the horizon, two batches, run one after the other on one thread) takes seconds, and
+    // the engine looks for an interrupt before each batch. The result's run (its paths
+    // stop at day 181) takes almost nothing.
+    let w1 = fs::read_to_string("scenarios/bench/w1.toml").unwrap();
+    let mut long = w1.replace("horizon_days = 1096", "horizon_days = 36_500");
+    assert_ne!(long, w1);
+    for k in 0..2 {
+        long += &format!("\n[sides.extra{k}]\ncasualties = 1000\nrate_per_day = 10\n");
+    }
+    let scenario = dir.join("long.toml");
+    fs::write(&scenario, long).unwrap();
+    let (out, samples, figs) = (dir.join("out.json"), dir.join("s.csv"), dir.join("figs"));
+    let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["-n", "10000", "-j", "1", "-f", "json", "-o"])
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .arg("--plot")
+        .arg(&figs)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(20),
+        "took {:?} to stop",
+        sent.elapsed()
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted; no output was written"), "{err}");
+    assert!(
+        !err.contains("fan chart from"),
+        "the fan's run finished: {err}"
+    );
+    assert!(!out.exists() && !samples.exists(), "output written");
+    assert_eq!(fs::read_dir(&figs).unwrap().count(), 0, "figures written");
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,12 +5,14 @@ use super::*;
 /// Paths a fan chart is drawn from, at most: the first `FAN_PATHS` of the run's (the same
 /// seed, so the same paths, and equal in distribution to all of them). A fan path costs
 /// several times a result's (it runs to the horizon and is recorded every week, where a
-/// result's path stops after its last report date and crossing), and the figures' files
-/// cost a fixed time: 5,000 keep `--plot` under twice the run's time at the default
-/// 100,000 paths on every shipped scenario, including the cheapest (gamma noise, whose
-/// result jumps over whole months; docs/performance.md). A 5% or 95% quantile of 5,000
-/// paths is off by about 3% of the stock's standard deviation, a fraction of the band.
-pub(super) const FAN_PATHS: u64 = 5_000;
+/// result's path stops after its last report date and crossing): 15 us against 1.4 us on
+/// the cheapest shipped scenario (gamma noise, whose result jumps over whole months).
+/// 2,048 keep `--plot` under twice the run's time at the default 100,000 paths on every
+/// shipped scenario with a margin for a loaded machine (4,096 measured 1.74 and 1.96 x
+/// there; docs/performance.md), as two whole batches (`BATCH_PATHS`), one per thread on
+/// two cores. A 5% or 95% quantile of 2,048 paths is off by about 5% of the stock's
+/// standard deviation (the median by 3%), under 1.5% of the 90% band's width.
+pub(super) const FAN_PATHS: u64 = 2_048;
 
 /// Buckets of each fan histogram (`Plan::casualties_only`): 0.2% accuracy over a spread
 /// of a factor of 3, under a pixel.
@@ -34,38 +36,37 @@ pub(super) fn fan_model(model: &attrition::Model) -> attrition::Model {
     }
 }
 
-/// `projection` with its fan chart's series, from a run of its own (the fan pass) over
-/// the first `FAN_PATHS` paths of `config` on `fan_model(model)`. The result's own run is
-/// untouched by it: other report days would move its chunk edges (and with gamma noise,
-/// which random numbers feed which jump) and share out its histogram memory. Ctrl-C stops
-/// it like the main run.
-pub(super) fn with_fan(
-    projection: Projection,
+/// A fan chart's series and the paths they were drawn from: a run of its own (the fan
+/// pass) over the first `FAN_PATHS` paths of `config` on `fan_model(model)`. The result's
+/// run is untouched by it: other report days would move its chunk edges (and with gamma
+/// noise, which random numbers feed which jump) and share out its histogram memory.
+/// Ctrl-C stops it like the main run.
+pub(super) fn fan(
     model: &attrition::Model,
     config: &RunConfig,
     quiet: bool,
-) -> Result<Projection, EngineError> {
+) -> Result<(Vec<attrition::projection::StockSeries>, u64), EngineError> {
     let fan = fan_model(model);
-    let config = RunConfig {
+    let fan_config = RunConfig {
         paths: config.paths.min(FAN_PATHS),
         ..*config
     };
     let started = Instant::now();
     let label = format!("{} (fan chart)", model.name);
-    let progress = watcher(quiet, &label, config.paths);
-    let tally = engine::run_casualty_stocks(&fan, &config, FAN_BUCKETS, progress.as_ref());
+    let progress = watcher(quiet, &label, fan_config.paths);
+    let tally = engine::run_casualty_stocks(&fan, &fan_config, FAN_BUCKETS, progress.as_ref());
     clear_line(quiet);
     let tally = tally?;
     if !quiet {
         eprintln!(
             "attrition: {}: fan chart from {} of {} paths, {:.2} s",
             model.name,
+            fan_config.paths,
             config.paths,
-            projection.run.paths,
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(projection.with_fan(attrition::projection::fan_series(&fan, &tally), tally.paths))
+    Ok((attrition::projection::fan_series(&fan, &tally), tally.paths))
 }
 
 /// Name of the result saved beside the figures, from which `attrition plot` redraws them.

@@ -16,7 +16,7 @@ mod fit;
 mod samples;
 
 use compare::compare;
-use figures::{plot, with_fan, write_figures, FIGURES_RESULT};
+use figures::{fan, plot, write_figures, FIGURES_RESULT};
 use samples::{run_with_samples, sample_format};
 use std::io::Write;
 use std::path::PathBuf;
@@ -81,12 +81,14 @@ enum Command {
         after_help = "Example:\n  attrition compare scenarios/status-quo-recent.toml scenarios/escalation-2026.toml scenarios/ceasefire-2026.toml"
     )]
     Compare(CompareArgs),
-    /// Redraw the SVG figures from a JSON result saved by `run --format json`.
+    /// Redraw the SVG figures from a JSON result: the one `run --plot DIR` saves as
+    /// DIR/figures.json (fan charts included), or any `run --format json` output (fan
+    /// charts from the report dates only).
     #[command(
-        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures -f json -o result.json\n  attrition plot result.json --out figures"
+        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures\n  attrition plot figures/figures.json --out restyled"
     )]
     Plot {
-        /// A JSON result written by `attrition run --format json`.
+        /// A JSON result: DIR/figures.json of `run --plot DIR`, or `run --format json`.
         result: PathBuf,
         /// Folder for the SVG files (created if missing).
         #[arg(long, short, value_name = "DIR")]
@@ -260,7 +262,7 @@ struct RunArgs {
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
-    /// (weekly to the horizon, from a run of their own over the first 20,000 paths, so the
+    /// (weekly to the horizon, from a run of their own over the first 2,048 paths, so the
     /// results do not change), crossing-date distributions, and overlays when several
     /// scenarios run; and DIR/figures.json, the data they were drawn from (for `plot`).
     #[arg(long, value_name = "DIR")]
@@ -417,6 +419,16 @@ fn run(args: RunArgs) -> i32 {
             Stepping::Auto
         };
         let config = args.engine.config(model, stepping);
+        // The fan chart's own run, which cannot touch the result's. It goes first: the
+        // result's run commits --samples when it ends, and an interrupt of the fan's run
+        // after that would leave a file behind.
+        let fan = match &args.plot {
+            Some(_) => match fan(model, &config, args.quiet) {
+                Ok(f) => Some(f),
+                Err(e) => return engine_failure(file, &e),
+            },
+            None => None,
+        };
         let started = Instant::now();
         let progress = watcher(args.quiet, &model.name, config.paths);
         let result = match &args.samples {
@@ -437,12 +449,8 @@ fn run(args: RunArgs) -> i32 {
             );
         }
         let projection = Projection::from_tally(model, &config, &tally, Some(file));
-        // Figures get their own run, after the result's, which it cannot touch.
-        projections.push(match &args.plot {
-            Some(_) => match with_fan(projection, model, &config, args.quiet) {
-                Ok(p) => p,
-                Err(e) => return engine_failure(file, &e),
-            },
+        projections.push(match fan {
+            Some((series, paths)) => projection.with_fan(series, paths),
             None => projection,
         });
     }
