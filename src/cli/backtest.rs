@@ -1,11 +1,13 @@
 //! `attrition backtest`: projections from fits on data up to each origin, scored
 //! against what the series later showed.
 
+use super::args::path_count;
 use super::fit::SeriesArgs;
 use super::*;
 use attrition::calibrate::backtest::{origins, Every};
 use attrition::calibrate::backtest_report::{self, Inputs};
 use attrition::calibrate::{self, BacktestOptions, FitOptions, Window};
+use attrition::Date;
 
 #[derive(clap::Args, Debug)]
 pub(super) struct BacktestArgs {
@@ -20,10 +22,12 @@ pub(super) struct BacktestArgs {
     side: String,
     /// First and last forecast origin, FROM..TO.
     #[arg(long, value_name = "FROM..TO")]
-    origins: String,
+    #[arg(value_parser = origin_range)]
+    origins: OriginRange,
     /// Step between origins: month, week, Nd (days) or Nm (months).
     #[arg(long, default_value = "month")]
-    every: String,
+    #[arg(value_parser = step)]
+    every: Step,
     /// Horizons in days, comma separated.
     #[arg(long, value_delimiter = ',', default_value = "30,90,180", value_parser = clap::value_parser!(u32).range(1..=3650))]
     horizons: Vec<u32>,
@@ -50,8 +54,8 @@ pub(super) struct BacktestArgs {
     #[arg(long, value_name = "DAYS", default_value_t = attrition::calibrate::fit::DEFAULT_DRIFT_HISTORY, value_parser = clap::value_parser!(u32).range(60..=36_525))]
     drift_history: u32,
     /// Output format.
-    #[arg(long, short, default_value = "table", value_parser = Format::NAMES)]
-    format: String,
+    #[arg(long, short, default_value = "table", value_parser = super::args::format())]
+    format: Format,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -72,6 +76,39 @@ fn backtest_watcher(origins: u64) -> Box<dyn Progress> {
     }
 }
 
+/// `--origins FROM..TO`: the dates, and the text as given (the output quotes it).
+#[derive(Clone, Debug)]
+struct OriginRange {
+    text: String,
+    from: Date,
+    to: Date,
+}
+
+fn origin_range(s: &str) -> Result<OriginRange, String> {
+    match Window::parse_range(s)? {
+        Window::Range(from, to) => Ok(OriginRange {
+            text: s.to_string(),
+            from,
+            to,
+        }),
+        Window::Last(_) => Err(format!("'{s}' is not a date range FROM..TO")),
+    }
+}
+
+/// `--every`: the step, and the text as given.
+#[derive(Clone, Debug)]
+struct Step {
+    text: String,
+    every: Every,
+}
+
+fn step(s: &str) -> Result<Step, String> {
+    Ok(Step {
+        text: s.to_string(),
+        every: Every::parse(s)?,
+    })
+}
+
 fn bad(msg: String) -> i32 {
     eprintln!("error: {msg}");
     EXIT_BAD_INPUT
@@ -86,15 +123,7 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
             return bad(msg);
         }
     }
-    let (from, to) = match Window::parse_range(&args.origins) {
-        Ok(Window::Range(a, b)) => (a, b),
-        Ok(_) => unreachable!("a range parses to a range"),
-        Err(e) => return bad(format!("--origins {e}")),
-    };
-    let every = match Every::parse(&args.every) {
-        Ok(e) => e,
-        Err(e) => return bad(format!("--every {e}")),
-    };
+    let (from, to, every) = (args.origins.from, args.origins.to, args.every.every);
     // Levels count people: a step below one person is no round level, and one above the
     // largest threshold level a scenario may have (1e15) is beyond the engine's limits
     // (1e308 used to run and silently score no crossing at all).
@@ -165,7 +194,10 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
             true => " (none given)".to_string(),
             false => format!(":\n{}", backtest_report::skipped_by_reason(&bt.skipped)),
         };
-        return bad(format!("no origin in {} can be scored{why}", args.origins));
+        return bad(format!(
+            "no origin in {} can be scored{why}",
+            args.origins.text
+        ));
     }
     let inputs = Inputs {
         scenario: args.scenario.display().to_string(),
@@ -173,8 +205,8 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         column: series.column.clone(),
         corrections: args.input.corrections_name(),
         side: args.side,
-        origins: args.origins,
-        every: args.every,
+        origins: args.origins.text,
+        every: args.every.text,
         horizons,
         window_days: args.window,
         threshold_step: args.threshold_step,
@@ -182,7 +214,7 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         seed: args.seed,
         replicates: args.replicates,
     };
-    let bytes = match Format::parse(&args.format).expect("clap checked") {
+    let bytes = match args.format {
         Format::Table => backtest_report::table(&bt, &inputs).into_bytes(),
         Format::Json => backtest_report::json(&bt, &inputs),
         Format::Csv => backtest_report::csv(&bt, &inputs).into_bytes(),

@@ -1,5 +1,6 @@
 //! `attrition compare`: scenarios on common random numbers.
 
+use super::args::{CompareArgs, CompareFormat};
 use super::*;
 
 pub(super) fn compare(args: CompareArgs) -> i32 {
@@ -71,7 +72,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     }
     let c =
         attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
-    let bytes = if args.format == "json" {
+    let bytes = if args.format == CompareFormat::Json {
         attrition::report::envelope(
             "attrition.comparison",
             1,

@@ -49,6 +49,21 @@ impl SeriesArgs {
     }
 }
 
+/// What `fit` prints: a scenario fragment, or JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FitFormat {
+    Toml,
+    Json,
+}
+
+fn fit_format() -> impl clap::builder::TypedValueParser<Value = FitFormat> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["toml", "json"]).map(|s| match s.as_str() {
+        "json" => FitFormat::Json,
+        _ => FitFormat::Toml,
+    })
+}
+
 #[derive(clap::Args, Debug)]
 // One of --window and --last, not both: as a required group, clap's error names both
 // (a bare `required_unless_present` named only --window).
@@ -60,7 +75,8 @@ pub(super) struct FitArgs {
     input: SeriesArgs,
     /// The dates to fit, FROM..TO inclusive (ISO dates; daily counts on those dates).
     #[arg(long, value_name = "FROM..TO")]
-    window: Option<String>,
+    #[arg(value_parser = Window::parse_range)]
+    window: Option<Window>,
     /// Fit the last N days of the series instead of --window (at most 36525).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_525))]
     last: Option<u32>,
@@ -83,8 +99,8 @@ pub(super) struct FitArgs {
     #[arg(long, value_name = "DAYS", default_value_t = attrition::calibrate::fit::DEFAULT_DRIFT_HISTORY, value_parser = clap::value_parser!(u32).range(60..=36_525))]
     drift_history: u32,
     /// Output format: a TOML fragment (with diagnostics as comments) or JSON.
-    #[arg(long, short, default_value = "toml", value_parser = ["toml", "json"])]
-    format: String,
+    #[arg(long, short, default_value = "toml", value_parser = fit_format())]
+    format: FitFormat,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -123,14 +139,8 @@ pub(super) fn fit(args: FitArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let window = match (&args.window, args.last) {
-        (Some(w), _) => match Window::parse_range(w) {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("error: --window {e}");
-                return EXIT_BAD_INPUT;
-            }
-        },
+    let window = match (args.window, args.last) {
+        (Some(w), _) => w,
         (None, Some(n)) => Window::Last(n),
         (None, None) => unreachable!("clap requires one"),
     };
@@ -155,7 +165,7 @@ pub(super) fn fit(args: FitArgs) -> i32 {
         }
     };
     let command = command_line();
-    let bytes = if args.format == "json" {
+    let bytes = if args.format == FitFormat::Json {
         fragment::json(&series, &args.side, &f, &command)
     } else {
         fragment::toml(&series, &args.side, &f, &command).into_bytes()

@@ -1,0 +1,250 @@
+//! The command line as clap reads it: every argument parsed into the library's types
+//! here, at the edge (formats, stepping, path counts), so that the commands never compare
+//! strings and never assume what clap checked.
+
+use super::{backtest, fit};
+use attrition::engine::{RunConfig, Stepping};
+use attrition::model::{Model, MAX_PATHS};
+use attrition::report::Format;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// `--format` of `run` and `backtest`: one of `Format::NAMES`.
+pub(super) fn format() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::NAMES).try_map(|s| Format::parse(&s).ok_or("unknown format"))
+}
+
+/// `--stepping`: `auto` or `daily`.
+fn stepping() -> impl TypedValueParser<Value = Stepping> {
+    PossibleValuesParser::new(["auto", "daily"]).map(|s| match s.as_str() {
+        "daily" => Stepping::Daily,
+        _ => Stepping::Auto,
+    })
+}
+
+/// What `compare` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CompareFormat {
+    Table,
+    Json,
+}
+
+fn compare_format() -> impl TypedValueParser<Value = CompareFormat> {
+    PossibleValuesParser::new(["table", "json"]).map(|s| match s.as_str() {
+        "json" => CompareFormat::Json,
+        _ => CompareFormat::Table,
+    })
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "attrition",
+    version,
+    about = "Project when reported war losses cross a threshold, as a distribution over dates",
+    long_about = "Runs scenario files (TOML) as Monte Carlo simulations that sample baseline stocks \
+and casualty rates from the ranges a source reported, and reports when summed losses cross each \
+threshold: quantiles of the crossing date, P(crossed by) each report date, and stock quantiles.\n\n\
+These are scenario projections from contested estimates, not predictions.",
+    after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/*.toml --format csv --out results.csv\n  attrition run scenarios/ceasefire-2026.toml --samples paths.parquet --plot figures\n  attrition validate my-scenario.toml\n\nExit status: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted."
+)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum Command {
+    /// Run scenario files and report crossing dates and stocks.
+    #[command(
+        after_help = "Examples:\n  attrition run scenarios/status-quo.toml\n  attrition run scenarios/bench/w1.toml --paths 1000000 --format json --out w1.json\n  cat my.toml | attrition run -"
+    )]
+    Run(RunArgs),
+    /// Compare scenarios on common random numbers: differences of crossing-date quantiles
+    /// (with 95% confidence intervals) and P(one crosses first), against the first file.
+    #[command(
+        after_help = "Example:\n  attrition compare scenarios/status-quo-recent.toml scenarios/escalation-2026.toml scenarios/ceasefire-2026.toml"
+    )]
+    Compare(CompareArgs),
+    /// Redraw the SVG figures from a JSON result: the one `run --plot DIR` saves as
+    /// DIR/figures.json (fan charts included), or any `run --format json` output (fan
+    /// charts from the report dates only).
+    #[command(
+        after_help = "Example:\n  attrition run scenarios/*.toml --plot figures\n  attrition plot figures/figures.json --out restyled"
+    )]
+    Plot {
+        /// A JSON result: DIR/figures.json of `run --plot DIR`, or `run --format json`.
+        result: PathBuf,
+        /// Folder for the SVG files (created if missing).
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print the JSON Schema of scenario files (for editors; see docs/scenarios.md).
+    #[command(
+        after_help = "Example:\n  attrition schema > scenario.schema.json   # then point your editor's TOML schema setting at it"
+    )]
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  attrition completions bash > ~/.local/share/bash-completion/completions/attrition"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Fit a daily rate and its noise to a window of a dated series (cumulative or daily
+    /// counts), printed as a scenario fragment with diagnostics (docs/calibration.md).
+    #[command(
+        after_help = "Example:\n  attrition fit data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --window 2025-07-01..2025-12-31 --drift-horizon 180"
+    )]
+    Fit(fit::FitArgs),
+    /// Backtest: fit on data up to each forecast origin, project, and score the projections
+    /// (interval coverage, CRPS, median error, crossing dates) against what the series showed.
+    #[command(
+        after_help = "Example:\n  attrition backtest scenarios/status-quo-calibrated.toml data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --origins 2024-01-01..2025-12-01"
+    )]
+    Backtest(backtest::BacktestArgs),
+    /// Check scenario files and report every problem, without running them.
+    #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
+    Validate {
+        /// Scenario files (TOML); `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// How many paths, with which seed, on how many threads: shared by `run` and `compare`.
+#[derive(clap::Args, Debug)]
+pub(super) struct EngineOpts {
+    /// Number of Monte Carlo paths, overriding the file's `scenario.paths` (digits may be
+    /// grouped in threes by underscores, as in scenario files: 100_000).
+    #[arg(long, short = 'n', value_parser = path_count(1..=MAX_PATHS))]
+    pub paths: Option<u64>,
+    /// Seed, overriding the file's `scenario.seed` (0 to 2^63 - 1, as in the file).
+    #[arg(long, short, value_parser = clap::value_parser!(u64).range(0..=attrition::model::MAX_SEED))]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; 1 to 1024, and never more than the cores or
+    /// the batches of 1024 paths). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
+/// The value parser of every path-count option (`run` and `compare` `--paths`, `backtest
+/// --paths`): a whole number in `range`, whose digits may be grouped in threes by
+/// underscores as scenario files write them (`100_000`, `1_000_000`). A value with
+/// underscores anywhere else (`_1`, `1__0`, `10_00`) is refused like any other bad number,
+/// and the range check and its error are clap's own (`0 is not in 1..=1000000000`).
+pub(super) fn path_count(range: std::ops::RangeInclusive<u64>) -> PathCount {
+    PathCount(clap::builder::RangedU64ValueParser::new().range(range))
+}
+
+#[derive(Clone)]
+pub(super) struct PathCount(clap::builder::RangedU64ValueParser<u64>);
+
+impl clap::builder::TypedValueParser for PathCount {
+    type Value = u64;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<u64, clap::Error> {
+        use clap::error::{ContextKind, ContextValue};
+        let Some(digits) = value.to_str().and_then(ungroup_digits) else {
+            return self.0.parse_ref(cmd, arg, value);
+        };
+        self.0
+            .parse_ref(cmd, arg, digits.as_ref())
+            .map_err(|mut e| {
+                // Name the value as it was typed, underscores and all.
+                let typed = value.to_string_lossy().into_owned();
+                e.insert(ContextKind::InvalidValue, ContextValue::String(typed));
+                e
+            })
+    }
+}
+
+/// `1_000_000` -> `1000000`: the digits of a number grouped in threes by underscores (the
+/// first group one to three digits, every later one exactly three), else `None`.
+fn ungroup_digits(text: &str) -> Option<String> {
+    let mut groups = text.split('_');
+    let first = groups.next()?;
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let mut rest = groups.peekable();
+    let well_formed = rest.peek().is_some()
+        && (1..=3).contains(&first.len())
+        && digits(first)
+        && rest.all(|g| g.len() == 3 && digits(g));
+    well_formed.then(|| text.replace('_', ""))
+}
+
+impl EngineOpts {
+    /// The run settings for `model`: the options given, else the file's own.
+    pub fn config(&self, model: &Model, stepping: Stepping) -> RunConfig {
+        RunConfig {
+            paths: self.paths.unwrap_or(model.default_paths),
+            seed: self.seed.unwrap_or(model.default_seed),
+            threads: self.threads.map(|t| t as usize),
+            stepping,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct CompareArgs {
+    /// The baseline scenario, then the scenarios to compare with it.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// The threshold to compare (by name; default: the baseline's first threshold).
+    #[arg(long)]
+    pub threshold: Option<String>,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = compare_format())]
+    pub format: CompareFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+    /// Give each scenario its own seed (seed + position): no common random numbers, to
+    /// see how much wider the intervals are without them.
+    #[arg(long)]
+    pub independent: bool,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct RunArgs {
+    /// Scenario files (TOML); `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = format())]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
+    /// (weekly to the horizon, from a run of their own over the first 2,048 paths, so the
+    /// results do not change), crossing-date distributions, and overlays when several
+    /// scenarios run; and DIR/figures.json, the data they were drawn from (for `plot`).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    /// Also write one row per path (its drawn inputs and crossing days) to FILE, as CSV
+    /// (.csv) or Parquet (.parquet), streamed, for a notebook's own analysis. Takes one
+    /// scenario file.
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+    /// How paths move through time: `auto` jumps exactly over chunks of days where the
+    /// noise model allows it (gamma), `daily` always steps day by day (to check the jumps).
+    #[arg(long, default_value = "auto", value_parser = stepping())]
+    pub stepping: Stepping,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,108 @@
+//! `attrition run`: scenario files through the engine, to a table, JSON or CSV, with
+//! figures and per-path samples on request.
+
+use super::args::RunArgs;
+use super::figures::{fan, write_figures, FIGURES_RESULT};
+use super::samples::{run_with_samples, sample_format};
+use super::*;
+
+pub(super) fn run(args: RunArgs) -> i32 {
+    let format = args.format;
+    if let Some(samples) = &args.samples {
+        if args.files.len() != 1 {
+            eprintln!(
+                "error: --samples takes exactly one scenario file (got {})",
+                args.files.len()
+            );
+            return EXIT_BAD_INPUT;
+        }
+        if sample_format(samples).is_none() {
+            eprintln!(
+                "error: --samples {}: give a file name ending in .csv or .parquet",
+                samples.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let mut targets = output::Targets::new();
+    for f in &args.files {
+        targets.input("the scenario file", f);
+    }
+    if let Err(msg) = declare_outputs(&mut targets, &args) {
+        eprintln!("error: {msg}");
+        return EXIT_BAD_INPUT;
+    }
+    let Some(models) = load_all(&args.files) else {
+        return EXIT_BAD_INPUT;
+    };
+    // From here on Ctrl-C stops the engine at its next batch; nothing is written before
+    // the run ends, so stopping early loses nothing but time. (Before, the default
+    // action ends the process, which is as harmless.)
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    let mut projections = Vec::with_capacity(models.len());
+    for (file, model) in &models {
+        let config = args.engine.config(model, args.stepping);
+        // The fan chart's own run, which cannot touch the result's. It goes first: the
+        // result's run commits --samples when it ends, and an interrupt of the fan's run
+        // after that would leave a file behind.
+        let fan = match &args.plot {
+            Some(_) => match fan(model, &config, args.quiet) {
+                Ok(f) => Some(f),
+                Err(e) => return engine_failure(file, &e),
+            },
+            None => None,
+        };
+        let started = Instant::now();
+        let progress = watcher(args.quiet, &model.name, config.paths);
+        let result = match &args.samples {
+            Some(path) => run_with_samples(model, &config, path, progress.as_ref()),
+            None => engine::run(model, &config, progress.as_ref()),
+        };
+        clear_line(args.quiet);
+        let tally = match result {
+            Ok(t) => t,
+            Err(e) => return engine_failure(file, &e),
+        };
+        if !args.quiet {
+            eprintln!(
+                "attrition: {}: {} paths in {:.2} s",
+                model.name,
+                config.paths,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let projection = Projection::from_tally(model, &config, &tally, Some(file));
+        projections.push(match fan {
+            Some((series, paths)) => projection.with_fan(series, paths),
+            None => projection,
+        });
+    }
+    if let Some(dir) = &args.plot {
+        // With the data the figures were drawn from, fan included, for `attrition plot`.
+        let saved = report::render(Format::Json, &projections);
+        if let Err(code) = write_figures(&targets, dir, &projections, Some(saved)) {
+            return code;
+        }
+    }
+    let projections: Vec<Projection> = projections
+        .into_iter()
+        .map(Projection::without_fan)
+        .collect();
+    emit(args.out.as_deref(), &report::render(format, &projections))
+}
+
+/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder.
+fn declare_outputs(targets: &mut output::Targets, args: &RunArgs) -> Result<(), String> {
+    if let Some(out) = &args.out {
+        targets.output("--out", out)?;
+    }
+    if let Some(samples) = &args.samples {
+        targets.output("--samples", samples)?;
+    }
+    if let Some(dir) = &args.plot {
+        targets.output_dir("--plot", dir)?;
+        // The data the figures are drawn from is saved beside them.
+        targets.check_inside("--plot", &dir.join(FIGURES_RESULT))?;
+    }
+    Ok(())
+}
