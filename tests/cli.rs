@@ -470,3 +470,52 @@ fn outputs_never_overwrite_inputs_or_each_other() {
     assert!(stderr(&o).contains("the same file"), "{}", stderr(&o));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn by_adds_report_dates_as_the_file_would() {
+    let dir = scratch("by");
+    let text = fs::read_to_string("scenarios/status-quo.toml").unwrap();
+    let listed = text.replace(
+        "report_dates = [2026-03-31, 2026-06-30, 2026-12-31, 2027-12-31]",
+        "report_dates = [2026-03-31, 2026-06-30, 2026-09-30, 2026-12-31, 2027-12-31]",
+    );
+    assert_ne!(listed, text);
+    let (a, b) = (dir.join("a.toml"), dir.join("b.toml"));
+    fs::write(&a, &text).unwrap();
+    fs::write(&b, &listed).unwrap();
+    let run = |file: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "-n",
+            "3000",
+            "-q",
+            "-f",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        let o = attrition(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).replace(file.to_str().unwrap(), "FILE")
+    };
+    // Given twice and out of order, as a date the file already lists: the same as listing it.
+    let by = run(
+        &a,
+        &[
+            "--by",
+            "2026-09-30",
+            "--by",
+            "2026-06-30",
+            "--by",
+            "2026-09-30",
+        ],
+    );
+    assert!(by.contains("2026-09-30"));
+    assert_eq!(by, run(&b, &[]));
+    for bad in ["2025-12-31", "2029-01-01", "2026-02-30"] {
+        let o = attrition(&["run", a.to_str().unwrap(), "-n", "100", "--by", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--by"), "{bad}: {}", stderr(&o));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

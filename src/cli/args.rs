@@ -4,8 +4,9 @@
 
 use super::{backtest, fit};
 use attrition::engine::{RunConfig, Stepping};
-use attrition::model::{Model, MAX_PATHS};
+use attrition::model::{Model, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
+use attrition::Date;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -127,6 +128,10 @@ pub(super) struct EngineOpts {
     /// the batches of 1024 paths). Results do not depend on it.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Also report on DATE (repeatable): P(crossed by DATE) and the stocks on DATE, as if
+    /// the file's `scenario.report_dates` listed it.
+    #[arg(long, value_name = "DATE", value_parser = Date::parse_iso)]
+    pub by: Vec<Date>,
 }
 
 /// The value parser of every path-count option (`run` and `compare` `--paths`, `backtest
@@ -180,6 +185,33 @@ fn ungroup_digits(text: &str) -> Option<String> {
 }
 
 impl EngineOpts {
+    /// Adds the `--by` dates to `model`'s report days (`file` names it in an error): each
+    /// must fall after its reference date and by its horizon, like a report date in the
+    /// file. Extra report days cut the path into one more chunk there, so with gamma noise
+    /// the run draws its jumps at other points: equal in distribution, not in bytes.
+    pub fn add_report_dates(&self, file: &str, model: &mut Model) -> Result<(), String> {
+        for &date in &self.by {
+            let day = date.days_since(model.reference_date);
+            if day <= 0 || day > i64::from(model.horizon_days) {
+                return Err(format!(
+                    "--by {date}: {file} projects from {} to {}; give a date after the first and by the second",
+                    model.reference_date,
+                    model.horizon_date()
+                ));
+            }
+            model.report_days.push(day as u32);
+        }
+        model.report_days.sort_unstable();
+        model.report_days.dedup();
+        if model.report_days.len() > MAX_REPORT_DATES {
+            return Err(format!(
+                "--by: {file} would report on {} dates; at most {MAX_REPORT_DATES}",
+                model.report_days.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// The run settings for `model`: the options given, else the file's own.
     pub fn config(&self, model: &Model, stepping: Stepping) -> RunConfig {
         RunConfig {

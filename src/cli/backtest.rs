@@ -44,8 +44,8 @@ pub(super) struct BacktestArgs {
     /// Monte Carlo paths per projection (digits may be grouped in threes: 10_000).
     #[arg(long, short = 'n', default_value_t = 4000, value_parser = path_count(100..=10_000_000))]
     paths: u64,
-    /// Seed (of the bootstrap and the projections).
-    #[arg(long, short, default_value_t = 1)]
+    /// Seed of the bootstrap and the projections (0 to 2^63 - 1, as in scenario files).
+    #[arg(long, short, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=attrition::model::MAX_SEED))]
     seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]

@@ -14,9 +14,15 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let Some(loaded) = load_all(&args.files) else {
+    let Some(mut loaded) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
+    for (file, model) in &mut loaded {
+        if let Err(msg) = args.engine.add_report_dates(file, model) {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
     let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
     let base = models[0];
     let name = match &args.threshold {

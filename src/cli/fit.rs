@@ -92,8 +92,8 @@ pub(super) struct FitArgs {
     /// Bootstrap replicates.
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
     replicates: u32,
-    /// Seed of the bootstrap.
-    #[arg(long, short, default_value_t = 1)]
+    /// Seed of the bootstrap (0 to 2^63 - 1, as in scenario files).
+    #[arg(long, short, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=attrition::model::MAX_SEED))]
     seed: u64,
     /// Days of history (ending on the fit window's last day) the drift is measured over.
     #[arg(long, value_name = "DAYS", default_value_t = attrition::calibrate::fit::DEFAULT_DRIFT_HISTORY, value_parser = clap::value_parser!(u32).range(60..=36_525))]

@@ -32,9 +32,15 @@ pub(super) fn run(args: RunArgs) -> i32 {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
-    let Some(models) = load_all(&args.files) else {
+    let Some(mut models) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
+    for (file, model) in &mut models {
+        if let Err(msg) = args.engine.add_report_dates(file, model) {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    }
     // From here on Ctrl-C stops the engine at its next batch; nothing is written before
     // the run ends, so stopping early loses nothing but time. (Before, the default
     // action ends the process, which is as harmless.)
