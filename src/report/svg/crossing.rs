@@ -298,8 +298,10 @@ pub fn overlay_crossing(projections: &[Projection], name: &str) -> String {
         focused &= short;
         horizon = horizon.max(h as f64 + offset(p));
     }
-    if !focused {
+    // No scenario drawn (a name none has): nothing to focus on.
+    if !focused || drawn.is_empty() {
         x1 = horizon;
+        focused = false;
     }
     let colors = palette(drawn.len());
 

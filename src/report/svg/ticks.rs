@@ -33,6 +33,9 @@ const STEPS: [Step; 16] = [
     Step::Years(100),
 ];
 
+/// At most this many date ticks: more are hard to read even when their labels fit.
+const MAX_TICKS: usize = 13;
+
 /// Label size of the date ticks.
 pub const TICK_SIZE: f64 = 12.0;
 
@@ -110,25 +113,32 @@ fn dates(step: Step, first: Date, last: Date) -> Vec<Date> {
 }
 
 /// Date ticks for days `x0..=x1` after `reference`, drawn over `width` units: the
-/// finest calendar step whose labels stay apart (at least twice a label's width from one
-/// tick to the next), so that they land on firsts of months, quarters, years, decades.
+/// finest calendar step whose labels stay apart (a fifth of a label's width between
+/// them at least) with at most [`MAX_TICKS`] ticks, so that they land on days of the
+/// month, firsts of months, quarters, years, decades.
 pub fn date_ticks(reference: Date, x0: f64, x1: f64, width: f64) -> Vec<DateTick> {
     let first = reference.add_days(x0.ceil() as i64);
     let last = reference.add_days(x1.floor() as i64);
     let per_day = width / (x1 - x0).max(1.0);
     for step in STEPS {
         let ds = dates(step, first, last);
-        // The narrowest gap between ticks of this step, in days.
-        let gap = match step {
-            Step::Days(n) => n as f64,
-            Step::Months(n) => 28.0 * n as f64,
-            Step::Years(n) => 365.0 * n as f64,
+        // The narrowest gap between ticks of this step in view (a single tick: its step).
+        let gap = if ds.len() < 2 {
+            match step {
+                Step::Days(n) => n as f64,
+                Step::Months(n) => 28.0 * n as f64,
+                Step::Years(n) => 365.0 * n as f64,
+            }
+        } else {
+            ds.windows(2)
+                .map(|w| w[1].days_since(w[0]) as f64)
+                .fold(f64::INFINITY, f64::min)
         };
         let widest = ds
             .iter()
             .map(|&d| text_width(&label(step, d), TICK_SIZE, false))
             .fold(0.0, f64::max);
-        if gap * per_day >= widest * 1.5 || step == Step::Years(100) {
+        if (gap * per_day >= widest * 1.2 && ds.len() <= MAX_TICKS) || step == Step::Years(100) {
             return ds
                 .into_iter()
                 .map(|date| DateTick {
@@ -163,7 +173,7 @@ pub fn round_up(reference: Date, day: f64, span: f64, max_day: f64) -> f64 {
         .map_or(max_day, |d| d.days_since(reference) as f64)
 }
 
-/// A round step near `raw`: 1, 2 or 5 times a power of ten.
+/// A round step near `raw`: 1, 2, 2.5 or 5 times a power of ten.
 pub fn nice_step(raw: f64) -> f64 {
     let p = 10f64.powf(raw.max(1e-12).log10().floor());
     let m = raw / p;
@@ -171,6 +181,8 @@ pub fn nice_step(raw: f64) -> f64 {
         1.0
     } else if m <= 2.0 {
         2.0
+    } else if m <= 2.5 {
+        2.5
     } else if m <= 5.0 {
         5.0
     } else {
