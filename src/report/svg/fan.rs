@@ -164,8 +164,9 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
         );
     }
     // Each threshold's label goes at an end of its line, on the side the bands leave
-    // free there (stocks grow, so usually below the line at the right end).
-    let label = Style::plain("threshold-label", 12.0, RED);
+    // free there (stocks grow, so usually below the line at the right end); on a band
+    // when neither end is free, over a white outline.
+    let label = Style::plain("threshold-label", 12.0, RED).with_halo();
     for t in &levels {
         let y = f.y(t.level);
         let _ = writeln!(

@@ -28,6 +28,8 @@ pub struct Style {
     pub bold: bool,
     pub anchor: Anchor,
     pub fill: &'static str,
+    /// A white outline under the glyphs, for labels that may sit on a band.
+    pub halo: bool,
 }
 
 impl Style {
@@ -38,11 +40,16 @@ impl Style {
             bold: false,
             anchor: Anchor::Start,
             fill,
+            halo: false,
         }
     }
 
     pub const fn anchored(self, anchor: Anchor) -> Style {
         Style { anchor, ..self }
+    }
+
+    pub const fn with_halo(self) -> Style {
+        Style { halo: true, ..self }
     }
 }
 
@@ -52,6 +59,7 @@ const TITLE: Style = Style {
     bold: true,
     anchor: Anchor::Start,
     fill: "#111",
+    halo: false,
 };
 const SUBTITLE: Style = Style::plain("subtitle", 12.0, "#444");
 const NOTE: Style = Style::plain("note", 11.0, "#666");
@@ -113,9 +121,14 @@ impl Page {
         } else {
             ""
         };
+        let halo = if st.halo {
+            r#" stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke""#
+        } else {
+            ""
+        };
         let _ = writeln!(
             self.body,
-            r#"<text class="{}" x="{x:.1}" y="{y:.1}" font-size="{}"{weight} text-anchor="{}" fill="{}">{}</text>"#,
+            r#"<text class="{}" x="{x:.1}" y="{y:.1}" font-size="{}"{weight}{halo} text-anchor="{}" fill="{}">{}</text>"#,
             st.class,
             st.size,
             st.anchor.as_str(),
