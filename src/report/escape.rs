@@ -1,6 +1,8 @@
 //! One escaping helper per output kind, so that a name holding control characters (say
 //! `x\u{1b}[2J`) can neither drive the reader's terminal nor make a figure invalid XML.
 //! JSON needs little: serde writes C0 controls as `\u00XX` already, [`json`] the rest.
+//! Public so that the command line's own messages (which print scenario names) can use
+//! [`terminal`] too.
 
 use std::borrow::Cow;
 

@@ -2,7 +2,7 @@
 //! Only the command-line edge decides where the bytes go.
 
 pub mod csv;
-mod escape;
+pub mod escape;
 mod json;
 pub mod parquet;
 pub mod svg;
