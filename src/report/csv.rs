@@ -2,7 +2,6 @@
 //! tables (`output_type` quantile / cdf / mean with an `output_type_id`).
 
 use crate::projection::Projection;
-use std::fmt::Write;
 
 pub const HEADER: &str =
     "scenario,target_type,target,metric,output_type,output_type_id,date,day,value";
@@ -173,13 +172,10 @@ fn line(out: &mut String, fields: &[&str]) {
     out.push('\n');
 }
 
-/// Appends one CSV field, quoted as RFC 4180 says when it holds a comma, quote or newline.
+/// Appends one CSV field: control characters shown as `\xNN`, then quoted as RFC 4180
+/// says when it holds a comma or quote (see `escape::csv_field`).
 pub fn push_field(out: &mut String, f: &str) {
-    if f.contains([',', '"', '\n', '\r']) {
-        let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
-    } else {
-        out.push_str(f);
-    }
+    out.push_str(&super::escape::csv_field(f));
 }
 
 #[cfg(test)]
@@ -191,5 +187,12 @@ mod tests {
         let mut s = String::new();
         line(&mut s, &["a,b", "say \"hi\"", "plain"]);
         assert_eq!(s, "\"a,b\",\"say \"\"hi\"\"\",plain\n");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_file_raw() {
+        let mut s = String::new();
+        line(&mut s, &["x\u{1b}[2J", "two\nlines"]);
+        assert_eq!(s, "x\\x1b[2J,two\\x0alines\n");
     }
 }

@@ -73,7 +73,7 @@ pub fn render(projections: &[Projection]) -> Vec<u8> {
     let mut out = String::new();
     pretty(&value, 0, &mut out);
     out.push('\n');
-    out.into_bytes()
+    super::escape::json(&out).into_owned().into_bytes()
 }
 
 /// Indented JSON, like serde_json's pretty printer, except that arrays of plain numbers

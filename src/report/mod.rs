@@ -2,6 +2,7 @@
 //! Only the command-line edge decides where the bytes go.
 
 pub mod csv;
+pub mod escape;
 mod json;
 pub mod parquet;
 pub mod svg;

@@ -1,5 +1,8 @@
 //! The readable table printed by default: headline answers first, then the stocks.
+//! Every name from the scenario file goes through `term`, so that control characters in
+//! it are shown as escapes instead of reaching the terminal.
 
+use super::escape::terminal as term;
 use crate::projection::Projection;
 use std::fmt::Write;
 
@@ -16,7 +19,7 @@ pub fn render(projections: &[Projection]) -> String {
 
 fn one(out: &mut String, p: &Projection) {
     let s = &p.scenario;
-    let _ = writeln!(out, "{} [{}]", s.title, s.name);
+    let _ = writeln!(out, "{} [{}]", term(&s.title), term(&s.name));
     let _ = writeln!(
         out,
         "reference {} | horizon {} ({} days) | {} paths | seed {} | noise: {}",
@@ -31,9 +34,9 @@ fn one(out: &mut String, p: &Projection) {
         let _ = writeln!(
             out,
             "\n{}: {} of {} reach {}",
-            t.name,
+            term(&t.name),
             t.metric.as_str(),
-            t.sides.join(" + "),
+            term(&t.sides.join(" + ")),
             level(t.level)
         );
         let mut head = format!("  {:<16}", "crossing date");
@@ -84,12 +87,12 @@ fn one(out: &mut String, p: &Projection) {
         let _ = writeln!(
             out,
             "\nevent {}: happened on {:.2}% of paths (se {:.2}%)",
-            e.name,
+            term(&e.name),
             100.0 * e.p_happened,
             100.0 * e.p_happened_se
         );
         for c in &e.thresholds {
-            let _ = writeln!(out, "  {}: crossing date", c.threshold);
+            let _ = writeln!(out, "  {}: crossing date", term(&c.threshold));
             for (label, sum) in [("with event", &c.with_event), ("without", &c.without_event)] {
                 let mut line = format!(
                     "    {:<12}{:>10} paths  ",
@@ -99,6 +102,11 @@ fn one(out: &mut String, p: &Projection) {
                 for q in &sum.crossing {
                     let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
                     let _ = write!(line, "p{} {date}  ", (q.p * 100.0).round());
+                }
+                // The share of this subset never crossing, as the JSON's p_not_crossed
+                // (absent when no path is in the subset).
+                if let (Some(p), Some(se)) = (sum.p_not_crossed, sum.p_not_crossed_se) {
+                    let _ = write!(line, "P(not crossed) = {p:.4} (se {se:.4})");
                 }
                 let _ = writeln!(out, "{}", line.trim_end());
             }
@@ -110,7 +118,9 @@ fn one(out: &mut String, p: &Projection) {
             let _ = writeln!(
                 out,
                 "  {:<16}{:.4} (se {:.4})",
-                r.name, r.share_of_days, r.se
+                term(&r.name),
+                r.share_of_days,
+                r.se
             );
         }
     }
@@ -125,7 +135,7 @@ fn one(out: &mut String, p: &Projection) {
             for point in &series.points {
                 let mut line = format!(
                     "  {:<12}{:<12}{:<12}",
-                    series.series,
+                    term(&series.series),
                     series.metric.as_str(),
                     point.date.to_string()
                 );
