@@ -117,12 +117,13 @@ impl Comparison {
     }
 
     pub fn to_table(&self) -> String {
+        use crate::report::escape::terminal;
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{} compared with {}: {} paths, seed {}, {}",
-            self.threshold,
-            self.baseline,
+            terminal(&self.threshold),
+            terminal(&self.baseline),
             self.paths,
             self.seed,
             if self.common_random_numbers {
@@ -135,7 +136,8 @@ impl Comparison {
             let _ = writeln!(
                 out,
                 "\n{} minus {} (days; 95% confidence interval)",
-                r.scenario, self.baseline
+                terminal(&r.scenario),
+                terminal(&self.baseline)
             );
             for q in &r.quantiles {
                 let day = |d: Option<u32>| {

@@ -60,7 +60,7 @@ pub(super) fn fan(
     if !quiet {
         eprintln!(
             "attrition: {}: fan chart from {} of {} paths, {:.2} s",
-            model.name,
+            terminal(&model.name),
             fan_config.paths,
             config.paths,
             started.elapsed().as_secs_f64()

@@ -4,6 +4,7 @@
 use crate::output;
 use attrition::engine::{self, EngineError, Progress, RunConfig, Stepping};
 use attrition::model::Model;
+use attrition::report::escape::terminal;
 use attrition::report::{self, Format};
 use attrition::scenario;
 use attrition::Projection;
@@ -49,7 +50,12 @@ impl Progress for Interrupt {
 fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
     use std::io::IsTerminal;
     if !quiet && std::io::stderr().is_terminal() {
-        Box::new(crate::progress::Bar::new(label, paths, &INTERRUPTED))
+        // The label is a scenario's name: escaped, as every output escapes it.
+        Box::new(crate::progress::Bar::new(
+            &terminal(label),
+            paths,
+            &INTERRUPTED,
+        ))
     } else {
         Box::new(Interrupt)
     }

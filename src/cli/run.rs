@@ -72,7 +72,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
         if !args.quiet {
             eprintln!(
                 "attrition: {}: {} paths in {:.2} s",
-                model.name,
+                terminal(&model.name),
                 config.paths,
                 started.elapsed().as_secs_f64()
             );

@@ -47,7 +47,7 @@ fn summary(m: &Model) -> String {
     }
     format!(
         "{}: {}, horizon {}",
-        m.name,
+        terminal(&m.name),
         parts.join(", "),
         m.horizon_date()
     )
