@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::engine::{RunConfig, Tally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
-use crate::stats::DayCounts;
+use crate::stats::{binomial_se, DayCounts};
 use serde::{Deserialize, Serialize};
 
 /// Crossing-day quantile levels reported for every threshold.
@@ -182,7 +182,6 @@ impl Projection {
             .zip(&tally.crossings)
             .map(|(t, counts)| {
                 let prob = |k: u64| k as f64 / n;
-                let se = |p: f64| (p * (1.0 - p) / n).sqrt();
                 ThresholdResult {
                     name: t.name.clone(),
                     metric: t.metric,
@@ -207,12 +206,12 @@ impl Projection {
                                 date: model.date_of(d),
                                 day: d,
                                 p,
-                                se: se(p),
+                                se: binomial_se(p, n),
                             }
                         })
                         .collect(),
                     p_not_crossed: prob(counts.not_crossed()),
-                    p_not_crossed_se: se(prob(counts.not_crossed())),
+                    p_not_crossed_se: binomial_se(prob(counts.not_crossed()), n),
                     day_counts: counts.counts().to_vec(),
                 }
             })
@@ -347,7 +346,7 @@ fn summary(model: &Model, counts: &DayCounts) -> CrossingSummary {
         paths: n,
         crossing: crossing_quantiles(model, counts),
         p_not_crossed: Some(p),
-        p_not_crossed_se: Some((p * (1.0 - p) / n as f64).sqrt()),
+        p_not_crossed_se: Some(binomial_se(p, n as f64)),
     }
 }
 
@@ -362,7 +361,7 @@ fn events(model: &Model, tally: &Tally) -> Vec<EventResult> {
             EventResult {
                 name: e.name.clone(),
                 p_happened: p,
-                p_happened_se: (p * (1.0 - p) / n).sqrt(),
+                p_happened_se: binomial_se(p, n),
                 thresholds: model
                     .thresholds
                     .iter()
