@@ -164,6 +164,8 @@ pub struct Fit {
     pub seed: u64,
     /// Coefficient of variation of a day's count around the moving average.
     pub cv: f64,
+    /// The gamma shape and the lognormal sigma of that cv (`Noise::shape_of_cv`,
+    /// `Noise::sigma_of_cv`: the loader's conversions).
     pub gamma_shape: f64,
     pub lognormal_sigma: f64,
     pub trend: Trend,
