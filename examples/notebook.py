@@ -57,6 +57,9 @@ crossing = pd.concat([
     for p in doc["projections"]
 ])
 print(crossing.pivot_table(index=["scenario", "name"], columns="p", values="date", aggfunc="first"))
+# The noise each run used, as numbers (sigma for lognormal, shape for gamma, cv for both).
+print(pd.DataFrame([{"scenario": p["scenario"]["name"], **p["run"]["noise"]} for p in doc["projections"]])
+      .set_index("scenario")[["model", "sigma", "cv", "shape", "correlation"]])
 
 # %% Per-path samples of the ceasefire scenario, as Parquet and as CSV
 parquet, csv = OUT / "ceasefire-paths.parquet", OUT / "ceasefire-paths.csv"
@@ -113,7 +116,12 @@ if args.check:
 
     summary = json.loads((OUT / "ceasefire-2026.json").read_text())["projections"][0]
     t = summary["thresholds"][0]
-    check(doc["schema_version"] == 1 and len(doc["projections"]) == 2, "JSON has two projections")
+    check(doc["schema_version"] == 2 and len(doc["projections"]) == 2, "JSON has two projections")
+    import math
+    noise = doc["projections"][0]["run"]["noise"]
+    check(noise["model"] == "lognormal" and noise["shape"] is None
+          and abs(noise["cv"] - math.sqrt(math.expm1(noise["sigma"] ** 2))) < 1e-15,
+          "run.noise as fields: cv = sqrt(exp(sigma^2) - 1)")
     check(len(paths) == PATHS and list(paths["path"]) == list(range(PATHS)), "one Parquet row per path")
     import pyarrow.parquet as pq
     schema = pq.read_schema(parquet)

@@ -12,6 +12,7 @@ use crate::engine::compare::PairTally;
 use crate::engine::RunConfig;
 use crate::model::Model;
 use crate::projection::CROSSING_LEVELS;
+use crate::stats::binomial_se;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt::Write;
@@ -100,8 +101,8 @@ impl Comparison {
                     p_baseline_first: pa,
                     p_scenario_first: pb,
                     p_same_day: 1.0 - pa - pb,
-                    se_baseline_first: (pa * (1.0 - pa) / n).sqrt(),
-                    se_scenario_first: (pb * (1.0 - pb) / n).sqrt(),
+                    se_baseline_first: binomial_se(pa, n),
+                    se_scenario_first: binomial_se(pb, n),
                 }
             })
             .collect();

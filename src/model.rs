@@ -59,11 +59,6 @@ pub const MAX_REGIMES: usize = 20;
 /// the inputs there are).
 pub const MAX_CORRELATIONS: usize = 50;
 
-/// Smallest noise: a cv or sigma below this is no noise to f64, and the gamma shape
-/// 1 / cv^2 overflows from about 1e-154 (`cv = 1e-320` passed validation, then the run
-/// failed as an overflow).
-pub const MIN_NOISE: f64 = 1e-6;
-
 /// Largest seed: TOML integers are 64-bit signed, so a file (and, to match, the command
 /// line) takes 0 to 2^63 - 1.
 pub const MAX_SEED: u64 = i64::MAX as u64;
@@ -240,7 +235,25 @@ pub struct Killed {
     pub share: Dist,
 }
 
+/// Smallest noise: a cv or sigma below this is no noise to f64, and the gamma shape
+/// 1 / cv^2 overflows from about 1e-154 (`cv = 1e-320` passed validation, then the run
+/// failed as an overflow).
+pub const MIN_NOISE: f64 = 1e-6;
+
+/// Largest coefficient of variation of the daily multiplier a scenario may give.
+pub const MAX_NOISE_CV: f64 = 10.0;
+
+/// `MAX_NOISE_CV` as a lognormal sigma, `sqrt(ln(1 + 10^2)) = sqrt(ln 101)`: the same
+/// bound whichever of `sigma` and `cv` a scenario gives. Written out because `ln` and
+/// `sqrt` are not `const`; a test checks it is the conversion's value to the last bit.
+pub const MAX_NOISE_SIGMA: f64 = 2.148_283_155_648_077;
+
 /// Day-to-day variation of a side's daily count around its rate; always mean one.
+///
+/// The three ways to state its size (a lognormal's `sigma`, a gamma's `shape`, and the
+/// coefficient of variation `cv` of the multiplier, which both models share) are
+/// converted here and nowhere else: the loader, `fit`, `backtest` and the reports use
+/// these functions.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Noise {
     /// The daily count is exactly the rate.
@@ -249,6 +262,122 @@ pub enum Noise {
     LogNormal { sigma: f64 },
     /// `m ~ Gamma(shape k, scale 1/k)`: coefficient of variation `1/sqrt(k)`.
     Gamma { shape: f64 },
+}
+
+impl Noise {
+    /// Lognormal noise of log-scale sd `sigma`; no noise if `sigma` is not above 0.
+    pub fn lognormal(sigma: f64) -> Noise {
+        if sigma > 0.0 {
+            Noise::LogNormal { sigma }
+        } else {
+            Noise::None
+        }
+    }
+
+    /// Lognormal noise whose multiplier has coefficient of variation `cv`; no noise if
+    /// `cv` is not above 0.
+    pub fn lognormal_from_cv(cv: f64) -> Noise {
+        Noise::lognormal(Noise::sigma_of_cv(cv))
+    }
+
+    /// Gamma noise whose multiplier has coefficient of variation `cv`; no noise if `cv`
+    /// is not above 0 (a gamma of infinite shape, which cannot be drawn).
+    pub fn gamma_from_cv(cv: f64) -> Noise {
+        if cv > 0.0 {
+            Noise::Gamma {
+                shape: Noise::shape_of_cv(cv),
+            }
+        } else {
+            Noise::None
+        }
+    }
+
+    /// Gamma noise with the coefficient of variation of lognormal noise of `sigma`; no
+    /// noise if `sigma` is not above 0.
+    pub fn gamma_from_sigma(sigma: f64) -> Noise {
+        if sigma > 0.0 {
+            Noise::Gamma {
+                // Straight from sigma, not through the cv: exp_m1 keeps small sigmas exact.
+                shape: 1.0 / (sigma * sigma).exp_m1(),
+            }
+        } else {
+            Noise::None
+        }
+    }
+
+    /// `ln(1 + cv^2)`: the variance of the log of a lognormal multiplier with this cv.
+    pub fn log_variance_of_cv(cv: f64) -> f64 {
+        // ln_1p, not ln(1 + x): for small cvs 1 + cv^2 loses cv^2's digits.
+        (cv * cv).ln_1p()
+    }
+
+    /// The lognormal sigma of coefficient of variation `cv`, `sqrt(ln(1 + cv^2))`.
+    pub fn sigma_of_cv(cv: f64) -> f64 {
+        Noise::log_variance_of_cv(cv).sqrt()
+    }
+
+    /// The coefficient of variation of a lognormal of `sigma`, `sqrt(exp(sigma^2) - 1)`.
+    pub fn cv_of_sigma(sigma: f64) -> f64 {
+        (sigma * sigma).exp_m1().sqrt()
+    }
+
+    /// The gamma shape of coefficient of variation `cv`, `1 / cv^2` (infinite for 0).
+    pub fn shape_of_cv(cv: f64) -> f64 {
+        1.0 / (cv * cv)
+    }
+
+    /// The coefficient of variation of a gamma of `shape`, `1 / sqrt(shape)`.
+    pub fn cv_of_shape(shape: f64) -> f64 {
+        // sqrt(1 / k) rather than 1 / sqrt(k): it gives back the cv a shape was made from
+        // (shape_of_cv) more often, so a scenario's `cv = 0.3` reports as 0.3.
+        (1.0 / shape).sqrt()
+    }
+
+    /// The model's name as a scenario's `[noise] model` gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Noise::None => "none",
+            Noise::LogNormal { .. } => "lognormal",
+            Noise::Gamma { .. } => "gamma",
+        }
+    }
+
+    /// Coefficient of variation of the daily multiplier (its sd, the mean being one);
+    /// 0 without noise.
+    pub fn cv(&self) -> f64 {
+        match *self {
+            Noise::None => 0.0,
+            Noise::LogNormal { sigma } => Noise::cv_of_sigma(sigma),
+            Noise::Gamma { shape } => Noise::cv_of_shape(shape),
+        }
+    }
+
+    /// The lognormal's sigma (sd of the log of the multiplier); `None` for other models.
+    pub fn sigma(&self) -> Option<f64> {
+        match *self {
+            Noise::LogNormal { sigma } => Some(sigma),
+            _ => None,
+        }
+    }
+
+    /// The gamma's shape k (its scale is 1/k); `None` for other models.
+    pub fn shape(&self) -> Option<f64> {
+        match *self {
+            Noise::Gamma { shape } => Some(shape),
+            _ => None,
+        }
+    }
+
+    /// The model in words, as the table prints it: `none`, `lognormal, mean one, sigma
+    /// 0.3` or `gamma, mean one, shape 11.11111111111111` (numbers in the shortest form
+    /// that reads back to the same value).
+    pub fn describe(&self) -> String {
+        match *self {
+            Noise::None => "none".to_string(),
+            Noise::LogNormal { sigma } => format!("lognormal, mean one, sigma {sigma}"),
+            Noise::Gamma { shape } => format!("gamma, mean one, shape {shape}"),
+        }
+    }
 }
 
 /// A date window in which some sides' rates are multiplied by a drawn factor.
@@ -335,5 +464,106 @@ impl Model {
     /// Whether every side projects killed, so combined killed can be reported.
     pub fn all_sides_have_killed(&self) -> bool {
         self.sides.iter().all(|s| s.killed.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Relative difference.
+    fn rel(a: f64, b: f64) -> f64 {
+        ((a - b) / b).abs()
+    }
+
+    #[test]
+    fn noise_conversions_round_trip_over_the_accepted_range() {
+        let mut cvs = vec![MIN_NOISE, 1e-4, 0.01, 0.139, 0.3, 1.0, 2.5, MAX_NOISE_CV];
+        cvs.extend((1..200).map(|i| i as f64 * 0.05));
+        for cv in cvs {
+            let sigma = Noise::sigma_of_cv(cv);
+            assert!(
+                rel(Noise::cv_of_sigma(sigma), cv) < 1e-13,
+                "cv {cv} -> sigma"
+            );
+            assert!(
+                rel(Noise::cv_of_shape(Noise::shape_of_cv(cv)), cv) < 1e-15,
+                "cv {cv} -> shape"
+            );
+            assert_eq!(Noise::lognormal_from_cv(cv), Noise::LogNormal { sigma });
+            assert!(rel(Noise::lognormal_from_cv(cv).cv(), cv) < 1e-13);
+            assert!(rel(Noise::gamma_from_cv(cv).cv(), cv) < 1e-15);
+            // sigma -> shape directly agrees with sigma -> cv -> shape.
+            let k = Noise::gamma_from_sigma(sigma).shape().unwrap();
+            assert!(
+                rel(k, Noise::shape_of_cv(Noise::cv_of_sigma(sigma))) < 1e-13,
+                "sigma {sigma}"
+            );
+            assert!(rel(Noise::log_variance_of_cv(cv), sigma * sigma) < 1e-15);
+        }
+        // The cv a scenario writes comes back as written from the gamma it made.
+        for cv in [0.1, 0.139, 0.2, 0.3, 0.5, 1.0, 3.0] {
+            assert_eq!(Noise::gamma_from_cv(cv).cv(), cv);
+        }
+        assert_eq!(Noise::cv_of_sigma(0.3), (0.09f64).exp_m1().sqrt());
+    }
+
+    #[test]
+    fn noise_bounds_are_one_bound_in_either_unit() {
+        // The loader compared sigma with this value before it was a constant.
+        assert_eq!(MAX_NOISE_SIGMA.to_bits(), 101f64.ln().sqrt().to_bits());
+        assert_eq!(
+            MAX_NOISE_SIGMA.to_bits(),
+            Noise::sigma_of_cv(MAX_NOISE_CV).to_bits()
+        );
+        let cv = Noise::cv_of_sigma(MAX_NOISE_SIGMA);
+        assert!(cv <= MAX_NOISE_CV && rel(cv, MAX_NOISE_CV) < 1e-14, "{cv}");
+        // Every accepted value makes a finite, positive shape the gamma sampler can use.
+        for v in [MIN_NOISE, MAX_NOISE_CV] {
+            let k = Noise::gamma_from_cv(v).shape().unwrap();
+            assert!(k.is_finite() && k > 0.0, "cv {v}: {k}");
+        }
+        for v in [MIN_NOISE, MAX_NOISE_SIGMA] {
+            let k = Noise::gamma_from_sigma(v).shape().unwrap();
+            assert!(k.is_finite() && k > 0.0, "sigma {v}: {k}");
+        }
+    }
+
+    #[test]
+    fn no_noise_has_cv_zero_and_no_parameters() {
+        for n in [
+            Noise::None,
+            Noise::gamma_from_cv(0.0),
+            Noise::lognormal_from_cv(0.0),
+            Noise::lognormal(0.0),
+            Noise::gamma_from_sigma(0.0),
+        ] {
+            assert_eq!(n, Noise::None);
+            assert_eq!(
+                (n.cv(), n.sigma(), n.shape(), n.name()),
+                (0.0, None, None, "none")
+            );
+        }
+        let l = Noise::lognormal(0.3);
+        assert_eq!(
+            (l.sigma(), l.shape(), l.name()),
+            (Some(0.3), None, "lognormal")
+        );
+        let g = Noise::gamma_from_cv(0.3);
+        assert_eq!((g.sigma(), g.name()), (None, "gamma"));
+        assert_eq!(g.shape(), Some(1.0 / (0.3 * 0.3)));
+    }
+
+    #[test]
+    fn noise_is_described_as_before() {
+        assert_eq!(Noise::None.describe(), "none");
+        assert_eq!(
+            Noise::lognormal(0.3).describe(),
+            "lognormal, mean one, sigma 0.3"
+        );
+        assert_eq!(
+            Noise::Gamma { shape: 25.0 }.describe(),
+            "gamma, mean one, shape 25"
+        );
     }
 }

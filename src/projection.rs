@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::engine::{RunConfig, Tally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
-use crate::stats::DayCounts;
+use crate::stats::{binomial_se, DayCounts};
 use serde::{Deserialize, Serialize};
 
 /// Crossing-day quantile levels reported for every threshold.
@@ -93,8 +93,91 @@ pub struct RunInfo {
     pub paths: u64,
     pub seed: u64,
     pub prng: String,
-    /// The day-to-day noise model, in words.
-    pub noise: String,
+    /// The day-to-day noise model. Results of schema version 1 held only its sentence,
+    /// which reads back into the same fields (`attrition plot` reads either).
+    #[serde(deserialize_with = "noise_of_either_version")]
+    pub noise: NoiseInfo,
+}
+
+/// The day-to-day noise of a run as numbers, and in the words the table prints: JSON
+/// readers get the parameters without parsing the sentence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoiseInfo {
+    /// `none`, `lognormal` or `gamma`, as the scenario's `[noise] model`.
+    pub model: String,
+    /// Lognormal: the sd of the log of the daily multiplier; null for other models.
+    pub sigma: Option<f64>,
+    /// The coefficient of variation of the daily multiplier (its sd, the mean being one),
+    /// whatever the model; 0 for none.
+    pub cv: f64,
+    /// Gamma: the shape k (the scale is 1/k); null for other models.
+    pub shape: Option<f64>,
+    /// The correlation of the sides' daily shocks (`[noise] correlation`); 0 when the
+    /// sides' noise is independent, and always 0 for none.
+    pub correlation: f64,
+    /// The same in words, as the table prints it.
+    pub description: String,
+}
+
+impl NoiseInfo {
+    pub fn new(noise: Noise, correlation: f64) -> Self {
+        let own = noise.describe();
+        NoiseInfo {
+            model: noise.name().to_string(),
+            sigma: noise.sigma(),
+            cv: noise.cv(),
+            shape: noise.shape(),
+            correlation,
+            description: if correlation > 0.0 {
+                format!("{own}, shock correlation {correlation} between sides")
+            } else {
+                own
+            },
+        }
+    }
+
+    /// The fields of a schema version 1 sentence (`describe` and the correlation, in the
+    /// shortest form that reads back to the same number, so the values are exact).
+    pub fn from_description(text: &str) -> Option<Self> {
+        let (own, correlation) = match text.strip_suffix(" between sides") {
+            Some(head) => {
+                let (own, rho) = head.rsplit_once(", shock correlation ")?;
+                (own, rho.parse::<f64>().ok().filter(|r| *r > 0.0)?)
+            }
+            None => (text, 0.0),
+        };
+        let number = |prefix: &str| own.strip_prefix(prefix)?.parse::<f64>().ok();
+        let noise = if own == "none" {
+            Noise::None
+        } else if let Some(sigma) = number("lognormal, mean one, sigma ") {
+            Noise::LogNormal { sigma }
+        } else {
+            Noise::Gamma {
+                shape: number("gamma, mean one, shape ")?,
+            }
+        };
+        let info = NoiseInfo::new(noise, correlation);
+        // Only what this tool wrote: the sentence must come back as it was.
+        (info.description == text).then_some(info)
+    }
+}
+
+/// `run.noise` as either schema version wrote it: the fields, or (version 1) the sentence.
+fn noise_of_either_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NoiseInfo, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Saved {
+        Fields(NoiseInfo),
+        Sentence(String),
+    }
+    match Saved::deserialize(d)? {
+        Saved::Fields(info) => Ok(info),
+        Saved::Sentence(text) => NoiseInfo::from_description(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "run.noise '{text}' is not a noise model this tool describes"
+            ))
+        }),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -182,7 +265,6 @@ impl Projection {
             .zip(&tally.crossings)
             .map(|(t, counts)| {
                 let prob = |k: u64| k as f64 / n;
-                let se = |p: f64| (p * (1.0 - p) / n).sqrt();
                 ThresholdResult {
                     name: t.name.clone(),
                     metric: t.metric,
@@ -207,12 +289,12 @@ impl Projection {
                                 date: model.date_of(d),
                                 day: d,
                                 p,
-                                se: se(p),
+                                se: binomial_se(p, n),
                             }
                         })
                         .collect(),
                     p_not_crossed: prob(counts.not_crossed()),
-                    p_not_crossed_se: se(prob(counts.not_crossed())),
+                    p_not_crossed_se: binomial_se(prob(counts.not_crossed()), n),
                     day_counts: counts.counts().to_vec(),
                 }
             })
@@ -237,7 +319,7 @@ impl Projection {
                 paths: tally.paths,
                 seed: config.seed,
                 prng: PRNG_NAME.to_string(),
-                noise: describe_noise(model.noise, model.shock_correlation),
+                noise: NoiseInfo::new(model.noise, model.shock_correlation),
             },
             events: events(model, tally),
             regimes: regimes(model, tally),
@@ -347,7 +429,7 @@ fn summary(model: &Model, counts: &DayCounts) -> CrossingSummary {
         paths: n,
         crossing: crossing_quantiles(model, counts),
         p_not_crossed: Some(p),
-        p_not_crossed_se: Some((p * (1.0 - p) / n as f64).sqrt()),
+        p_not_crossed_se: Some(binomial_se(p, n as f64)),
     }
 }
 
@@ -362,7 +444,7 @@ fn events(model: &Model, tally: &Tally) -> Vec<EventResult> {
             EventResult {
                 name: e.name.clone(),
                 p_happened: p,
-                p_happened_se: (p * (1.0 - p) / n).sqrt(),
+                p_happened_se: binomial_se(p, n),
                 thresholds: model
                     .thresholds
                     .iter()
@@ -400,15 +482,49 @@ fn regimes(model: &Model, tally: &Tally) -> Vec<RegimeShare> {
         .collect()
 }
 
-fn describe_noise(noise: Noise, shared: f64) -> String {
-    let own = match noise {
-        Noise::None => "none".to_string(),
-        Noise::LogNormal { sigma } => format!("lognormal, mean one, sigma {sigma}"),
-        Noise::Gamma { shape } => format!("gamma, mean one, shape {shape}"),
-    };
-    if shared > 0.0 {
-        format!("{own}, shock correlation {shared} between sides")
-    } else {
-        own
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noise_reads_back_from_fields_and_from_a_version_1_sentence() {
+        for (noise, rho) in [
+            (Noise::None, 0.0),
+            (Noise::lognormal(0.3), 0.0),
+            (Noise::lognormal_from_cv(0.139), 0.25),
+            (Noise::gamma_from_cv(0.3), 0.0),
+            (Noise::gamma_from_sigma(0.1), 0.5),
+        ] {
+            let info = NoiseInfo::new(noise, rho);
+            let fields: NoiseInfo =
+                serde_json::from_value(serde_json::to_value(&info).unwrap()).unwrap();
+            assert_eq!(fields, info);
+            assert_eq!(
+                NoiseInfo::from_description(&info.description),
+                Some(info.clone())
+            );
+        }
+        let v1 = NoiseInfo::from_description("gamma, mean one, shape 51.75").unwrap();
+        assert_eq!(
+            (v1.model.as_str(), v1.sigma, v1.shape, v1.correlation),
+            ("gamma", None, Some(51.75), 0.0)
+        );
+        let v1 = NoiseInfo::from_description(
+            "lognormal, mean one, sigma 0.3, shock correlation 0.4 between sides",
+        )
+        .unwrap();
+        assert_eq!(
+            (v1.sigma, v1.cv, v1.correlation),
+            (Some(0.3), 0.09f64.exp_m1().sqrt(), 0.4)
+        );
+        for bad in [
+            "",
+            "gamma",
+            "lognormal, mean one, sigma x",
+            "none, shock correlation 0.4 between",
+            "gamma, mean one, shape 2.50",
+        ] {
+            assert_eq!(NoiseInfo::from_description(bad), None, "{bad}");
+        }
     }
 }

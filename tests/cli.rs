@@ -34,7 +34,8 @@ fn every_shipped_scenario_validates_and_runs_in_every_format() {
             match format {
                 "json" => {
                     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-                    assert_eq!(v["schema_version"], 1);
+                    assert_eq!(v["schema_version"], 2);
+                    assert!(v["projections"][0]["run"]["noise"]["cv"].is_number());
                     assert_eq!(v["projections"][0]["run"]["paths"], 2000);
                 }
                 "csv" => assert!(out.starts_with("scenario,target_type,target,metric,output_type,output_type_id,date,day,value\n")),

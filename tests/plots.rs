@@ -153,3 +153,64 @@ fn figures_parse_and_hold_their_series_and_plot_redraws_them() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a JSON result"));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn plot_redraws_a_version_1_result_as_it_draws_the_current_one() {
+    // Version 1 held run.noise as its sentence only; a result saved then still plots.
+    let dir = scratch("v1");
+    let json = dir.join("r.json");
+    let o = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "scenarios/status-quo-calibrated.toml",
+        "-n",
+        "2000",
+        "-q",
+        "-f",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc["schema_version"], 2);
+    doc["schema_version"] = 1.into();
+    for p in doc["projections"].as_array_mut().unwrap() {
+        let sentence = p["run"]["noise"]["description"].clone();
+        assert!(sentence.is_string());
+        p["run"]["noise"] = sentence;
+    }
+    let v1 = dir.join("v1.json");
+    fs::write(&v1, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let (now, then) = (dir.join("now"), dir.join("then"));
+    for (result, out) in [(&json, &now), (&v1, &then)] {
+        let o = attrition(&[
+            "plot",
+            result.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut names: Vec<String> = fs::read_dir(&now)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in &names {
+        assert_eq!(read(&now, name), read(&then, name), "{name}");
+    }
+    // A version this build does not know is refused, naming the versions it reads.
+    doc["schema_version"] = 99.into();
+    fs::write(&v1, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let o = attrition(&[
+        "plot",
+        v1.to_str().unwrap(),
+        "--out",
+        then.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("version 1 to 2"));
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -107,8 +107,20 @@ pub struct Backtest {
     pub skipped: Vec<(Date, String)>,
     pub scored: Vec<Scored>,
     pub crossings: Vec<Crossing>,
-    /// The rate range and cv fitted at each origin.
-    pub fits: Vec<(Date, f64, f64, f64)>,
+    /// What was fitted at each origin scored.
+    pub fits: Vec<OriginFit>,
+}
+
+/// The fit at one origin: what its projections were given. The field names are those of
+/// the backtest's JSON `fits[]`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OriginFit {
+    pub origin: Date,
+    /// The 90% bootstrap range of the window's mean rate (the `fit` method's rate range).
+    pub mean_lo: f64,
+    pub mean_hi: f64,
+    /// Coefficient of variation of the day-to-day noise (the gamma noise projected).
+    pub cv: f64,
 }
 
 /// A predictive distribution of the increase `d` days after the origin.
@@ -228,13 +240,8 @@ fn projection_model(
         })
         .into_iter()
         .collect();
-    m.noise = if cv > 0.0 {
-        Noise::Gamma {
-            shape: 1.0 / (cv * cv),
-        }
-    } else {
-        Noise::None
-    };
+    // A constant window (cv 0) projects without noise.
+    m.noise = Noise::gamma_from_cv(cv);
     let s = &mut m.sides[side];
     s.casualties = Dist::Fixed(0.0);
     s.killed = None;
@@ -366,7 +373,12 @@ pub fn backtest(
                 continue;
             }
         };
-        out.fits.push((origin, f.mean_lo, f.mean_hi, f.cv));
+        out.fits.push(OriginFit {
+            origin,
+            mean_lo: f.mean_lo,
+            mean_hi: f.mean_hi,
+            cv: f.cv,
+        });
         out.origins_used.push(origin);
         let config = RunConfig {
             seed: opts.fit.seed.wrapping_add(k as u64),

@@ -217,7 +217,7 @@ pub fn json(bt: &Backtest, inputs: &Inputs) -> Vec<u8> {
             "skipped": bt.skipped.iter().map(|(d, why)| serde_json::json!({"origin": d, "reason": why})).collect::<Vec<_>>(),
             "forecasts": bt.scored,
             "crossings": bt.crossings,
-            "fits": bt.fits.iter().map(|(d, lo, hi, cv)| serde_json::json!({"origin": d, "mean_lo": lo, "mean_hi": hi, "cv": cv})).collect::<Vec<_>>(),
+            "fits": bt.fits,
         }),
     )
 }

@@ -9,13 +9,12 @@
 use super::series::Series;
 use super::stats::{acf, mean, newey_west_slope, quantile_sorted, sd};
 use crate::date::Date;
+use crate::model::Noise;
+use crate::sample::normal::Z95;
 use crate::sample::stream::{stream_id, stream_rng};
 use crate::stats::ks_sorted;
 use rand::RngExt;
 use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
-
-/// Standard normal quantile at 0.95: the 90% central interval is mean +/- Z90 sd.
-pub use crate::sample::normal::Z95 as Z90;
 
 /// Fewest days a window may have: a few blocks of a week each.
 pub const MIN_WINDOW_DAYS: usize = 28;
@@ -165,6 +164,8 @@ pub struct Fit {
     pub seed: u64,
     /// Coefficient of variation of a day's count around the moving average.
     pub cv: f64,
+    /// The gamma shape and the lognormal sigma of that cv (`Noise::shape_of_cv`,
+    /// `Noise::sigma_of_cv`: the loader's conversions).
     pub gamma_shape: f64,
     pub lognormal_sigma: f64,
     pub trend: Trend,
@@ -254,8 +255,8 @@ fn diagnostics(x: &[f64], dates: Date, cv: f64) -> Diagnostics {
     let r: Vec<f64> = ratios(x).iter().map(|p| p.0).collect();
     let mut rs = r.clone();
     rs.sort_by(f64::total_cmp);
-    let k = 1.0 / (cv * cv);
-    let s = (1.0 + cv * cv).ln().sqrt();
+    let k = Noise::shape_of_cv(cv);
+    let s = Noise::sigma_of_cv(cv);
     let (ks_gamma, ks_lognormal) = match (Gamma::new(k, k), LogNormal::new(-s * s / 2.0, s)) {
         (Ok(g), Ok(l)) if cv > 0.0 => (ks_sorted(&rs, |v| g.cdf(v)), ks_sorted(&rs, |v| l.cdf(v))),
         _ => (f64::NAN, f64::NAN),
@@ -319,7 +320,7 @@ pub fn drift(
         return None;
     }
     let ms = logs.iter().map(|l| l * l).sum::<f64>() / logs.len() as f64;
-    let explained = sigma_param.powi(2) + (1.0 + cv * cv).ln() / h as f64;
+    let explained = sigma_param.powi(2) + Noise::log_variance_of_cv(cv) / h as f64;
     Some(Drift {
         horizon_days: h as u32,
         history_days: history,
@@ -355,7 +356,8 @@ pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, St
     let mean_lo = quantile_sorted(&boots, 0.05).max(f64::MIN_POSITIVE);
     let mean_hi = quantile_sorted(&boots, 0.95);
     let cv = noise_cv(&x);
-    let sigma_param = (mean_hi / mean_lo).ln() / (2.0 * Z90);
+    // The 90% interval is the mean's log +/- Z95 sd: its width in log is 2 Z95 sd.
+    let sigma_param = (mean_hi / mean_lo).ln() / (2.0 * Z95);
     let all = series
         .counts(series.start.add_days(1), to)
         .ok_or_else(|| format!("the window {from}..{to} is not inside the series"))?;
@@ -373,7 +375,7 @@ pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, St
     let (rate_lo, rate_hi) = match &drift {
         Some(d) => {
             let s = (sigma_param.powi(2) + d.sigma.powi(2)).sqrt();
-            (m * (-Z90 * s).exp(), m * (Z90 * s).exp())
+            (m * (-Z95 * s).exp(), m * (Z95 * s).exp())
         }
         None => (mean_lo, mean_hi),
     };
@@ -398,12 +400,9 @@ pub fn fit(series: &Series, window: Window, opts: &FitOptions) -> Result<Fit, St
         replicates: opts.replicates.max(100),
         seed: opts.seed,
         cv,
-        gamma_shape: if cv > 0.0 {
-            1.0 / (cv * cv)
-        } else {
-            f64::INFINITY
-        },
-        lognormal_sigma: (1.0 + cv * cv).ln().sqrt(),
+        // Infinite for a constant series (cv 0), as 1 / 0 is.
+        gamma_shape: Noise::shape_of_cv(cv),
+        lognormal_sigma: Noise::sigma_of_cv(cv),
         trend: trend(&x, block),
         diagnostics: diagnostics(&x, from, cv),
         drift,

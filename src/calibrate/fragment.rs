@@ -1,8 +1,9 @@
 //! `fit` output: a scenario fragment (TOML) whose comments carry the diagnostics, and
 //! the same numbers as JSON for notebooks.
 
-use super::fit::{Fit, Z90};
+use super::fit::Fit;
 use super::series::Series;
+use crate::sample::normal::Z95;
 use std::fmt::Write;
 
 /// A rate for a scenario file: whole numbers above 100, three significant digits below.
@@ -199,7 +200,8 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         "#   daily noise leaves out (lag-1 noise autocorrelation above)."
     );
     let _ = writeln!(s, "[sides.{}]", toml_key(side));
-    let sigma = (fit.rate_hi / fit.rate_lo).ln() / (2.0 * Z90);
+    // A lognormal's 90% interval is its median's log +/- Z95 sd.
+    let sigma = (fit.rate_hi / fit.rate_lo).ln() / (2.0 * Z95);
     let _ = writeln!(
         s,
         "rate_per_day = {{ lo = {}, hi = {} }}  # 90%, lognormal (log sd {:.3}); fitted as above",

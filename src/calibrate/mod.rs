@@ -16,7 +16,7 @@ pub mod series;
 pub mod stats;
 pub mod synthetic;
 
-pub use backtest::{backtest, Backtest, BacktestError, BacktestOptions};
+pub use backtest::{backtest, Backtest, BacktestError, BacktestOptions, OriginFit};
 pub use fit::{fit, Fit, FitOptions, Window};
 pub use series::{parse_corrections, parse_series, remove_corrections, Kind, Series, SeriesError};
 

@@ -1,6 +1,7 @@
 //! Small sample statistics and forecast scores used by `fit` and `backtest`.
 
-use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+use crate::sample::normal;
+use statrs::distribution::{Continuous, Normal};
 
 pub fn mean(x: &[f64]) -> f64 {
     if x.is_empty() {
@@ -96,8 +97,8 @@ pub fn crps_normal(mu: f64, sigma: f64, y: f64) -> f64 {
         return (y - mu).abs();
     }
     let z = (y - mu) / sigma;
-    let n = Normal::standard();
-    sigma * (z * (2.0 * n.cdf(z) - 1.0) + 2.0 * n.pdf(z) - 1.0 / std::f64::consts::PI.sqrt())
+    let pdf = Normal::standard().pdf(z);
+    sigma * (z * (2.0 * normal::cdf(z) - 1.0) + 2.0 * pdf - 1.0 / std::f64::consts::PI.sqrt())
 }
 
 /// Quantile of N(mu, sigma^2).

@@ -122,13 +122,15 @@ pub(super) fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
-    if doc.schema != "attrition.projection" || doc.schema_version != report::SCHEMA_VERSION {
+    let readable = report::OLDEST_READABLE_SCHEMA_VERSION..=report::SCHEMA_VERSION;
+    if doc.schema != "attrition.projection" || !readable.contains(&doc.schema_version) {
         eprintln!(
-            "error: {}: schema {} version {}, expected attrition.projection version {}",
+            "error: {}: schema {} version {}, expected attrition.projection version {} to {}",
             result.display(),
             doc.schema,
             doc.schema_version,
-            report::SCHEMA_VERSION
+            readable.start(),
+            readable.end()
         );
         return EXIT_BAD_INPUT;
     }

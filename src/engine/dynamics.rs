@@ -7,7 +7,7 @@ use super::path::PathState;
 use super::plan::Plan;
 use crate::model::{EventEnd, EventStart, RegimeStep};
 use crate::sample::dist::open_unit;
-use crate::sample::normal::inverse_cdf;
+use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
 use crate::sample::stream::{keyed_unit, stream_id, stream_rng};
 
 /// What an event did on one path.
@@ -283,10 +283,6 @@ fn pick(probs: &[f64], u: f64) -> usize {
         }
     }
     last
-}
-
-fn normal_cdf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
 }
 
 #[cfg(test)]

@@ -32,7 +32,13 @@ impl Format {
 }
 
 /// Version of the JSON and CSV layouts; bumped on any change a reader could notice.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `run.noise` is an object of fields (model, sigma, cv, shape, correlation,
+/// description) where version 1 had only the description.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest JSON result `attrition plot` reads: version 1 differs only in `run.noise`,
+/// which reads back exactly from its sentence.
+pub const OLDEST_READABLE_SCHEMA_VERSION: u32 = 1;
 
 pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
     match format {

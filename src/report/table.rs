@@ -28,7 +28,7 @@ fn one(out: &mut String, p: &Projection) {
         s.horizon_days,
         thousands(p.run.paths as f64),
         p.run.seed,
-        p.run.noise
+        p.run.noise.description
     );
     for t in &p.thresholds {
         let _ = writeln!(

@@ -4,7 +4,7 @@
 //! negative scale, an inverted interval or a NaN. Every shape but PERT is drawn by
 //! inversion from one uniform, which keeps a path's inputs comparable across scenarios.
 
-use super::normal::inverse_cdf;
+use super::normal::{self, inverse_cdf};
 use rand::Rng;
 use rand_distr::{Beta, Distribution};
 
@@ -135,7 +135,7 @@ impl Dist {
         }
         let mean = (lo + hi) / 2.0;
         let sd = (hi - lo) / (2.0 * z);
-        let p_below_zero = normal_cdf(-mean / sd);
+        let p_below_zero = normal::cdf(-mean / sd);
         Ok(Dist::TruncNormal {
             mean,
             sd,
@@ -277,12 +277,6 @@ pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Standard normal CDF, used once per distribution at construction.
-fn normal_cdf(z: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    Normal::standard().cdf(z)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,7 +334,7 @@ mod tests {
         let v = draws(&d, N);
         assert!(v[0] >= 0.0);
         let exact = {
-            let f0 = normal_cdf(-5.0 / (10.0 / (2.0 * Z95)));
+            let f0 = normal::cdf(-5.0 / (10.0 / (2.0 * Z95)));
             (0.5 - f0) / (1.0 - f0)
         };
         assert!((ecdf(&v, 5.0) - exact).abs() < 0.0035);

@@ -8,6 +8,12 @@ pub mod loghist;
 pub use days::DayCounts;
 pub use loghist::LogHistogram;
 
+/// Monte Carlo standard error of a share `p` of `n` paths, `sqrt(p (1 - p) / n)` (the
+/// binomial's): every probability a result reports carries it (docs/output.md).
+pub fn binomial_se(p: f64, n: f64) -> f64 {
+    (p * (1.0 - p) / n).sqrt()
+}
+
 /// The one-sample Kolmogorov-Smirnov statistic of `sorted` (ascending) against `cdf`.
 pub fn ks_sorted(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
     let n = sorted.len() as f64;

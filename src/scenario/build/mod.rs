@@ -521,11 +521,11 @@ fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
         Either::First(_) => ("sigma", t.number(sink, "sigma")?),
         Either::Second(_) => ("cv", t.number(sink, "cv")?),
     };
-    // cv at most 10; sigma = sqrt(ln(1 + cv^2)) at most sqrt(ln 101) = 2.148 is the same bound.
+    // One bound in either unit: a cv of 10 is a sigma of sqrt(ln 101) = 2.148.
     let limit = if key == "sigma" {
-        101f64.ln().sqrt()
+        MAX_NOISE_SIGMA
     } else {
-        10.0
+        MAX_NOISE_CV
     };
     // Below MIN_NOISE the noise is nothing to f64, and 1 / cv^2 (the gamma shape) would
     // overflow: the bound keeps every accepted value runnable.
@@ -537,27 +537,13 @@ fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
         );
         return None;
     }
-    // sigma is the log-scale sd of a lognormal; cv = sqrt(exp(sigma^2) - 1) links the two.
-    let cv = if key == "cv" {
-        value
-    } else {
-        (value * value).exp_m1().sqrt()
-    };
-    Some(match model.as_str() {
-        "lognormal" => Noise::LogNormal {
-            sigma: if key == "sigma" {
-                value
-            } else {
-                (cv * cv).ln_1p().sqrt()
-            },
-        },
-        _ => Noise::Gamma {
-            shape: if key == "sigma" {
-                1.0 / (value * value).exp_m1()
-            } else {
-                1.0 / (cv * cv)
-            },
-        },
+    // Either model takes either unit: sigma is the log-scale sd of a lognormal, and a
+    // gamma given a sigma gets that lognormal's cv.
+    Some(match (model.as_str(), key) {
+        ("lognormal", "sigma") => Noise::lognormal(value),
+        ("lognormal", _) => Noise::lognormal_from_cv(value),
+        (_, "sigma") => Noise::gamma_from_sigma(value),
+        _ => Noise::gamma_from_cv(value),
     })
 }
 
