@@ -3,16 +3,16 @@
 //! committed copy, docs/scenario.schema.json, is kept equal to this by a test; `attrition
 //! schema` prints it.
 
-use super::build::dynamics::{
+use super::range::{RANGE_KEYS, SHAPES};
+use super::sections::dynamics::{
     CORRELATION_KEYS, FORCE_KEYS, LAWS, SEASON_KEYS, TREND_KEYS, TREND_RANGE_KEYS,
 };
-use super::build::events::{EVENT_KEYS, START_KEYS};
-use super::build::phases::PHASE_KEYS;
-use super::build::regimes::{REGIME_KEYS, STATE_KEYS, STEPS};
-use super::build::sides::{IMPLIED_KEYS, SIDE_KEYS};
-use super::build::thresholds::{METRICS, THRESHOLD_KEYS};
-use super::build::{META_KEYS, NOISE_KEYS, NOISE_MODELS, TOP_KEYS};
-use super::range::{RANGE_KEYS, SHAPES};
+use super::sections::events::{EVENT_KEYS, START_KEYS};
+use super::sections::phases::PHASE_KEYS;
+use super::sections::regimes::{REGIME_KEYS, STATE_KEYS, STEPS};
+use super::sections::sides::{IMPLIED_KEYS, SIDE_KEYS};
+use super::sections::thresholds::{METRICS, THRESHOLD_KEYS};
+use super::sections::{META_KEYS, NOISE_KEYS, NOISE_MODELS, TOP_KEYS};
 use serde_json::{json, Map, Value};
 
 /// Builds an object schema from `(key, schema)` pairs, checking that exactly the loader's
@@ -228,8 +228,8 @@ pub fn json_schema() -> Value {
                 ("horizon", date("the last simulated date (or give horizon_days)")),
                 ("horizon_days", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_HORIZON_DAYS })),
                 ("report_dates", json!({ "type": "array", "items": date("a report date"), "maxItems": crate::model::MAX_REPORT_DATES })),
-                ("paths", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_PATHS, "default": super::build::DEFAULT_PATHS })),
-                ("seed", json!({ "type": "integer", "minimum": 0, "maximum": crate::model::MAX_SEED, "default": super::build::DEFAULT_SEED })),
+                ("paths", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_PATHS, "default": super::sections::DEFAULT_PATHS })),
+                ("seed", json!({ "type": "integer", "minimum": 0, "maximum": crate::model::MAX_SEED, "default": super::sections::DEFAULT_SEED })),
             ], &["name", "reference_date"], "What the scenario is and how it runs.")),
             ("noise", object(NOISE_KEYS, vec![
                 ("model", json!({ "enum": NOISE_MODELS })),
