@@ -5,6 +5,7 @@
 //! when there are none. The keys are documented in docs/scenarios.md.
 
 pub mod diag;
+pub(crate) mod keys;
 pub(crate) mod range;
 pub mod schema;
 pub(crate) mod sections;

@@ -4,6 +4,7 @@
 //! recording a diagnostic, so the loader can go on and find the next problem too.
 
 use super::diag::{did_you_mean, shown, Sink};
+use super::keys::{names, Key};
 use crate::date::Date;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -66,8 +67,10 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    /// Records every key not in `known`.
-    pub fn only(&self, sink: &mut Sink, known: &[&str]) {
+    /// Records every key not in `spec` (keys.rs).
+    pub fn only(&self, sink: &mut Sink, spec: &[Key]) {
+        let known = names(spec);
+        let known = known.as_slice();
         for (k, _) in self.map.iter() {
             let key: &str = k.get_ref();
             if known.contains(&key) {

@@ -21,35 +21,7 @@ use self::phases::phases;
 use self::sides::sides;
 use self::thresholds::thresholds;
 
-pub(crate) const TOP_KEYS: &[&str] = &[
-    "scenario",
-    "noise",
-    "sides",
-    "phases",
-    "thresholds",
-    "events",
-    "regimes",
-    "seasonality",
-    "trend",
-    "correlations",
-    "force",
-];
-pub(crate) const META_KEYS: &[&str] = &[
-    "name",
-    "title",
-    "reference_date",
-    "horizon",
-    "horizon_days",
-    "report_dates",
-    "paths",
-    "seed",
-];
-pub(crate) const NOISE_KEYS: &[&str] = &["model", "sigma", "cv", "correlation"];
-pub(crate) const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
-
-/// Paths and seed when the file does not say.
-pub const DEFAULT_PATHS: u64 = 100_000;
-pub const DEFAULT_SEED: u64 = 1;
+use super::keys::{DEFAULT_PATHS, DEFAULT_SEED, NOISE_MODELS};
 
 pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let mut sink = Sink::new(file, text);
@@ -94,7 +66,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         at: 0,
         map: root.get_ref(),
     };
-    top.only(&mut sink, TOP_KEYS);
+    top.only(&mut sink, super::keys::TOP);
 
     let meta = top
         .required(
@@ -104,7 +76,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         )
         .and_then(|n| Table::of(&mut sink, "scenario", n));
     let name = meta.as_ref().and_then(|m| {
-        m.only(&mut sink, META_KEYS);
+        m.only(&mut sink, super::keys::SCENARIO);
         m.required(&mut sink, "name", "give the scenario a short name")?;
         non_empty(&mut sink, m, "name")
     });
@@ -447,7 +419,7 @@ fn paths(sink: &mut Sink, m: &Table) -> Option<u64> {
 /// [noise]: the model, and the correlation of the sides' day-to-day shocks.
 fn noise(sink: &mut Sink, node: &Node) -> Option<(Noise, f64)> {
     let t = Table::of(sink, "noise", node)?;
-    t.only(sink, NOISE_KEYS);
+    t.only(sink, super::keys::NOISE);
     let model = noise_model(sink, &t)?;
     let shock = shock_correlation(sink, &t, model)?;
     Some((model, shock))
@@ -523,9 +495,9 @@ fn noise_model(sink: &mut Sink, t: &Table) -> Option<Noise> {
     };
     // cv at most 10; sigma = sqrt(ln(1 + cv^2)) at most sqrt(ln 101) = 2.148 is the same bound.
     let limit = if key == "sigma" {
-        101f64.ln().sqrt()
+        super::keys::MAX_SIGMA
     } else {
-        10.0
+        super::keys::MAX_CV
     };
     // Below MIN_NOISE the noise is nothing to f64, and 1 / cv^2 (the gamma shape) would
     // overflow: the bound keeps every accepted value runnable.
