@@ -304,3 +304,93 @@ fn the_key_tables_of_docs_scenarios_md_are_the_specs() {
         assert_eq!(documented, specified, "the key table after {heading}");
     }
 }
+
+/// A valid file with every section and every table form (implied rate, start window,
+/// trend range, regime states, force), so that reading it reaches every spec.
+const EVERY_SECTION: &str = r#"
+[scenario]
+name = "every"
+reference_date = 2025-12-31
+horizon = 2027-12-31
+report_dates = [2026-06-30]
+
+[noise]
+model = "gamma"
+cv = 0.3
+correlation = 0.2
+
+[force]
+law = "square"
+
+[sides.a]
+casualties = { lo = 90, hi = 110, shape = "uniform" }
+rate_per_day = { total = [900, 1100], from = 2025-01-01, to = 2025-12-31 }
+killed = 20
+killed_share = 0.2
+force = 1000
+recruits_per_day = 1
+return_to_duty = 0.1
+
+[sides.b]
+casualties = 100
+rate_per_day = 1
+force = 1000
+
+[[phases]]
+name = "p"
+start = 2026-01-01
+multiplier = 1.1
+
+[[thresholds]]
+name = "t"
+level = 1000
+
+[[events]]
+name = "e"
+probability = 0.5
+start = { from = 2026-06-01, to = 2026-09-01 }
+multiplier = 0.5
+
+[regimes]
+step = "month"
+initial = "calm"
+[regimes.states.calm]
+multiplier = 1
+next = { calm = 1 }
+
+[seasonality]
+amplitude = 0.1
+peak_month = 8
+
+[trend]
+percent_per_month = { lo = -1, hi = 1 }
+
+[[correlations]]
+inputs = ["sides.a.casualties", "sides.b.casualties"]
+rho = 0.5
+"#;
+
+/// No key is defined in keys.rs and never read: such a key would be accepted and ignored.
+#[test]
+fn the_loader_reads_every_key_of_the_specs() {
+    use crate::scenario::walk::READ;
+    READ.with(|r| r.borrow_mut().clear());
+    if let Err(e) = load_str("every.toml", EVERY_SECTION) {
+        panic!("{e}");
+    }
+    let read = READ.with(|r| r.borrow().clone());
+    let mut specs = vec![TOP, RANGE];
+    for (_, k) in all_keys() {
+        specs.extend(k.kind.keys());
+    }
+    for spec in specs {
+        let table = names(spec).join(" ");
+        for k in spec {
+            assert!(
+                read.iter().any(|(t, n)| *t == table && n == k.name),
+                "keys.rs defines '{}' in ({table}), which the loader never reads",
+                k.name
+            );
+        }
+    }
+}

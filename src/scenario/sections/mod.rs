@@ -65,6 +65,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         path: String::new(),
         at: 0,
         map: root.get_ref(),
+        spec: std::cell::Cell::new(None),
     };
     top.only(&mut sink, super::keys::TOP);
 
