@@ -14,7 +14,7 @@ use crate::model::{
 /// The largest `sigma`: sqrt(ln 101), the log-scale sd of a lognormal whose coefficient of
 /// variation is `MAX_CV` (`f64::sqrt` is not `const`; a test checks the digits).
 pub const MAX_SIGMA: f64 = 2.148_283_155_648_077;
-/// The largest `cv`: beyond 10 a day's count is noise, not a rate.
+/// The largest `cv` (docs/scenarios.md, `[noise]`).
 pub const MAX_CV: f64 = 10.0;
 
 pub const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];

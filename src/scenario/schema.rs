@@ -185,6 +185,15 @@ pub fn json_schema_text() -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 13: the schema said 2.148 where the loader allows sqrt(ln 101), so an editor
+    /// refused `sigma = 2.1482` that `validate` accepts.
+    #[test]
+    fn the_schema_takes_the_loaders_sigma_bound() {
+        let sigma = &super::json_schema()["properties"]["noise"]["properties"]["sigma"];
+        assert_eq!(sigma["maximum"], super::keys::MAX_SIGMA);
+        assert!(sigma["maximum"].as_f64() > Some(2.1482));
+    }
+
     #[test]
     fn the_committed_schema_is_the_generated_one() {
         let committed = std::fs::read_to_string("docs/scenario.schema.json").unwrap_or_default();
