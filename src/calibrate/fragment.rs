@@ -21,7 +21,7 @@ pub fn round_rate(x: f64) -> String {
 /// Checks a side name for the fragment: the fragment is pasted into a scenario, so the
 /// name must be one the scenario loader accepts (its rule, not a second one).
 pub fn check_side(name: &str) -> Result<(), String> {
-    if crate::scenario::build::sides::valid_side_name(name) {
+    if crate::scenario::sections::sides::valid_side_name(name) {
         Ok(())
     } else {
         Err(format!(

@@ -4,10 +4,11 @@
 //! in one pass, each with the file, line, column and key path, and builds a `Model` only
 //! when there are none. The keys are documented in docs/scenarios.md.
 
-pub(crate) mod build;
 pub mod diag;
+pub(crate) mod keys;
 pub(crate) mod range;
 pub mod schema;
+pub(crate) mod sections;
 mod walk;
 
 pub use diag::{Diagnostic, ScenarioError};
@@ -57,7 +58,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Model, ScenarioError> {
     if let Some(e) = long_line(file, text) {
         return Err(e);
     }
-    build::build(file, text)
+    sections::build(file, text)
 }
 
 fn too_large(file: &str) -> ScenarioError {

@@ -16,8 +16,6 @@ pub const SHAPES: &[&str] = &[
     "normal",
     "fixed",
 ];
-pub(crate) const RANGE_KEYS: &[&str] =
-    &["shape", "lo", "hi", "mode", "interval", "lambda", "value"];
 
 /// A drawn quantity as the file stated it.
 #[derive(Clone, Debug)]
@@ -87,7 +85,7 @@ pub fn bounded_range(sink: &mut Sink, path: &str, node: &Node<'_>, max: f64) -> 
 
 fn table_range(sink: &mut Sink, path: &str, node: &Node<'_>) -> Option<Range> {
     let t = Table::of(sink, path, node)?;
-    t.only(sink, RANGE_KEYS);
+    t.only(sink, super::keys::RANGE);
     let at = Some(node.span().start);
     let shape = match t.get("shape") {
         Some(v) => {

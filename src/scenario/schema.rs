@@ -1,49 +1,156 @@
-//! A JSON Schema of scenario files, generated from the loader's own key tables, so that
-//! editors (Taplo / Even Better TOML) can check and complete scenario files. The
-//! committed copy, docs/scenario.schema.json, is kept equal to this by a test; `attrition
-//! schema` prints it.
+//! A JSON Schema of scenario files, generated from the key specs (keys.rs) that the loader
+//! checks keys against, so that editors (Taplo / Even Better TOML) can check and complete
+//! scenario files with the loader's own names, types and bounds. The committed copy,
+//! docs/scenario.schema.json, is kept equal to this by a test; `attrition schema` prints it.
 
-use super::build::dynamics::{
-    CORRELATION_KEYS, FORCE_KEYS, LAWS, SEASON_KEYS, TREND_KEYS, TREND_RANGE_KEYS,
-};
-use super::build::events::{EVENT_KEYS, START_KEYS};
-use super::build::phases::PHASE_KEYS;
-use super::build::regimes::{REGIME_KEYS, STATE_KEYS, STEPS};
-use super::build::sides::{IMPLIED_KEYS, SIDE_KEYS};
-use super::build::thresholds::{METRICS, THRESHOLD_KEYS};
-use super::build::{META_KEYS, NOISE_KEYS, NOISE_MODELS, TOP_KEYS};
-use super::range::{RANGE_KEYS, SHAPES};
+use super::keys::{self, DefaultValue, Key, Kind, Limit};
+use crate::model::{MAX_FACTOR, MAX_NAME_CHARS, MAX_REGIMES, MAX_SIDES};
 use serde_json::{json, Map, Value};
 
-/// Builds an object schema from `(key, schema)` pairs, checking that exactly the loader's
-/// `keys` are described (a key added to the loader without a schema entry panics here,
-/// and the schema test catches it).
-fn object(keys: &[&str], props: Vec<(&str, Value)>, required: &[&str], description: &str) -> Value {
-    let mut map = Map::new();
-    for (k, v) in props {
-        assert!(
-            keys.contains(&k),
-            "schema describes '{k}', which the loader does not read"
-        );
-        map.insert(k.to_string(), v);
-    }
+/// The object schema of a table with the keys `keys`: no other key is allowed.
+fn object(keys: &[Key], description: &str) -> Value {
+    let mut props = Map::new();
     for k in keys {
-        assert!(
-            map.contains_key(*k),
-            "the loader reads '{k}', which the schema does not describe"
-        );
+        props.insert(k.name.to_string(), value(k));
     }
-    json!({
+    let required: Vec<&str> = keys.iter().filter(|k| k.required).map(|k| k.name).collect();
+    let mut v = json!({
         "type": "object",
-        "description": description,
-        "properties": map,
+        "properties": props,
         "required": required,
         "additionalProperties": false,
-    })
+    });
+    describe(&mut v, description);
+    v
 }
 
-fn date(description: &str) -> Value {
-    json!({ "type": "string", "format": "date", "description": description })
+fn describe(v: &mut Value, description: &str) {
+    if !description.is_empty() {
+        v["description"] = json!(description);
+    }
+}
+
+fn date() -> Value {
+    json!({ "type": "string", "format": "date" })
+}
+
+fn range() -> Value {
+    json!({ "$ref": "#/$defs/range" })
+}
+
+/// Sets `minimum` / `exclusiveMinimum` and `maximum` / `exclusiveMaximum` from the limits.
+fn bounds(v: &mut Value, min: Option<Limit>, max: Option<Limit>) {
+    for (limit, inclusive, exclusive) in [
+        (min, "minimum", "exclusiveMinimum"),
+        (max, "maximum", "exclusiveMaximum"),
+    ] {
+        if let Some(l) = limit {
+            v[if l.exclusive { exclusive } else { inclusive }] = num(l.value);
+        }
+    }
+}
+
+/// `x` as JSON, without a `.0` when it is whole (`"minimum": 0`, as written by hand).
+fn num(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+fn number(min: Option<Limit>, max: Option<Limit>) -> Value {
+    let mut v = json!({ "type": "number" });
+    bounds(&mut v, min, max);
+    v
+}
+
+/// The schema of one key's value, with its doc line and default.
+fn value(k: &Key) -> Value {
+    // The keys of a table form (`Kind::keys`), for the kinds that have one.
+    let inner = k.kind.keys().unwrap_or_default();
+    let probability = json!({ "type": "number", "minimum": 0, "maximum": 1 });
+    let mut v = match k.kind {
+        Kind::Text {
+            min_chars,
+            max_chars,
+        } => {
+            let mut v = json!({ "type": "string", "maxLength": max_chars });
+            if min_chars > 0 {
+                v["minLength"] = json!(min_chars);
+            }
+            v
+        }
+        Kind::Number { min, max } => number(min, max),
+        Kind::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Kind::Date => date(),
+        Kind::Dates { max_items } => {
+            json!({ "type": "array", "items": date(), "maxItems": max_items })
+        }
+        Kind::Range => range(),
+        Kind::Choice(values) => json!({ "enum": values }),
+        Kind::SideList => {
+            json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true })
+        }
+        Kind::PerSide => {
+            json!({ "type": "object", "additionalProperties": range(), "minProperties": 1 })
+        }
+        Kind::Probabilities => json!({ "type": "object", "additionalProperties": probability }),
+        Kind::Months => {
+            json!({ "type": "array", "items": { "type": "number", "minimum": 0, "maximum": num(MAX_FACTOR) }, "minItems": 12, "maxItems": 12 })
+        }
+        Kind::Inputs => {
+            json!({ "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true })
+        }
+        // A table describes itself: its doc line is the object's description.
+        Kind::Table(keys) => return object(keys, k.doc),
+        Kind::Tables { keys, max } => {
+            json!({ "type": "array", "maxItems": max, "items": object(keys, "") })
+        }
+        Kind::Sides => json!({
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": MAX_SIDES,
+            "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "maxLength": MAX_NAME_CHARS, "not": { "const": "combined" } },
+            "additionalProperties": object(inner, "One side (belligerent)."),
+        }),
+        Kind::States => json!({
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": MAX_REGIMES,
+            "propertyNames": { "minLength": 1, "maxLength": MAX_NAME_CHARS },
+            "additionalProperties": object(inner, "One regime: its rate multipliers and transition probabilities."),
+        }),
+        Kind::Rate => {
+            json!({ "oneOf": [range(), object(inner, "A daily rate implied by a total over a period: total / days(from, to).")] })
+        }
+        Kind::Total => json!({ "oneOf": [range(), { "const": "casualties" }] }),
+        Kind::EventStart => {
+            json!({ "oneOf": [date(), object(inner, "A start window or a monthly hazard.")] })
+        }
+        Kind::Trend => {
+            // A bare number has the bounds of the range's lo.
+            let Some(Key {
+                kind: Kind::Number { min, max },
+                ..
+            }) = inner.first()
+            else {
+                unreachable!("a trend range starts with its numeric lo")
+            };
+            json!({ "oneOf": [number(*min, *max), object(inner, "A trend range (normal: lo and hi are a 90% interval).")] })
+        }
+        Kind::Initial => {
+            json!({ "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": probability }] })
+        }
+    };
+    describe(&mut v, k.doc);
+    match k.default {
+        DefaultValue::None => {}
+        DefaultValue::Integer(n) => v["default"] = json!(n),
+        DefaultValue::Number(x) => v["default"] = num(x),
+        DefaultValue::Text(s) => v["default"] = json!(s),
+    }
+    v
 }
 
 /// The schema, as a JSON value.
@@ -53,227 +160,20 @@ pub fn json_schema() -> Value {
         "oneOf": [
             { "type": "number", "minimum": 0 },
             { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 }, "minItems": 2, "maxItems": 2 },
-            object(RANGE_KEYS, vec![
-                ("shape", json!({ "enum": SHAPES, "default": "lognormal" })),
-                ("lo", json!({ "type": "number", "minimum": 0 })),
-                ("hi", json!({ "type": "number", "minimum": 0 })),
-                ("mode", json!({ "type": "number", "minimum": 0, "description": "triangular and pert" })),
-                ("interval", json!({ "type": "number", "minimum": 0.01, "exclusiveMaximum": 1, "default": 0.9, "description": "lognormal and normal: the central probability between lo and hi" })),
-                ("lambda", json!({ "type": "number", "exclusiveMinimum": 0, "default": 4, "description": "pert: weight of the mode" })),
-                ("value", json!({ "type": "number", "minimum": 0, "description": "fixed" })),
-            ], &[], "A range with an explicit shape."),
+            object(keys::RANGE, "A range with an explicit shape."),
         ]
     });
-    let implied = object(
-        IMPLIED_KEYS,
-        vec![
-            (
-                "total",
-                json!({ "oneOf": [{ "$ref": "#/$defs/range" }, { "const": "casualties" }], "description": "the reported total over the period, or \"casualties\" for the side's own baseline" }),
-            ),
-            ("from", date("first day of the period")),
-            (
-                "to",
-                date("last day of the period; default and latest: the reference date"),
-            ),
-        ],
-        &["total", "from"],
-        "A daily rate implied by a total over a period: total / days(from, to).",
-    );
-    let side_list = json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true });
-    let probability = json!({ "type": "number", "minimum": 0, "maximum": 1 });
-    let multipliers = json!({ "type": "object", "additionalProperties": { "$ref": "#/$defs/range" }, "minProperties": 1 });
-    let start = json!({ "oneOf": [
-        date("a fixed start date"),
-        object(START_KEYS, vec![
-            ("from", date("the first date it can start")),
-            ("to", date("the last date it can start (uniform between from and to)")),
-            ("monthly_hazard", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "probability of starting in any month from `from` on (constant daily hazard)" })),
-        ], &["from"], "A start window or a monthly hazard."),
-    ]});
-    let event = object(
-        EVENT_KEYS,
-        vec![
-            (
-                "name",
-                json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS }),
-            ),
-            (
-                "probability",
-                json!({ "$ref": "#/$defs/range", "description": "probability that the event happens (values above 1 are clamped)" }),
-            ),
-            ("start", start),
-            ("sides", side_list.clone()),
-            ("multiplier", json!({ "$ref": "#/$defs/range" })),
-            ("multipliers", multipliers.clone()),
-            (
-                "duration_days",
-                json!({ "$ref": "#/$defs/range", "description": "how long it lasts, in days" }),
-            ),
-            (
-                "end_monthly_hazard",
-                json!({ "type": "number", "minimum": 0, "maximum": 1, "description": "probability of ending in any month after it started" }),
-            ),
-        ],
-        &["name", "probability", "start"],
-        "An uncertain event (ceasefire, escalation) that multiplies rates while it lasts.",
-    );
-    let regime = object(
-        STATE_KEYS,
-        vec![
-            ("sides", side_list.clone()),
-            ("multiplier", json!({ "$ref": "#/$defs/range" })),
-            ("multipliers", multipliers.clone()),
-            (
-                "next",
-                json!({ "type": "object", "additionalProperties": probability.clone(), "description": "probabilities of the next regime; sum to 1" }),
-            ),
-        ],
-        &["next"],
-        "One regime: its rate multipliers and transition probabilities.",
-    );
-    let regimes = object(
-        REGIME_KEYS,
-        vec![
-            ("step", json!({ "enum": STEPS })),
-            (
-                "initial",
-                json!({ "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": probability.clone() }] }),
-            ),
-            (
-                "states",
-                json!({ "type": "object", "minProperties": 1, "maxProperties": crate::model::MAX_REGIMES, "propertyNames": { "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS }, "additionalProperties": regime }),
-            ),
-        ],
-        &["step", "initial", "states"],
-        "Intensity regimes switching by a Markov chain.",
-    );
-    let seasonality = object(
-        SEASON_KEYS,
-        vec![
-            (
-                "months",
-                json!({ "type": "array", "items": { "type": "number", "minimum": 0 }, "minItems": 12, "maxItems": 12 }),
-            ),
-            (
-                "amplitude",
-                json!({ "type": "number", "minimum": 0, "maximum": 1 }),
-            ),
-            (
-                "peak_month",
-                json!({ "type": "integer", "minimum": 1, "maximum": 12 }),
-            ),
-            ("sides", side_list.clone()),
-        ],
-        &[],
-        "Rate multipliers by calendar month.",
-    );
-    let trend = object(
-        TREND_KEYS,
-        vec![
-            (
-                "percent_per_month",
-                json!({ "oneOf": [
-                    { "type": "number", "minimum": crate::model::MIN_TREND, "maximum": crate::model::MAX_TREND },
-                    object(TREND_RANGE_KEYS, vec![
-                        ("lo", json!({ "type": "number" })),
-                        ("hi", json!({ "type": "number" })),
-                        ("shape", json!({ "enum": ["normal", "uniform"], "default": "normal" })),
-                    ], &["lo", "hi"], "A trend range (normal: lo and hi are a 90% interval)."),
-                ]}),
-            ),
-            ("sides", side_list.clone()),
-        ],
-        &["percent_per_month"],
-        "Growth of the rates, compounded by calendar month.",
-    );
-    let correlation = object(
-        CORRELATION_KEYS,
-        vec![
-            (
-                "inputs",
-                json!({ "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true }),
-            ),
-            (
-                "rho",
-                json!({ "type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1 }),
-            ),
-            (
-                "spearman",
-                json!({ "type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1 }),
-            ),
-        ],
-        &["inputs"],
-        "Inputs drawn through a Gaussian copula.",
-    );
-    let force = object(
-        FORCE_KEYS,
-        vec![("law", json!({ "enum": LAWS }))],
-        &["law"],
-        "Force-dependent (Lanchester) attrition.",
-    );
-    json!({
+    let mut top = object(keys::TOP, "");
+    let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://attrition.invalid/scenario.schema.json",
         "title": "attrition scenario file",
         "$defs": { "range": range },
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["scenario", "noise", "sides"],
-        "properties": object(TOP_KEYS, vec![
-            ("scenario", object(META_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
-                ("title", json!({ "type": "string", "maxLength": 2 * crate::model::MAX_NAME_CHARS })),
-                ("reference_date", date("day 0: the date of the baseline stocks")),
-                ("horizon", date("the last simulated date (or give horizon_days)")),
-                ("horizon_days", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_HORIZON_DAYS })),
-                ("report_dates", json!({ "type": "array", "items": date("a report date"), "maxItems": crate::model::MAX_REPORT_DATES })),
-                ("paths", json!({ "type": "integer", "minimum": 1, "maximum": crate::model::MAX_PATHS, "default": super::build::DEFAULT_PATHS })),
-                ("seed", json!({ "type": "integer", "minimum": 0, "maximum": crate::model::MAX_SEED, "default": super::build::DEFAULT_SEED })),
-            ], &["name", "reference_date"], "What the scenario is and how it runs.")),
-            ("noise", object(NOISE_KEYS, vec![
-                ("model", json!({ "enum": NOISE_MODELS })),
-                ("sigma", json!({ "type": "number", "minimum": crate::model::MIN_NOISE, "maximum": 2.148 })),
-                ("cv", json!({ "type": "number", "minimum": crate::model::MIN_NOISE, "maximum": 10 })),
-                ("correlation", json!({ "type": "number", "minimum": 0, "exclusiveMaximum": 1, "description": "correlation of the sides' day-to-day shocks" })),
-            ], &["model"], "Day-to-day variation of each side's daily count, mean one.")),
-            ("sides", json!({
-                "type": "object",
-                "minProperties": 1,
-                "maxProperties": crate::model::MAX_SIDES,
-                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "maxLength": crate::model::MAX_NAME_CHARS, "not": { "const": "combined" } },
-                "additionalProperties": object(SIDE_KEYS, vec![
-                    ("casualties", json!({ "$ref": "#/$defs/range", "description": "cumulative casualties on the reference date" })),
-                    ("rate_per_day", json!({ "oneOf": [{ "$ref": "#/$defs/range" }, implied], "description": "mean casualties per day" })),
-                    ("killed", json!({ "$ref": "#/$defs/range", "description": "killed on the reference date" })),
-                    ("killed_share", json!({ "$ref": "#/$defs/range", "description": "share of new casualties who are killed" })),
-                    ("force", json!({ "$ref": "#/$defs/range", "description": "troops in the line on the reference date (with [force])" })),
-                    ("recruits_per_day", json!({ "$ref": "#/$defs/range", "description": "troops added to the line each day (with [force])" })),
-                    ("return_to_duty", json!({ "$ref": "#/$defs/range", "description": "share of casualties who return to the line (with [force])" })),
-                ], &["casualties", "rate_per_day"], "One side (belligerent)."),
-            })),
-            ("phases", json!({ "type": "array", "maxItems": crate::model::MAX_PHASES, "items": object(PHASE_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
-                ("start", date("first day of the phase")),
-                ("end", date("last day of the phase (inclusive); default: the horizon")),
-                ("sides", side_list.clone()),
-                ("multiplier", json!({ "$ref": "#/$defs/range" })),
-                ("multipliers", json!({ "type": "object", "additionalProperties": { "$ref": "#/$defs/range" }, "minProperties": 1 })),
-            ], &["name", "start"], "A date window in which rates are multiplied by a drawn factor.") })),
-            ("thresholds", json!({ "type": "array", "maxItems": crate::model::MAX_THRESHOLDS, "items": object(THRESHOLD_KEYS, vec![
-                ("name", json!({ "type": "string", "minLength": 1, "maxLength": crate::model::MAX_NAME_CHARS })),
-                ("metric", json!({ "enum": METRICS, "default": "casualties" })),
-                ("sides", side_list),
-                ("level", json!({ "type": "number", "exclusiveMinimum": 0, "maximum": crate::model::MAX_QUANTITY })),
-            ], &["name", "level"], "A level of a metric summed over sides.") })),
-            ("events", json!({ "type": "array", "maxItems": crate::model::MAX_EVENTS, "items": event })),
-            ("regimes", regimes),
-            ("seasonality", seasonality),
-            ("trend", trend),
-            ("correlations", json!({ "type": "array", "maxItems": crate::model::MAX_CORRELATIONS, "items": correlation })),
-            ("force", force),
-        ], &[], "").get("properties").cloned().unwrap_or_default(),
-    })
+    });
+    if let (Some(s), Some(t)) = (schema.as_object_mut(), top.as_object_mut()) {
+        s.append(t);
+    }
+    schema
 }
 
 /// The schema as pretty JSON text with a final newline, as committed.
@@ -285,6 +185,15 @@ pub fn json_schema_text() -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 13: the schema said 2.148 where the loader allows sqrt(ln 101), so an editor
+    /// refused `sigma = 2.1482` that `validate` accepts.
+    #[test]
+    fn the_schema_takes_the_loaders_sigma_bound() {
+        let sigma = &super::json_schema()["properties"]["noise"]["properties"]["sigma"];
+        assert_eq!(sigma["maximum"], crate::model::MAX_NOISE_SIGMA);
+        assert!(sigma["maximum"].as_f64() > Some(2.1482));
+    }
+
     #[test]
     fn the_committed_schema_is_the_generated_one() {
         let committed = std::fs::read_to_string("docs/scenario.schema.json").unwrap_or_default();

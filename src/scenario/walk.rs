@@ -4,7 +4,9 @@
 //! recording a diagnostic, so the loader can go on and find the next problem too.
 
 use super::diag::{did_you_mean, shown, Sink};
+use super::keys::{names, Key};
 use crate::date::Date;
+use std::cell::Cell;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -39,11 +41,22 @@ pub enum Either<'a, 'i> {
     Second(&'a Node<'i>),
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The keys the loader read on this thread, each with its spec's names: a test checks
+    /// that every key in keys.rs is read (a key defined but never read would be accepted
+    /// and ignored).
+    pub static READ: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A table being read: reports keys it does not know, with a did-you-mean.
 pub struct Table<'a, 'i> {
     pub path: String,
     pub at: usize,
     pub map: &'a DeTable<'i>,
+    /// The keys it may have, once `only` has checked them; in debug builds every key the
+    /// loader reads must be one, so a name spelled in a read is checked against keys.rs.
+    pub spec: Cell<Option<&'static [Key]>>,
 }
 
 impl<'a, 'i> Table<'a, 'i> {
@@ -54,6 +67,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 path: path.to_string(),
                 at: node.span().start,
                 map,
+                spec: Cell::new(None),
             }),
             other => {
                 sink.error(
@@ -66,8 +80,11 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    /// Records every key not in `known`.
-    pub fn only(&self, sink: &mut Sink, known: &[&str]) {
+    /// Records every key not in `spec` (keys.rs).
+    pub fn only(&self, sink: &mut Sink, spec: &'static [Key]) {
+        self.spec.set(Some(spec));
+        let known = names(spec);
+        let known = known.as_slice();
         for (k, _) in self.map.iter() {
             let key: &str = k.get_ref();
             if known.contains(&key) {
@@ -90,11 +107,30 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Node<'i>> {
+        self.specified(key);
         self.map.get(key)
     }
 
+    /// Panics, in debug builds, if the loader reads a key its spec does not define.
+    fn specified(&self, key: &str) {
+        #[cfg(test)]
+        if let Some(spec) = self.spec.get() {
+            READ.with(|r| {
+                r.borrow_mut()
+                    .push((names(spec).join(" "), key.to_string()))
+            });
+        }
+        debug_assert!(
+            self.spec
+                .get()
+                .is_none_or(|spec| spec.iter().any(|k| k.name == key)),
+            "the loader reads '{key}' in '{}', which keys.rs does not define there",
+            self.path
+        );
+    }
+
     pub fn has(&self, key: &str) -> bool {
-        self.map.get(key).is_some()
+        self.get(key).is_some()
     }
 
     pub fn key_path(&self, key: &str) -> String {
@@ -103,6 +139,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// Records that a required key is missing.
     pub fn missing(&self, sink: &mut Sink, key: &str, what: &str) {
+        self.specified(key);
         sink.error(
             Some(self.at),
             &self.key_path(key),

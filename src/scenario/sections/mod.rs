@@ -21,35 +21,7 @@ use self::phases::phases;
 use self::sides::sides;
 use self::thresholds::thresholds;
 
-pub(crate) const TOP_KEYS: &[&str] = &[
-    "scenario",
-    "noise",
-    "sides",
-    "phases",
-    "thresholds",
-    "events",
-    "regimes",
-    "seasonality",
-    "trend",
-    "correlations",
-    "force",
-];
-pub(crate) const META_KEYS: &[&str] = &[
-    "name",
-    "title",
-    "reference_date",
-    "horizon",
-    "horizon_days",
-    "report_dates",
-    "paths",
-    "seed",
-];
-pub(crate) const NOISE_KEYS: &[&str] = &["model", "sigma", "cv", "correlation"];
-pub(crate) const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
-
-/// Paths and seed when the file does not say.
-pub const DEFAULT_PATHS: u64 = 100_000;
-pub const DEFAULT_SEED: u64 = 1;
+use super::keys::{DEFAULT_PATHS, DEFAULT_SEED, NOISE_MODELS};
 
 pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let mut sink = Sink::new(file, text);
@@ -93,8 +65,9 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         path: String::new(),
         at: 0,
         map: root.get_ref(),
+        spec: std::cell::Cell::new(None),
     };
-    top.only(&mut sink, TOP_KEYS);
+    top.only(&mut sink, super::keys::TOP);
 
     let meta = top
         .required(
@@ -104,7 +77,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         )
         .and_then(|n| Table::of(&mut sink, "scenario", n));
     let name = meta.as_ref().and_then(|m| {
-        m.only(&mut sink, META_KEYS);
+        m.only(&mut sink, super::keys::SCENARIO);
         m.required(&mut sink, "name", "give the scenario a short name")?;
         non_empty(&mut sink, m, "name")
     });
@@ -447,7 +420,7 @@ fn paths(sink: &mut Sink, m: &Table) -> Option<u64> {
 /// [noise]: the model, and the correlation of the sides' day-to-day shocks.
 fn noise(sink: &mut Sink, node: &Node) -> Option<(Noise, f64)> {
     let t = Table::of(sink, "noise", node)?;
-    t.only(sink, NOISE_KEYS);
+    t.only(sink, super::keys::NOISE);
     let model = noise_model(sink, &t)?;
     let shock = shock_correlation(sink, &t, model)?;
     Some((model, shock))

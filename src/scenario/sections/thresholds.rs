@@ -5,8 +5,7 @@ use super::string;
 use super::{did_you_mean, non_empty, Node, Sink, Table};
 use crate::model::*;
 
-pub(crate) const THRESHOLD_KEYS: &[&str] = &["name", "metric", "sides", "level"];
-pub(crate) const METRICS: &[&str] = &["casualties", "killed"];
+use crate::scenario::keys::METRICS;
 
 pub(super) fn thresholds(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<Vec<Threshold>> {
     let names: Vec<String> = sides.iter().map(|s| s.name.clone()).collect();
@@ -40,7 +39,7 @@ fn threshold(
     names: &[String],
 ) -> Option<Threshold> {
     let t = Table::of(sink, path, node)?;
-    t.only(sink, THRESHOLD_KEYS);
+    t.only(sink, crate::scenario::keys::THRESHOLD);
     let name = t
         .required(
             sink,

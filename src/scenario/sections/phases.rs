@@ -3,11 +3,9 @@
 use super::{array, string};
 use super::{did_you_mean, non_empty, Date, Dist, Node, Range, Sink, Table};
 use crate::model::*;
+use crate::scenario::keys;
 use crate::scenario::range::bounded_range;
 use crate::scenario::walk::Either;
-
-pub(crate) const PHASE_KEYS: &[&str] =
-    &["name", "start", "end", "sides", "multiplier", "multipliers"];
 
 pub(super) fn side_list(
     sink: &mut Sink,
@@ -166,7 +164,7 @@ fn phase(
     horizon: u32,
 ) -> Option<Phase> {
     let t = Table::of(sink, path, node)?;
-    t.only(sink, PHASE_KEYS);
+    t.only(sink, keys::PHASE);
     let name = t
         .required(
             sink,

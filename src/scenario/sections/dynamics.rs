@@ -4,15 +4,11 @@
 use super::phases::{side_list, table_array};
 use super::{did_you_mean, Node, Range, Sink, Table};
 use crate::model::*;
+use crate::scenario::keys;
 use crate::scenario::range::range;
 use crate::scenario::walk::{array, number, string, Either};
 
-pub(crate) const SEASON_KEYS: &[&str] = &["months", "amplitude", "peak_month", "sides"];
-pub(crate) const TREND_KEYS: &[&str] = &["percent_per_month", "sides"];
-pub(crate) const TREND_RANGE_KEYS: &[&str] = &["lo", "hi", "shape"];
-pub(crate) const CORRELATION_KEYS: &[&str] = &["inputs", "rho", "spearman"];
-pub(crate) const FORCE_KEYS: &[&str] = &["law"];
-pub(crate) const LAWS: &[&str] = &["square", "linear"];
+use crate::scenario::keys::LAWS;
 
 /// A range of probabilities (or shares): its stated upper end at most 1.
 pub(super) fn probability_range(sink: &mut Sink, path: &str, node: &Node) -> Option<Range> {
@@ -47,7 +43,7 @@ pub(super) fn probability(sink: &mut Sink, path: &str, node: &Node) -> Option<f6
 
 pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Seasonality> {
     let t = Table::of(sink, "seasonality", node)?;
-    t.only(sink, SEASON_KEYS);
+    t.only(sink, keys::SEASONALITY);
     let sides = match t.get("sides") {
         Some(s) => side_list(sink, "seasonality.sides", s, names),
         None => Some((0..names.len()).collect()),
@@ -146,7 +142,7 @@ pub(super) fn seasonality(sink: &mut Sink, node: &Node, names: &[String]) -> Opt
 
 pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Trend> {
     let t = Table::of(sink, "trend", node)?;
-    t.only(sink, TREND_KEYS);
+    t.only(sink, keys::TREND);
     let sides = match t.get("sides") {
         Some(s) => side_list(sink, "trend.sides", s, names),
         None => Some((0..names.len()).collect()),
@@ -172,7 +168,7 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
     let dist = match p.get_ref() {
         toml::de::DeValue::Table(_) => {
             let r = Table::of(sink, path, p)?;
-            r.only(sink, TREND_RANGE_KEYS);
+            r.only(sink, keys::TREND_RANGE);
             let lo = r
                 .required(sink, "lo", "the low end (5th percentile for normal)")
                 .and_then(|_| r.number(sink, "lo"));
@@ -276,7 +272,7 @@ pub(super) fn correlations(
             ok = false;
             continue;
         };
-        t.only(sink, CORRELATION_KEYS);
+        t.only(sink, keys::CORRELATION);
         let inputs = t
             .required(sink, "inputs", "the key paths of two or more inputs, e.g. [\"sides.russia.rate_per_day\", \"sides.ukraine.rate_per_day\"]")
             .and_then(|v| input_list(sink, &t.key_path("inputs"), v, known, &out));
@@ -292,9 +288,16 @@ pub(super) fn correlations(
                 None
             }
             Some(Either::First(v)) => number(sink, &t.key_path("rho"), v).map(|r| (r, v, "rho")),
-            // Spearman's rho of a Gaussian copula is (6 / pi) asin(rho / 2).
-            Some(Either::Second(v)) => number(sink, &t.key_path("spearman"), v)
-                .map(|s| (2.0 * (std::f64::consts::PI * s / 6.0).sin(), v, "spearman")),
+            // Spearman's rho of a Gaussian copula is (6 / pi) asin(rho / 2). At s = +-1 the
+            // sine rounds to just inside +-1, so those are refused as NaN, by the check below.
+            Some(Either::Second(v)) => number(sink, &t.key_path("spearman"), v).map(|s| {
+                let rho = if s.abs() < 1.0 {
+                    2.0 * (std::f64::consts::PI * s / 6.0).sin()
+                } else {
+                    f64::NAN
+                };
+                (rho, v, "spearman")
+            }),
         };
         match (inputs, rho) {
             (Some(inputs), Some((rho, at, key))) => {
@@ -389,7 +392,7 @@ fn input_list(
 /// `[force] law = "square" | "linear"`; every side then needs `force`, and there must be two.
 pub(super) fn force_law(sink: &mut Sink, node: &Node, sides: &[Side]) -> Option<ForceLaw> {
     let t = Table::of(sink, "force", node)?;
-    t.only(sink, FORCE_KEYS);
+    t.only(sink, keys::FORCE);
     let v = t.required(
         sink,
         "law",

@@ -4,18 +4,8 @@ use super::string;
 use super::{range, Date, DeValue, Node, Sink, Table};
 use crate::model::*;
 use crate::sample::Dist;
+use crate::scenario::keys;
 use crate::scenario::range::bounded_range;
-
-pub(crate) const SIDE_KEYS: &[&str] = &[
-    "casualties",
-    "rate_per_day",
-    "killed",
-    "killed_share",
-    "force",
-    "recruits_per_day",
-    "return_to_duty",
-];
-pub(crate) const IMPLIED_KEYS: &[&str] = &["total", "from", "to"];
 
 /// `force_section`: whether the file has a [force] section, which `force` keys need.
 pub(super) fn sides(
@@ -84,7 +74,7 @@ fn side(
     force_section: bool,
 ) -> Option<Side> {
     let t = Table::of(sink, path, node)?;
-    t.only(sink, SIDE_KEYS);
+    t.only(sink, keys::SIDE);
     let casualties = t
         .required(
             sink,
@@ -221,12 +211,12 @@ fn fixed_zero() -> crate::scenario::range::Range {
 
 fn rate(sink: &mut Sink, path: &str, node: &Node, reference: Option<Date>) -> Option<Rate> {
     let implied = matches!(node.get_ref(), DeValue::Table(m)
-        if IMPLIED_KEYS.iter().any(|k| m.get(*k).is_some()));
+        if keys::IMPLIED.iter().any(|k| m.get(k.name).is_some()));
     if !implied {
         return bounded_range(sink, path, node, MAX_QUANTITY).map(|r| Rate::PerDay(r.dist));
     }
     let t = Table::of(sink, path, node)?;
-    t.only(sink, IMPLIED_KEYS);
+    t.only(sink, keys::IMPLIED);
     let total_node = t.required(sink, "total", "the reported total over the period: a range, or \"casualties\" for the side's own baseline")?;
     let from = t
         .required(sink, "from", "the first day of the period the total covers")

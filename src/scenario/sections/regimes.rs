@@ -6,16 +6,14 @@ use super::{did_you_mean, Node, Sink, Table};
 use crate::model::*;
 use crate::scenario::walk::string;
 
-pub(crate) const REGIME_KEYS: &[&str] = &["step", "initial", "states"];
-pub(crate) const STATE_KEYS: &[&str] = &["sides", "multiplier", "multipliers", "next"];
-pub(crate) const STEPS: &[&str] = &["month", "day"];
+use crate::scenario::keys::STEPS;
 
 /// Rows of probabilities must sum to one within this.
 const SUM_TOLERANCE: f64 = 1e-9;
 
 pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Regimes> {
     let t = Table::of(sink, "regimes", node)?;
-    t.only(sink, REGIME_KEYS);
+    t.only(sink, crate::scenario::keys::REGIMES);
     let step = match t.get("step") {
         None => {
             t.missing(
@@ -93,7 +91,7 @@ pub(super) fn regimes(sink: &mut Sink, node: &Node, names: &[String]) -> Option<
             ok = false;
             continue;
         };
-        st.only(sink, STATE_KEYS);
+        st.only(sink, crate::scenario::keys::STATE);
         let e = effect(sink, &st, names, "the factor on the rates in this regime");
         let row = st
             .required(

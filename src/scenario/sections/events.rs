@@ -4,20 +4,9 @@ use super::dynamics::{probability, probability_range};
 use super::phases::{effect, named_items};
 use super::{non_empty, Date, Node, Sink, Table};
 use crate::model::*;
+use crate::scenario::keys;
 use crate::scenario::range::bounded_range;
 use crate::scenario::walk::{date, Either};
-
-pub(crate) const EVENT_KEYS: &[&str] = &[
-    "name",
-    "probability",
-    "start",
-    "sides",
-    "multiplier",
-    "multipliers",
-    "duration_days",
-    "end_monthly_hazard",
-];
-pub(crate) const START_KEYS: &[&str] = &["from", "to", "monthly_hazard"];
 
 /// Average days in a month (the Gregorian year / 12), for monthly hazards.
 pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
@@ -58,7 +47,7 @@ fn event(
     horizon: u32,
 ) -> Option<Event> {
     let t = Table::of(sink, path, node)?;
-    t.only(sink, EVENT_KEYS);
+    t.only(sink, keys::EVENT);
     let name = t
         .required(sink, "name", "name the event (for example \"ceasefire\")")
         .and_then(|_| non_empty(sink, &t, "name"));
@@ -148,7 +137,7 @@ fn event_start(
         return Some(EventStart::Window { first, last: first });
     }
     let t = Table::of(sink, path, node)?;
-    t.only(sink, START_KEYS);
+    t.only(sink, keys::START);
     let from_node = t.required(sink, "from", "the first date the event can start")?;
     let from = t.date(sink, "from")?;
     let first = day(sink, from_node, &t.key_path("from"), from)?;
