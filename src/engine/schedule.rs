@@ -123,3 +123,34 @@ fn apply(rates: &mut [f64], plan: &Plan, values: &[f64], ids: &[usize]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_follows_the_draws_alone() {
+        // One side at 10 a day; an event on days 10..=19 halves it.
+        let model = crate::scenario::load_str(
+            "t.toml",
+            "[scenario]\nname = \"t\"\nreference_date = 2025-12-31\nhorizon_days = 100\n\n[noise]\nmodel = \"none\"\n\n[sides.a]\ncasualties = 1\nrate_per_day = 10\n\n[[events]]\nname = \"e\"\nprobability = 1\nstart = 2026-01-10\nduration_days = 10\nmultiplier = 0.5\n\n[[thresholds]]\nname = \"t\"\nlevel = 300\n",
+        )
+        .unwrap();
+        let plan = Plan::new(&model);
+        let mut draws = Draws::new(&plan);
+        draws.draw(&plan, 1, 0);
+        let mut schedule = Schedule::default();
+        schedule.build(&plan, &draws);
+        assert_eq!(schedule.starts, [1, 10, 20]);
+        assert_eq!(schedule.rates, [10.0, 5.0, 10.0]);
+        assert_eq!(schedule.piece_of(15, 0), 1);
+        assert_eq!(schedule.next_start(1), Some(20));
+        // A draw changed by hand (as a sensitivity run would) and the schedule rebuilt:
+        // the event's pieces are gone, with nothing left over from the last build.
+        draws.events[0].happened = false;
+        schedule.build(&plan, &draws);
+        assert_eq!(schedule.starts, [1]);
+        assert_eq!(schedule.rates(0), [10.0]);
+        assert_eq!(schedule.next_start(0), None);
+    }
+}
