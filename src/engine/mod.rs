@@ -20,7 +20,7 @@ mod stocks;
 pub use dynamics::{Draws, EventDraw, SideDraw};
 pub use fan::run_casualty_stocks;
 pub use layout::Layout;
-pub use path::PathState;
+pub use path::{PathState, Stepping};
 use plan::Plan;
 
 use crate::model::{Metric, Model, MAX_PATHS};
@@ -37,16 +37,6 @@ pub struct RunConfig {
     pub seed: u64,
     pub threads: Option<usize>,
     pub stepping: Stepping,
-}
-
-/// How paths move through time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Stepping {
-    /// Day by day, except gamma noise, which jumps exactly over chunks of constant rates.
-    #[default]
-    Auto,
-    /// Day by day always: the reference the jumps are tested against.
-    Daily,
 }
 
 impl RunConfig {

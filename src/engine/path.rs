@@ -15,8 +15,17 @@ use super::noise::DayNoise;
 use super::plan::Plan;
 use super::schedule::Schedule;
 use super::stocks::Stocks;
-use super::Stepping;
 use crate::sample::noise::BLOCK;
+
+/// How paths move through time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stepping {
+    /// Day by day, except gamma noise, which jumps exactly over chunks of constant rates.
+    #[default]
+    Auto,
+    /// Day by day always: the reference the jumps are tested against.
+    Daily,
+}
 
 /// How a model's paths move, chosen once per worker.
 enum Stepper {
