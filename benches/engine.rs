@@ -21,7 +21,7 @@ fn w1(c: &mut Criterion) {
         group.bench_function("one path", |b| {
             b.iter(|| {
                 path += 1;
-                black_box(&sim.simulate(1, black_box(path)).crossing);
+                black_box(sim.simulate(1, black_box(path)).crossing());
             })
         });
         const PATHS: u64 = 20_000;
@@ -55,7 +55,7 @@ fn parts(c: &mut Criterion) {
     group.bench_function("W1 path without noise", |b| {
         b.iter(|| {
             path += 1;
-            black_box(&sim.simulate(1, black_box(path)).crossing);
+            black_box(sim.simulate(1, black_box(path)).crossing());
         })
     });
     group.throughput(Throughput::Elements(BLOCK as u64));

@@ -40,7 +40,7 @@ pub fn gamma_series(
     let mut sim = Simulator::new(&model, Stepping::Auto);
     (0..count)
         .map(|path| {
-            let mut levels = vec![sim.simulate(seed, path).draws[0].casualties];
+            let mut levels = vec![sim.simulate(seed, path).draws().sides[0].casualties];
             levels.extend((0..days as usize).map(|r| sim.stock(r, 0, Metric::Casualties)));
             Series::from_levels(&format!("synthetic-{path}"), start, levels)
         })

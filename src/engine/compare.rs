@@ -95,7 +95,7 @@ pub fn compare(
                         if !state.is_finite(plan) {
                             return Err(EngineError::NonFinite { path });
                         }
-                        days[m] = state.crossing[thresholds[m]];
+                        days[m] = state.crossing()[thresholds[m]];
                     }
                     let g = (path % GROUPS as u64) as usize;
                     for (j, t) in tallies.iter_mut().enumerate() {

@@ -1,14 +1,27 @@
-//! A path's own schedule of rates: the uncertain events, the regime chain, seasonality and
-//! trend are drawn once per path and turned into pieces of constant rates, which the
-//! steppers walk like fixed phases. Every draw comes from a stream keyed by the input's
-//! name, so two scenarios that share an event share its draws.
+//! A path's drawn inputs: each side's inputs, the phase, event and regime factors, the
+//! events, the regime chain and the trend, drawn once per path (`schedule.rs` turns them
+//! into pieces of constant rates). Every draw comes from a stream keyed by the input's
+//! name, so two scenarios that share an input share its draws.
 
-use super::path::PathState;
 use super::plan::Plan;
-use crate::model::{EventEnd, EventStart, RegimeStep};
+use crate::model::{EventEnd, EventStart, Rate, RegimeStep};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
 use crate::sample::stream::{keyed_unit, stream_id, stream_rng};
+use crate::sample::Dist;
+
+/// Draws of one side on one path.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SideDraw {
+    pub casualties: f64,
+    pub rate_per_day: f64,
+    pub killed: f64,
+    pub killed_share: f64,
+    /// Force-dependent attrition only (NaN otherwise).
+    pub force: f64,
+    pub recruits_per_day: f64,
+    pub return_share: f64,
+}
 
 /// What an event did on one path.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -43,9 +56,93 @@ fn day_after(day: u32, n: u64) -> u64 {
     (day as u64).saturating_add(n)
 }
 
-impl PathState {
-    /// Uniforms of the inputs in correlation groups, for `draw_inputs` to look up.
-    pub(super) fn draw_copulas(&mut self, plan: &Plan, seed: u64, path: u64) {
+/// What one path drew: its inputs, in the order of the plan (reused across paths).
+#[derive(Clone, Debug)]
+pub struct Draws {
+    /// Per side.
+    pub sides: Vec<SideDraw>,
+    /// Per `Plan::factors`: the phases' multipliers first, then the events', the regimes'.
+    pub factors: Vec<f64>,
+    pub events: Vec<EventDraw>,
+    /// Regime switches: (first day, regime), the first on day 1.
+    pub regime_path: Vec<(u32, usize)>,
+    /// Days spent in each regime over `1..=horizon`.
+    pub regime_days: Vec<u32>,
+    /// The drawn trend, percent per month.
+    pub trend: f64,
+    /// Uniforms of the inputs in correlation groups: (stream, uniform).
+    copula_units: Vec<(u64, f64)>,
+    /// Normal scores of one correlation group (scratch, reused across paths).
+    copula_z: Vec<f64>,
+}
+
+impl Draws {
+    pub(super) fn new(plan: &Plan) -> Self {
+        Draws {
+            sides: vec![SideDraw::default(); plan.model.sides.len()],
+            factors: vec![0.0; plan.factors.len()],
+            events: vec![EventDraw::default(); plan.events.len()],
+            regime_path: Vec::new(),
+            regime_days: vec![0; plan.regime_factors.len()],
+            trend: 0.0,
+            copula_units: Vec::new(),
+            copula_z: Vec::new(),
+        }
+    }
+
+    /// Draws every input of path `path` of a run with seed `seed`.
+    pub(super) fn draw(&mut self, plan: &Plan, seed: u64, path: u64) {
+        if !plan.copulas.is_empty() {
+            self.draw_copulas(plan, seed, path);
+        }
+        for (i, (side, ids)) in plan.model.sides.iter().zip(&plan.streams).enumerate() {
+            let casualties = self.input(&side.casualties, seed, path, ids.casualties);
+            let rate_per_day = match &side.rate {
+                Rate::PerDay(d) => self.input(d, seed, path, ids.rate),
+                Rate::ImpliedByTotal { total, days } => {
+                    self.input(total, seed, path, ids.rate) / *days as f64
+                }
+                Rate::ImpliedByBaseline { days } => casualties / *days as f64,
+            };
+            let (killed, killed_share) = match &side.killed {
+                // Killed are part of casualties: a tail draw above them is cut back.
+                Some(k) => (
+                    self.input(&k.baseline, seed, path, ids.killed)
+                        .min(casualties),
+                    self.input(&k.share, seed, path, ids.killed_share)
+                        .clamp(0.0, 1.0),
+                ),
+                None => (f64::NAN, 0.0),
+            };
+            let (force, recruits_per_day, return_share) = match &side.force {
+                Some(f) => (
+                    self.input(&f.size, seed, path, ids.force),
+                    self.input(&f.recruits_per_day, seed, path, ids.recruits),
+                    self.input(&f.return_share, seed, path, ids.return_share)
+                        .clamp(0.0, 1.0),
+                ),
+                None => (f64::NAN, f64::NAN, f64::NAN),
+            };
+            self.sides[i] = SideDraw {
+                casualties,
+                rate_per_day,
+                killed,
+                killed_share,
+                force,
+                recruits_per_day,
+                return_share,
+            };
+        }
+        for (k, f) in plan.factors.iter().enumerate() {
+            self.factors[k] = self.input(&f.dist, seed, path, f.stream);
+        }
+        self.draw_events(plan, seed, path);
+        self.draw_regimes(plan, seed, path);
+        self.draw_trend(plan, seed, path);
+    }
+
+    /// Uniforms of the inputs in correlation groups, for `input` to look up.
+    fn draw_copulas(&mut self, plan: &Plan, seed: u64, path: u64) {
         self.copula_units.clear();
         for g in &plan.copulas {
             let k = g.streams.len();
@@ -71,26 +168,17 @@ impl PathState {
 
     /// The draw of an input: through its copula if it is in one.
     #[inline]
-    pub(super) fn input(
-        &self,
-        dist: &crate::sample::Dist,
-        seed: u64,
-        path: u64,
-        stream: u64,
-    ) -> f64 {
+    fn input(&self, dist: &Dist, seed: u64, path: u64, stream: u64) -> f64 {
         match self.copula_units.iter().find(|(s, _)| *s == stream) {
             Some(&(_, u)) => dist.quantile(u),
             None => dist.draw(seed, path, stream),
         }
     }
 
-    /// Draws events, the regime chain and the trend, and fills the pieces of constant
-    /// rates (`starts`, `seg_rates`) from the base rates in `draws`.
-    pub(super) fn draw_schedule(&mut self, plan: &Plan, seed: u64, path: u64) {
+    /// Whether each event happens on this path, and when.
+    fn draw_events(&mut self, plan: &Plan, seed: u64, path: u64) {
         let model = plan.model;
         let horizon = model.horizon_days;
-        self.starts.clear();
-        self.starts.extend_from_slice(&plan.cuts);
         for (i, (e, ep)) in model.events.iter().zip(&plan.events).enumerate() {
             let p = e
                 .probability
@@ -131,14 +219,16 @@ impl PathState {
                         first,
                         last,
                     };
-                    self.starts.push(first);
-                    if last < horizon {
-                        self.starts.push(last + 1);
-                    }
                 }
             }
             self.events[i] = d;
         }
+    }
+
+    /// The regime chain over the horizon, and the days spent in each regime.
+    fn draw_regimes(&mut self, plan: &Plan, seed: u64, path: u64) {
+        let model = plan.model;
+        let horizon = model.horizon_days;
         self.regime_path.clear();
         if let Some(r) = &model.regimes {
             let u = keyed_unit(seed, path, stream_id("regimes.initial"));
@@ -190,12 +280,12 @@ impl PathState {
             for (k, &(first, st)) in self.regime_path.iter().enumerate() {
                 let end = self.regime_path.get(k + 1).map_or(horizon + 1, |n| n.0);
                 self.regime_days[st] += end - first;
-                if first > 1 {
-                    self.starts.push(first);
-                }
             }
         }
-        if let Some(t) = &model.trend {
+    }
+
+    fn draw_trend(&mut self, plan: &Plan, seed: u64, path: u64) {
+        if let Some(t) = &plan.model.trend {
             use crate::model::{TrendDist, MAX_TREND, MIN_TREND};
             let u = keyed_unit(seed, path, stream_id("trend.percent_per_month"));
             self.trend = match t.percent_per_month {
@@ -205,65 +295,6 @@ impl PathState {
                 }
                 TrendDist::Uniform { lo, hi } => lo + u * (hi - lo),
             };
-        }
-        if plan.per_path_cuts {
-            self.starts.sort_unstable();
-            self.starts.dedup();
-        }
-        self.fill_rates(plan);
-    }
-
-    /// The rate of every side in every piece.
-    fn fill_rates(&mut self, plan: &Plan) {
-        let model = plan.model;
-        let s = model.sides.len();
-        self.seg_rates.clear();
-        let mut regime = 0usize;
-        for &day in &self.starts {
-            let at = self.seg_rates.len();
-            self.seg_rates
-                .extend(self.draws.iter().map(|d| d.rate_per_day));
-            let rates = &mut self.seg_rates[at..at + s];
-            for w in &plan.windows {
-                if w.first_day <= day && day <= w.last_day {
-                    apply(rates, plan, &self.factors, &w.factors);
-                }
-            }
-            for (e, ep) in self.events.iter().zip(&plan.events) {
-                if e.happened && e.first <= day && day <= e.last {
-                    apply(rates, plan, &self.factors, &ep.factors);
-                }
-            }
-            if !self.regime_path.is_empty() {
-                while regime + 1 < self.regime_path.len() && self.regime_path[regime + 1].0 <= day {
-                    regime += 1;
-                }
-                let st = self.regime_path[regime].1;
-                apply(rates, plan, &self.factors, &plan.regime_factors[st]);
-            }
-            if model.seasonality.is_some() || model.trend.is_some() {
-                let months = plan.month_starts.partition_point(|&m| m <= day) as u32;
-                if let Some(season) = &model.seasonality {
-                    let calendar = (plan.reference_month + months) % 12;
-                    for &i in &season.sides {
-                        rates[i] *= season.months[calendar as usize];
-                    }
-                }
-                if let Some(t) = &model.trend {
-                    let f = (1.0 + self.trend / 100.0).powi(months as i32);
-                    for &i in &t.sides {
-                        rates[i] *= f;
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn apply(rates: &mut [f64], plan: &Plan, values: &[f64], ids: &[usize]) {
-    for &f in ids {
-        for &side in &plan.factors[f].sides {
-            rates[side] *= values[f];
         }
     }
 }

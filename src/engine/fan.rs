@@ -78,8 +78,9 @@ impl<'p> Stocks<'p> {
     }
 
     fn add(&mut self, state: &PathState) {
+        let reported = state.reported();
         for (k, &slot) in self.slots.iter().enumerate() {
-            self.block[k * BLOCK_PATHS + self.filled] = state.stocks[slot];
+            self.block[k * BLOCK_PATHS + self.filled] = reported[slot];
         }
         self.filled += 1;
         self.paths += 1;

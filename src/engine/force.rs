@@ -15,53 +15,75 @@
 //! `a_j = r_i / F_j(0)` (square) gives the textbook `dF_i/dt = -a_j F_j`; dividing by the
 //! starting forces calibrates it so that day 1 loses exactly the reported rate.
 
-use super::path::PathState;
+use super::dynamics::SideDraw;
+use super::noise::DayNoise;
 use super::plan::Plan;
+use super::schedule::Schedule;
+use super::stocks::Stocks;
 use crate::model::ForceLaw;
 use crate::sample::noise::BLOCK;
 
-impl PathState {
-    pub(super) fn step_force(&mut self, plan: &Plan) {
+/// The forces in the line (reused across paths): only the force law reads them.
+pub(super) struct Forces {
+    law: ForceLaw,
+    /// Each side's force now, and at the start of the path.
+    now: Vec<f64>,
+    start: Vec<f64>,
+}
+
+impl Forces {
+    /// The forces for `plan`, when it has a force law.
+    pub(super) fn new(plan: &Plan) -> Option<Self> {
+        let s = plan.model.sides.len();
+        plan.model.force_law.map(|law| Forces {
+            law,
+            now: vec![0.0; s],
+            start: vec![0.0; s],
+        })
+    }
+
+    /// Steps a started path with draws `draws` through the horizon, a day at a time.
+    pub(super) fn step(
+        &mut self,
+        plan: &Plan,
+        draws: &[SideDraw],
+        schedule: &Schedule,
+        noise: &mut DayNoise,
+        stocks: &mut Stocks,
+    ) {
         let model = plan.model;
-        let law = model.force_law.expect("force stepping needs a force law");
         let s = model.sides.len();
-        for i in 0..s {
-            self.forces[i] = self.draws[i].force;
+        for (i, d) in draws.iter().enumerate() {
+            self.now[i] = d.force;
+            self.start[i] = d.force;
         }
-        let start: Vec<f64> = self.draws.iter().map(|d| d.force).collect();
+        let (now, start) = (&mut self.now, &self.start);
         let ratio = |now: f64, at0: f64| if at0 > 0.0 { now / at0 } else { 0.0 };
         let mut day = 0u32;
         let mut seg = 0usize;
-        while day < model.horizon_days && !self.done(plan, day) {
-            seg = self.next_day(plan, day, seg);
+        while day < model.horizon_days && !stocks.done(plan, day) {
+            noise.advance(plan, day);
+            seg = schedule.piece_of(day + 1, seg);
+            let rates = schedule.rates(seg);
             let o = day as usize % BLOCK;
+            let added = stocks.added_mut();
             for i in 0..s {
                 // The loader allows force models with exactly two sides.
                 let j = 1 - i;
-                let pressure = match law {
-                    ForceLaw::Square => ratio(self.forces[j], start[j]),
-                    ForceLaw::Linear => {
-                        ratio(self.forces[i], start[i]) * ratio(self.forces[j], start[j])
-                    }
+                let pressure = match self.law {
+                    ForceLaw::Square => ratio(now[j], start[j]),
+                    ForceLaw::Linear => ratio(now[i], start[i]) * ratio(now[j], start[j]),
                 };
-                let loss = self.seg_rates[seg * s + i] * pressure * self.noise_block[i][o];
-                self.added[i] = loss.min(self.forces[i]);
+                let loss = rates[i] * pressure * noise.block(i)[o];
+                added[i] = loss.min(now[i]);
             }
-            for t in 0..model.thresholds.len() {
-                if self.crossing[t].is_none()
-                    && self.total_after(plan, t) >= model.thresholds[t].level
-                {
-                    self.crossing[t] = Some(day + 1);
-                }
-            }
-            for i in 0..s {
-                let d = &self.draws[i];
-                self.cum[i] += self.added[i];
-                self.killed[i] += d.killed_share * self.added[i];
-                self.forces[i] += d.recruits_per_day - (1.0 - d.return_share) * self.added[i];
+            stocks.cross(plan, |_, _| day + 1);
+            stocks.commit();
+            for (i, d) in draws.iter().enumerate() {
+                now[i] += d.recruits_per_day - (1.0 - d.return_share) * stocks.added()[i];
             }
             day += 1;
-            self.record_if_report(plan, day);
+            stocks.record_if_report(plan, day);
         }
     }
 }

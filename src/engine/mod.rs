@@ -10,14 +10,17 @@ mod fan;
 mod force;
 mod jump;
 mod layout;
+mod noise;
 mod path;
 mod plan;
 pub mod samples;
+mod schedule;
+mod stocks;
 
-pub use dynamics::EventDraw;
+pub use dynamics::{Draws, EventDraw, SideDraw};
 pub use fan::run_casualty_stocks;
 pub use layout::Layout;
-pub use path::{PathState, SideDraw};
+pub use path::{PathState, Stepping};
 use plan::Plan;
 
 use crate::model::{Metric, Model, MAX_PATHS};
@@ -34,16 +37,6 @@ pub struct RunConfig {
     pub seed: u64,
     pub threads: Option<usize>,
     pub stepping: Stepping,
-}
-
-/// How paths move through time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Stepping {
-    /// Day by day, except gamma noise, which jumps exactly over chunks of constant rates.
-    #[default]
-    Auto,
-    /// Day by day always: the reference the jumps are tested against.
-    Daily,
 }
 
 impl RunConfig {
@@ -125,7 +118,7 @@ impl<'m> Simulator<'m> {
 
     /// A stock of the last path: (report date index, series, metric).
     pub fn stock(&self, report: usize, series: usize, metric: Metric) -> f64 {
-        self.state.stocks[self.plan.layout.slot(report, series, metric)]
+        self.state.reported()[self.plan.layout.slot(report, series, metric)]
     }
 }
 
@@ -213,24 +206,27 @@ impl Tally {
     /// Adds the path just simulated in `state`.
     pub(crate) fn add(&mut self, state: &PathState) {
         self.paths += 1;
-        for (c, &day) in self.crossings.iter_mut().zip(&state.crossing) {
+        let crossing = state.crossing();
+        for (c, &day) in self.crossings.iter_mut().zip(crossing) {
             c.add(day);
         }
+        let reported = state.reported();
         for &i in self.layout.present() {
-            self.stocks[i].add(state.stocks[i]);
+            self.stocks[i].add(reported[i]);
         }
-        for (e, d) in self.events.iter_mut().zip(&state.events) {
+        let draws = state.draws();
+        for (e, d) in self.events.iter_mut().zip(&draws.events) {
             e.happened += u64::from(d.happened);
             let counts = if d.happened {
                 &mut e.with
             } else {
                 &mut e.without
             };
-            for (c, &day) in counts.iter_mut().zip(&state.crossing) {
+            for (c, &day) in counts.iter_mut().zip(crossing) {
                 c.add(day);
             }
         }
-        for (r, &d) in state.regime_days.iter().enumerate() {
+        for (r, &d) in draws.regime_days.iter().enumerate() {
             self.regime_days[r] += d as u64;
             self.regime_days_sq[r] += d as u128 * d as u128;
         }

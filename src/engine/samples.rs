@@ -87,8 +87,9 @@ pub fn column_kinds(model: &Model) -> Vec<(String, ColumnKind)> {
 
 /// The row of the path just simulated; an `OptionalDay` the path does not have is NaN.
 fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
+    let draws = state.draws();
     out.push(path as f64);
-    for (side, d) in plan.model.sides.iter().zip(&state.draws) {
+    for (side, d) in plan.model.sides.iter().zip(&draws.sides) {
         out.push(d.casualties);
         out.push(d.rate_per_day);
         if side.killed.is_some() {
@@ -99,8 +100,8 @@ fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
             out.extend([d.force, d.recruits_per_day, d.return_share]);
         }
     }
-    out.extend_from_slice(&state.factors[..plan.phase_factors]);
-    for e in &state.events {
+    out.extend_from_slice(&draws.factors[..plan.phase_factors]);
+    for e in &draws.events {
         let (first, last) = if e.happened {
             (f64::from(e.first), f64::from(e.last))
         } else {
@@ -108,11 +109,16 @@ fn push_row(out: &mut Vec<f64>, plan: &Plan, state: &PathState, path: u64) {
         };
         out.extend([e.probability, f64::from(u8::from(e.happened)), first, last]);
     }
-    out.extend(state.regime_days.iter().map(|&d| f64::from(d)));
+    out.extend(draws.regime_days.iter().map(|&d| f64::from(d)));
     if plan.model.trend.is_some() {
-        out.push(state.trend);
+        out.push(draws.trend);
     }
-    out.extend(state.crossing.iter().map(|c| c.map_or(f64::NAN, f64::from)));
+    out.extend(
+        state
+            .crossing()
+            .iter()
+            .map(|c| c.map_or(f64::NAN, f64::from)),
+    );
 }
 
 /// Runs like `engine::run`, handing every path's row to `rows`, in path order, a block
