@@ -165,20 +165,24 @@ fn no_command_writes_over_its_inputs() {
     fs::remove_dir_all(&i.dir).unwrap();
 }
 
-#[test]
-fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
-    let dir = scratch("figures");
-    let figs = dir.join("figs");
-    let f = figs.to_str().unwrap();
-    let o = attrition(&[
+/// `run SCENARIO -n 200 -q --plot DIR`.
+fn plot_run(scenario: &Path, dir: &Path) -> std::process::Output {
+    attrition(&[
         "run",
-        "scenarios/bench/w0.toml",
+        scenario.to_str().unwrap(),
         "-n",
         "200",
         "-q",
         "--plot",
-        f,
-    ]);
+        dir.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
+    let dir = scratch("figures");
+    let figs = dir.join("figs");
+    let o = plot_run(Path::new("scenarios/bench/w0.toml"), &figs);
     assert!(o.status.success(), "{}", stderr(&o));
     let made = names(&figs);
     assert!(made.len() >= 2, "{made:?}");
@@ -192,15 +196,7 @@ fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
         .status
         .code();
     assert_eq!(o, Some(2), "--plot without a folder is a usage error");
-    let o = attrition(&[
-        "run",
-        inside.to_str().unwrap(),
-        "-n",
-        "200",
-        "-q",
-        "--plot",
-        other.to_str().unwrap(),
-    ]);
+    let o = plot_run(&inside, &other);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("would be overwritten"),
@@ -217,15 +213,7 @@ fn a_figure_never_replaces_an_input_and_figures_are_all_or_nothing() {
     let blocked = dir.join("blocked");
     fs::create_dir(&blocked).unwrap();
     fs::create_dir(blocked.join(made.last().unwrap())).unwrap();
-    let o = attrition(&[
-        "run",
-        "scenarios/bench/w0.toml",
-        "-n",
-        "200",
-        "-q",
-        "--plot",
-        blocked.to_str().unwrap(),
-    ]);
+    let o = plot_run(Path::new("scenarios/bench/w0.toml"), &blocked);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("no figure was written"),
