@@ -7,7 +7,6 @@ use super::plan::Plan;
 use super::{EngineError, Progress, RunConfig, BATCH_PATHS};
 use crate::model::Model;
 use crate::stats::DayCounts;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Batch-means groups for confidence intervals: path `i` belongs to group `i % GROUPS`.
 pub const GROUPS: usize = 32;
@@ -36,6 +35,21 @@ impl PairTally {
         }
     }
 
+    /// Adds one path's crossing days of A and B; `group` is its batch-means group.
+    fn add(&mut self, group: usize, da: Option<u32>, db: Option<u32>) {
+        self.a.add(da);
+        self.b.add(db);
+        self.groups_a[group].add(da);
+        self.groups_b[group].add(db);
+        // Not crossing counts as never.
+        let key = |d: Option<u32>| d.map_or(u64::MAX, u64::from);
+        match key(da).cmp(&key(db)) {
+            std::cmp::Ordering::Less => self.a_first += 1,
+            std::cmp::Ordering::Greater => self.b_first += 1,
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+
     fn merge(&mut self, o: &PairTally) {
         self.a.merge(&o.a);
         self.b.merge(&o.b);
@@ -61,68 +75,56 @@ pub fn compare(
     progress: &dyn Progress,
 ) -> Result<Vec<PairTally>, EngineError> {
     let plans: Vec<Plan> = models.iter().map(|m| Plan::new(m)).collect();
-    let batches = config.paths.div_ceil(BATCH_PATHS);
-    let next = AtomicU64::new(0);
-    let run = || {
-        rayon::broadcast(|_| -> Result<Vec<PairTally>, EngineError> {
-            let mut states: Vec<PathState> = plans
-                .iter()
-                .map(|p| PathState::new(p, config.stepping))
-                .collect();
-            let horizon = |m: usize| models[m].horizon_days;
-            let mut tallies: Vec<PairTally> = (1..models.len())
-                .map(|m| PairTally::new(horizon(0), horizon(m)))
-                .collect();
-            let mut days = vec![None; models.len()];
-            loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                if b >= batches {
-                    return Ok(tallies);
-                }
-                if progress.cancelled() {
-                    return Err(EngineError::Cancelled);
-                }
-                let first = b * BATCH_PATHS;
-                let last = (first + BATCH_PATHS).min(config.paths);
-                for path in first..last {
-                    for (m, (state, plan)) in states.iter_mut().zip(&plans).enumerate() {
-                        let seed = if independent {
-                            config.seed.wrapping_add(m as u64)
-                        } else {
-                            config.seed
-                        };
-                        state.simulate(plan, seed, path);
-                        if !state.is_finite(plan) {
-                            return Err(EngineError::NonFinite { path });
-                        }
-                        days[m] = state.crossing()[thresholds[m]];
-                    }
-                    let g = (path % GROUPS as u64) as usize;
-                    for (j, t) in tallies.iter_mut().enumerate() {
-                        let (da, db) = (days[0], days[j + 1]);
-                        t.a.add(da);
-                        t.b.add(db);
-                        t.groups_a[g].add(da);
-                        t.groups_b[g].add(db);
-                        let key = |d: Option<u32>| d.map_or(u64::MAX, u64::from);
-                        match key(da).cmp(&key(db)) {
-                            std::cmp::Ordering::Less => t.a_first += 1,
-                            std::cmp::Ordering::Greater => t.b_first += 1,
-                            std::cmp::Ordering::Equal => {}
-                        }
-                    }
-                }
-                progress.advance(last - first);
-            }
-        })
+    let pairs = || -> Vec<PairTally> {
+        (1..models.len())
+            .map(|m| PairTally::new(models[0].horizon_days, models[m].horizon_days))
+            .collect()
     };
-    let results = super::in_pool(config, || Ok(run()))?;
-    let mut total: Vec<PairTally> = (1..models.len())
-        .map(|m| PairTally::new(models[0].horizon_days, models[m].horizon_days))
-        .collect();
-    for r in results {
-        for (t, part) in total.iter_mut().zip(r?) {
-            t.merge(&part);
+    // One worker: a path state per scenario, the pair tallies, and the crossing days of
+    // the path at hand.
+    struct Worker {
+        states: Vec<PathState>,
+        tallies: Vec<PairTally>,
+        days: Vec<Option<u32>>,
+    }
+    let parts = super::in_pool(config, || {
+        super::for_each_path(
+            config,
+            progress,
+            0..config.paths.div_ceil(BATCH_PATHS),
+            || Worker {
+                states: plans
+                    .iter()
+                    .map(|p| PathState::new(p, config.stepping))
+                    .collect(),
+                tallies: pairs(),
+                days: vec![None; models.len()],
+            },
+            |w, path| {
+                for (m, (state, plan)) in w.states.iter_mut().zip(&plans).enumerate() {
+                    let seed = if independent {
+                        config.seed.wrapping_add(m as u64)
+                    } else {
+                        config.seed
+                    };
+                    state.simulate(plan, seed, path);
+                    if !state.is_finite(plan) {
+                        return Err(EngineError::NonFinite { path });
+                    }
+                    w.days[m] = state.crossing()[thresholds[m]];
+                }
+                let g = (path % GROUPS as u64) as usize;
+                for (j, t) in w.tallies.iter_mut().enumerate() {
+                    t.add(g, w.days[0], w.days[j + 1]);
+                }
+                Ok(())
+            },
+        )
+    })?;
+    let mut total = pairs();
+    for part in parts {
+        for (t, p) in total.iter_mut().zip(&part.tallies) {
+            t.merge(p);
         }
     }
     Ok(total)
