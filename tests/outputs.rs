@@ -308,6 +308,16 @@ fn printing_commands() -> Vec<Vec<&'static str>> {
     ]
 }
 
+/// Runs `args` with `stdout` as standard output: its exit status and standard error.
+fn with_stdout(args: &[&str], stdout: Stdio) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(args)
+        .stdout(stdout)
+        .output()
+        .unwrap();
+    (o.status.code(), stderr(&o))
+}
+
 #[test]
 fn a_full_disk_on_standard_output_is_an_error_not_a_panic() {
     for args in printing_commands() {
@@ -315,13 +325,8 @@ fn a_full_disk_on_standard_output_is_an_error_not_a_panic() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
-            .args(&args)
-            .stdout(full)
-            .output()
-            .unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        let (code, err) = with_stdout(&args, full.into());
+        assert_eq!(code, Some(1), "{args:?}: {err}");
         assert!(
             err.contains("cannot write to standard output") && !err.contains("panicked"),
             "{args:?}: {err}"
@@ -335,13 +340,8 @@ fn a_closed_pipe_on_standard_output_ends_quietly() {
         // The reading end is closed before the command starts: its first write fails.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
-            .args(&args)
-            .stdout(writer)
-            .output()
-            .unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        let (code, err) = with_stdout(&args, writer.into());
+        assert_eq!(code, Some(0), "{args:?}: {err}");
         assert!(
             !err.contains("panicked") && !err.contains("error"),
             "{args:?}: {err}"
