@@ -529,3 +529,24 @@ fn by_adds_report_dates_as_the_file_would() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn validate_summarises_what_each_scenario_holds() {
+    let o = attrition(&[
+        "validate",
+        "scenarios/status-quo.toml",
+        "scenarios/peace-talks.toml",
+        "scenarios/grind-and-offensives.toml",
+        "scenarios/force-dependent.toml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        "scenarios/status-quo.toml: ok (status-quo: 2 sides, 2 thresholds, horizon 2028-12-31)",
+        "(peace-talks: 2 sides, 1 threshold, 1 event, horizon",
+        "(grind-and-offensives: 2 sides, 1 threshold, 2 regimes, 1 correlation, horizon",
+        "(force-dependent: 2 sides, 1 threshold, force-dependent losses, horizon",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+}

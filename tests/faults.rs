@@ -163,3 +163,43 @@ fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
     assert_eq!(kept, "precious");
     assert_eq!(left.len(), 1, "temporary files left behind: {left:?}");
 }
+
+#[test]
+fn a_full_disk_during_plot_writes_no_figure() {
+    // As above, a 64 KiB tmpfs: the figures and their saved data do not fit.
+    let dir = scratch("fullplot");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("note: could not mount a tmpfs (not root?): full-disk check not run");
+        return;
+    }
+    let figs = dir.join("figs");
+    let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args([
+            "run",
+            "scenarios/status-quo.toml",
+            "-n",
+            "500",
+            "-q",
+            "--plot",
+        ])
+        .arg(&figs)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let _ = Command::new("umount").arg(&dir).status();
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("no figure was written"), "{err}");
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
