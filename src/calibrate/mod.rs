@@ -2,7 +2,7 @@
 //! scored against what the series later showed (`backtest`).
 //!
 //! ```text
-//! CSV --series::parse_series--> Series --fit::fit--> Fit --fragment::toml--> scenario text
+//! CSV --series::parse_series--> Series --fit::fit--> Fit --report::fit::toml--> scenario text
 //! Series + Model --backtest::backtest--> Backtest --backtest_report--> table, JSON, CSV
 //! ```
 //!
@@ -11,7 +11,6 @@
 pub mod backtest;
 pub mod backtest_report;
 pub mod fit;
-pub mod fragment;
 pub mod series;
 pub mod stats;
 pub mod synthetic;

@@ -7,6 +7,7 @@ pub mod comparison;
 pub mod csv;
 pub mod envelope;
 pub mod escape;
+pub mod fit;
 mod json;
 pub mod parquet;
 pub mod svg;
