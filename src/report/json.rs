@@ -1,6 +1,6 @@
 //! JSON: the versioned document described in docs/output.md.
 
-use super::envelope::{Body, Envelope, Generator};
+use super::envelope::{Body, Envelope};
 use super::SCHEMA_VERSION;
 use crate::projection::Projection;
 use serde::Serialize;
@@ -26,25 +26,6 @@ impl Body for Projections<'_> {
 
 /// The top-level JSON document of `attrition run`.
 pub type Document<'a> = Envelope<Projections<'a>>;
-
-/// (Being replaced by typed `Envelope`s.) Any other versioned document (`compare`, `fit`, `backtest`): `schema`,
-/// `schema_version` and `generator`, then the fields of the object `body`, pretty-printed
-/// with a final newline.
-pub fn envelope(schema: &str, schema_version: u32, body: serde_json::Value) -> Vec<u8> {
-    let mut doc = serde_json::Map::new();
-    doc.insert("schema".into(), schema.into());
-    doc.insert("schema_version".into(), schema_version.into());
-    doc.insert(
-        "generator".into(),
-        serde_json::to_value(Generator::this()).expect("two strings"),
-    );
-    if let serde_json::Value::Object(fields) = body {
-        doc.extend(fields);
-    }
-    let mut v = serde_json::to_vec_pretty(&doc).expect("plain data");
-    v.push(b'\n');
-    v
-}
 
 pub fn render(projections: &[Projection]) -> Vec<u8> {
     let value = serde_json::to_value(Document::new(Projections { projections }))

@@ -3,6 +3,7 @@
 //! file each, with every format of their result. Every JSON document is an `Envelope`.
 //! Only the command-line edge decides where the bytes go.
 
+pub mod backtest;
 pub mod comparison;
 pub mod csv;
 pub mod envelope;
@@ -54,4 +55,4 @@ pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
 }
 
 pub use envelope::{Body, Envelope, Generator};
-pub use json::{envelope, Document, Projections, SavedDocument};
+pub use json::{Document, Projections, SavedDocument};
