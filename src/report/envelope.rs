@@ -55,3 +55,33 @@ impl<T: Body> Envelope<T> {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Example {
+        zeta: u32,
+        alpha: Option<f64>,
+    }
+
+    impl Body for Example {
+        const SCHEMA: &'static str = "attrition.example";
+        const SCHEMA_VERSION: u32 = 7;
+    }
+
+    #[test]
+    fn the_envelope_comes_first_then_the_body_in_declaration_order() {
+        let bytes = Envelope::new(Example {
+            zeta: 1,
+            alpha: None,
+        })
+        .to_bytes();
+        let expected = format!(
+            "{{\n  \"schema\": \"attrition.example\",\n  \"schema_version\": 7,\n  \"generator\": {{\n    \"tool\": \"attrition\",\n    \"version\": \"{}\"\n  }},\n  \"zeta\": 1,\n  \"alpha\": null\n}}\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert_eq!(String::from_utf8(bytes).unwrap(), expected);
+    }
+}
