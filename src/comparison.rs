@@ -15,7 +15,6 @@ use crate::projection::CROSSING_LEVELS;
 use crate::stats::binomial_se;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
-use std::fmt::Write;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comparison {
@@ -115,58 +114,6 @@ impl Comparison {
             common_random_numbers: !independent,
             against,
         }
-    }
-
-    pub fn to_table(&self) -> String {
-        use crate::report::escape::terminal;
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} compared with {}: {} paths, seed {}, {}",
-            terminal(&self.threshold),
-            terminal(&self.baseline),
-            self.paths,
-            self.seed,
-            if self.common_random_numbers {
-                "common random numbers"
-            } else {
-                "independent runs"
-            }
-        );
-        for r in &self.against {
-            let _ = writeln!(
-                out,
-                "\n{} minus {} (days; 95% confidence interval)",
-                terminal(&r.scenario),
-                terminal(&self.baseline)
-            );
-            for q in &r.quantiles {
-                let day = |d: Option<u32>| {
-                    d.map_or("not crossed".to_string(), |d| {
-                        self.reference_date.add_days(d as i64).to_string()
-                    })
-                };
-                let diff = match (q.diff_days, q.ci_low, q.ci_high) {
-                    (Some(d), Some(lo), Some(hi)) => format!("{d:+} ({lo:+.1} to {hi:+.1})"),
-                    (Some(d), _, _) => format!("{d:+}"),
-                    _ => "-".to_string(),
-                };
-                let _ = writeln!(
-                    out,
-                    "  p{:<3} {:<12} -> {:<12} {}",
-                    (q.p * 100.0).round(),
-                    day(q.baseline_day),
-                    day(q.scenario_day),
-                    diff
-                );
-            }
-            let _ = writeln!(
-                out,
-                "  P({} crosses first) = {:.4} (se {:.4}); P({} first) = {:.4} (se {:.4}); same day {:.4}",
-                r.scenario, r.p_scenario_first, r.se_scenario_first, self.baseline, r.p_baseline_first, r.se_baseline_first, r.p_same_day
-            );
-        }
-        out
     }
 }
 

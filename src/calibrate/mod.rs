@@ -2,18 +2,18 @@
 //! scored against what the series later showed (`backtest`).
 //!
 //! ```text
-//! CSV --series::parse_series--> Series --fit::fit--> Fit --fragment::toml--> scenario text
-//! Series + Model --backtest::backtest--> Backtest --backtest_report--> table, JSON, CSV
+//! CSV --series::parse_series--> Series --fit::fit--> Fit --report::fit::toml--> scenario text
+//! Series + Model --backtest::backtest--> Backtest --summary::summarise--> Summaries
+//!   --report::backtest--> table, JSON, CSV
 //! ```
 //!
 //! The method, its assumptions and a real backtest are in docs/calibration.md.
 
 pub mod backtest;
-pub mod backtest_report;
 pub mod fit;
-pub mod fragment;
 pub mod series;
 pub mod stats;
+pub mod summary;
 pub mod synthetic;
 
 pub use backtest::{backtest, Backtest, BacktestError, BacktestOptions, OriginFit};

@@ -5,8 +5,9 @@ use super::args::path_count;
 use super::fit::SeriesArgs;
 use super::*;
 use attrition::calibrate::backtest::{origins, Every};
-use attrition::calibrate::backtest_report::{self, Inputs};
+use attrition::calibrate::summary::summarise;
 use attrition::calibrate::{self, BacktestOptions, FitOptions, Window};
+use attrition::report::backtest::Inputs;
 use attrition::Date;
 
 #[derive(clap::Args, Debug)]
@@ -192,7 +193,7 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
     if bt.origins_used.is_empty() {
         let why = match bt.skipped.is_empty() {
             true => " (none given)".to_string(),
-            false => format!(":\n{}", backtest_report::skipped_by_reason(&bt.skipped)),
+            false => format!(":\n{}", report::backtest::skipped_by_reason(&bt.skipped)),
         };
         return bad(format!(
             "no origin in {} can be scored{why}",
@@ -214,10 +215,11 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         seed: args.seed,
         replicates: args.replicates,
     };
+    let scores = summarise(&bt, &inputs.horizons);
     let bytes = match args.format {
-        Format::Table => backtest_report::table(&bt, &inputs).into_bytes(),
-        Format::Json => backtest_report::json(&bt, &inputs),
-        Format::Csv => backtest_report::csv(&bt, &inputs).into_bytes(),
+        Format::Table => report::backtest::table(&bt, &scores, &inputs).into_bytes(),
+        Format::Json => report::backtest::json(&bt, &scores, &inputs),
+        Format::Csv => report::backtest::csv(&scores).into_bytes(),
     };
     emit(args.out.as_deref(), &bytes)
 }

@@ -79,13 +79,9 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     let c =
         attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
     let bytes = if args.format == CompareFormat::Json {
-        attrition::report::envelope(
-            "attrition.comparison",
-            1,
-            serde_json::json!({ "comparison": c }),
-        )
+        report::comparison::json(&c)
     } else {
-        c.to_table().into_bytes()
+        report::comparison::table(&c).into_bytes()
     };
     emit(args.out.as_deref(), &bytes)
 }

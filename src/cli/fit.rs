@@ -2,7 +2,7 @@
 //! scenario fragment.
 
 use super::*;
-use attrition::calibrate::{self, fragment, FitOptions, Kind, Series, Window};
+use attrition::calibrate::{self, FitOptions, Kind, Series, Window};
 
 #[derive(clap::Args, Debug)]
 pub(super) struct SeriesArgs {
@@ -127,7 +127,7 @@ fn command_line() -> String {
 
 pub(super) fn fit(args: FitArgs) -> i32 {
     // The side becomes a table name in the fragment: refuse what a scenario would.
-    if let Err(e) = fragment::check_side(&args.side) {
+    if let Err(e) = report::fit::check_side(&args.side) {
         eprintln!("error: --side {e}");
         return EXIT_BAD_INPUT;
     }
@@ -166,9 +166,9 @@ pub(super) fn fit(args: FitArgs) -> i32 {
     };
     let command = command_line();
     let bytes = if args.format == FitFormat::Json {
-        fragment::json(&series, &args.side, &f, &command)
+        report::fit::json(&series, &args.side, &f, &command)
     } else {
-        fragment::toml(&series, &args.side, &f, &command).into_bytes()
+        report::fit::toml(&series, &args.side, &f, &command).into_bytes()
     };
     emit(args.out.as_deref(), &bytes)
 }

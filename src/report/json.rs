@@ -1,5 +1,6 @@
 //! JSON: the versioned document described in docs/output.md.
 
+use super::envelope::{Body, Envelope};
 use super::SCHEMA_VERSION;
 use crate::projection::Projection;
 use serde::Serialize;
@@ -12,63 +13,22 @@ pub struct SavedDocument {
     pub projections: Vec<Projection>,
 }
 
-/// The top-level JSON document.
+/// The body of `attrition run`'s JSON document.
 #[derive(Serialize)]
-pub struct Document<'a> {
-    pub schema: &'static str,
-    pub schema_version: u32,
-    pub generator: Generator,
+pub struct Projections<'a> {
     pub projections: &'a [Projection],
 }
 
-#[derive(Serialize)]
-pub struct Generator {
-    pub tool: &'static str,
-    pub version: &'static str,
+impl Body for Projections<'_> {
+    const SCHEMA: &'static str = "attrition.projection";
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
 }
 
-impl Generator {
-    /// This build of the tool.
-    pub fn this() -> Self {
-        Generator {
-            tool: "attrition",
-            version: env!("CARGO_PKG_VERSION"),
-        }
-    }
-}
-
-impl<'a> Document<'a> {
-    pub fn new(projections: &'a [Projection]) -> Self {
-        Document {
-            schema: "attrition.projection",
-            schema_version: SCHEMA_VERSION,
-            generator: Generator::this(),
-            projections,
-        }
-    }
-}
-
-/// Any other versioned document (`compare`, `fit`, `backtest`): `schema`,
-/// `schema_version` and `generator`, then the fields of the object `body`, pretty-printed
-/// with a final newline.
-pub fn envelope(schema: &str, schema_version: u32, body: serde_json::Value) -> Vec<u8> {
-    let mut doc = serde_json::Map::new();
-    doc.insert("schema".into(), schema.into());
-    doc.insert("schema_version".into(), schema_version.into());
-    doc.insert(
-        "generator".into(),
-        serde_json::to_value(Generator::this()).expect("two strings"),
-    );
-    if let serde_json::Value::Object(fields) = body {
-        doc.extend(fields);
-    }
-    let mut v = serde_json::to_vec_pretty(&doc).expect("plain data");
-    v.push(b'\n');
-    v
-}
+/// The top-level JSON document of `attrition run`.
+pub type Document<'a> = Envelope<Projections<'a>>;
 
 pub fn render(projections: &[Projection]) -> Vec<u8> {
-    let value = serde_json::to_value(Document::new(projections))
+    let value = serde_json::to_value(Document::new(Projections { projections }))
         .expect("projections hold only strings, finite numbers and dates");
     let mut out = String::new();
     pretty(&value, 0, &mut out);

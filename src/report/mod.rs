@@ -1,8 +1,14 @@
-//! Renderers: pure functions from projections to bytes, one format per file.
+//! Renderers: pure functions from results to bytes. `run`'s projections have one file
+//! per format (`table`, `json`, `csv`, `svg/`); `compare`, `fit` and `backtest` have one
+//! file each, with every format of their result. Every JSON document is an `Envelope`.
 //! Only the command-line edge decides where the bytes go.
 
+pub mod backtest;
+pub mod comparison;
 pub mod csv;
+pub mod envelope;
 pub mod escape;
+pub mod fit;
 mod json;
 pub mod parquet;
 pub mod svg;
@@ -48,4 +54,5 @@ pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {
     }
 }
 
-pub use json::{envelope, Document, SavedDocument};
+pub use envelope::{Body, Envelope, Generator};
+pub use json::{Document, Projections, SavedDocument};

@@ -1,9 +1,12 @@
 //! `fit` output: a scenario fragment (TOML) whose comments carry the diagnostics, and
 //! the same numbers as JSON for notebooks.
 
-use super::fit::Fit;
-use super::series::Series;
+use super::envelope::{Body, Envelope};
+use crate::calibrate::fit::{Fit, SMOOTH_HALF};
+use crate::calibrate::series::{Kind, Series};
 use crate::sample::normal::Z95;
+use crate::Date;
+use serde::Serialize;
 use std::fmt::Write;
 
 /// A rate for a scenario file: whole numbers above 100, three significant digits below.
@@ -83,8 +86,8 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         comment_text(&series.file),
         comment_text(&series.column),
         match series.kind {
-            super::series::Kind::Cumulative => "cumulative, differenced to daily counts",
-            super::series::Kind::Daily => "daily counts",
+            Kind::Cumulative => "cumulative, differenced to daily counts",
+            Kind::Daily => "daily counts",
         },
         series.start,
         series.end(),
@@ -135,7 +138,7 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         s,
         "# Noise: cv {:.3} of a day's count around its {}-day centred moving average (method of moments,",
         fit.cv,
-        2 * super::fit::SMOOTH_HALF + 1
+        2 * SMOOTH_HALF + 1
     );
     let _ = writeln!(
         s,
@@ -226,25 +229,48 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
     s
 }
 
+/// The body of the JSON document.
+#[derive(Serialize)]
+pub struct FitBody<'a> {
+    /// How the fit was asked for.
+    pub command: &'a str,
+    pub series: SeriesInfo<'a>,
+    pub side: &'a str,
+    pub fit: &'a Fit,
+}
+
+/// The series fitted, as read.
+#[derive(Serialize)]
+pub struct SeriesInfo<'a> {
+    pub file: &'a str,
+    pub column: &'a str,
+    pub kind: Kind,
+    pub first_date: Date,
+    pub last_date: Date,
+    pub corrections_removed: f64,
+}
+
+impl Body for FitBody<'_> {
+    const SCHEMA: &'static str = "attrition.fit";
+    const SCHEMA_VERSION: u32 = 1;
+}
+
 /// The fit as JSON: schema, tool version, inputs and every number.
 pub fn json(series: &Series, side: &str, fit: &Fit, command: &str) -> Vec<u8> {
-    crate::report::envelope(
-        "attrition.fit",
-        1,
-        serde_json::json!({
-            "command": command,
-            "series": {
-                "file": series.file,
-                "column": series.column,
-                "kind": series.kind,
-                "first_date": series.start,
-                "last_date": series.end(),
-                "corrections_removed": series.corrections_removed,
-            },
-            "side": side,
-            "fit": fit,
-        }),
-    )
+    Envelope::new(FitBody {
+        command,
+        series: SeriesInfo {
+            file: &series.file,
+            column: &series.column,
+            kind: series.kind,
+            first_date: series.start,
+            last_date: series.end(),
+            corrections_removed: series.corrections_removed,
+        },
+        side,
+        fit,
+    })
+    .to_bytes()
 }
 
 #[cfg(test)]

@@ -1,12 +1,15 @@
-//! Backtest scores per method and horizon, and their table, JSON and CSV renderings.
+//! `attrition backtest`'s outputs: the readable table, the versioned JSON document and
+//! a tidy long CSV, of the scores `calibrate::summary` computed.
 
-use super::backtest::{Backtest, Method};
-use super::stats::mean;
+use super::envelope::{Body, Envelope};
+use crate::calibrate::backtest::{Backtest, Crossing, OriginFit, Scored};
+use crate::calibrate::summary::{CrossingSummary, Summaries, Summary};
 use crate::Date;
+use serde::Serialize;
 use std::fmt::Write;
 
 /// What was backtested, recorded in every output.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Inputs {
     pub scenario: String,
     pub series: String,
@@ -23,100 +26,9 @@ pub struct Inputs {
     pub replicates: u32,
 }
 
-/// Scores of one method at one horizon over the origins.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Summary {
-    pub method: Method,
-    pub horizon_days: u32,
-    pub origins: usize,
-    /// Share of outcomes inside the central 50% and 90% intervals.
-    pub coverage_50: f64,
-    pub coverage_90: f64,
-    /// Binomial standard errors at the nominal rates: a rough guide that understates,
-    /// since overlapping horizons make neighbouring outcomes dependent.
-    pub binomial_se_50: f64,
-    pub binomial_se_90: f64,
-    pub mean_crps: f64,
-    pub mean_observed: f64,
-    /// Median of |median - observed|, and the mean of (median - observed): bias.
-    pub median_abs_error: f64,
-    pub mean_signed_error: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct CrossingSummary {
-    pub method: Method,
-    pub origins: usize,
-    /// Origins whose median crossing lay beyond the longest horizon (scored as the day
-    /// after it, so their error is a lower bound).
-    pub beyond_horizon: usize,
-    pub mean_abs_error_days: f64,
-    pub mean_signed_error_days: f64,
-    pub coverage_90: f64,
-}
-
-pub fn summarise(bt: &Backtest, horizons: &[u32]) -> (Vec<Summary>, Vec<CrossingSummary>) {
-    let mut rows = Vec::new();
-    for method in Method::ALL {
-        for &h in horizons {
-            let s: Vec<_> = bt
-                .scored
-                .iter()
-                .filter(|s| s.method == method && s.horizon_days == h)
-                .collect();
-            if s.is_empty() {
-                continue;
-            }
-            let n = s.len() as f64;
-            let cover = |a: usize, b: usize| {
-                s.iter()
-                    .filter(|x| x.q[a] <= x.observed && x.observed <= x.q[b])
-                    .count() as f64
-                    / n
-            };
-            let mut abs: Vec<f64> = s.iter().map(|x| (x.q[2] - x.observed).abs()).collect();
-            abs.sort_by(f64::total_cmp);
-            rows.push(Summary {
-                method,
-                horizon_days: h,
-                origins: s.len(),
-                coverage_50: cover(1, 3),
-                coverage_90: cover(0, 4),
-                binomial_se_50: (0.25f64 / n).sqrt(),
-                binomial_se_90: (0.09f64 / n).sqrt(),
-                mean_crps: mean(&s.iter().map(|x| x.crps).collect::<Vec<_>>()),
-                mean_observed: mean(&s.iter().map(|x| x.observed).collect::<Vec<_>>()),
-                median_abs_error: super::stats::quantile_sorted(&abs, 0.5),
-                mean_signed_error: mean(&s.iter().map(|x| x.q[2] - x.observed).collect::<Vec<_>>()),
-            });
-        }
-    }
-    let last = horizons.last().copied().unwrap_or(0);
-    let mut cross = Vec::new();
-    for method in Method::ALL {
-        let c: Vec<_> = bt.crossings.iter().filter(|c| c.method == method).collect();
-        if c.is_empty() {
-            continue;
-        }
-        let err: Vec<f64> = c
-            .iter()
-            .map(|c| c.median.unwrap_or(last + 1) as f64 - c.observed_day as f64)
-            .collect();
-        let covered = c.iter().filter(|c| c.covered_90()).count();
-        cross.push(CrossingSummary {
-            method,
-            origins: c.len(),
-            beyond_horizon: c.iter().filter(|c| c.median.is_none()).count(),
-            mean_abs_error_days: mean(&err.iter().map(|e| e.abs()).collect::<Vec<_>>()),
-            mean_signed_error_days: mean(&err),
-            coverage_90: covered as f64 / c.len() as f64,
-        });
-    }
-    (rows, cross)
-}
-
-pub fn table(bt: &Backtest, inputs: &Inputs) -> String {
-    let (rows, cross) = summarise(bt, &inputs.horizons);
+/// The table: what was run, the skipped origins by reason, then the scores of the
+/// increases and of the crossings.
+pub fn table(bt: &Backtest, scores: &Summaries, inputs: &Inputs) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -157,7 +69,7 @@ pub fn table(bt: &Backtest, inputs: &Inputs) -> String {
         "|med err|",
         "bias"
     );
-    for r in &rows {
+    for r in &scores.increase {
         let _ = writeln!(
             s,
             "{:<12} {:>6}d {:>4} {:>6.2} ({:.2}) {:>6.2} ({:.2}) {:>10.0} {:>10.0} {:>12.0} {:>+12.0}",
@@ -184,7 +96,7 @@ pub fn table(bt: &Backtest, inputs: &Inputs) -> String {
         "{:<12} {:>4} {:>8} {:>14} {:>12} {:>8}",
         "method", "n", "beyond", "mean |err| d", "bias d", "cover90"
     );
-    for c in &cross {
+    for c in &scores.crossing {
         let _ = writeln!(
             s,
             "{:<12} {:>4} {:>8} {:>14.1} {:>+12.1} {:>8.2}",
@@ -204,29 +116,57 @@ neighbouring origins overlap. bias: mean of (projected median - observed)."
     s
 }
 
-pub fn json(bt: &Backtest, inputs: &Inputs) -> Vec<u8> {
-    let (rows, cross) = summarise(bt, &inputs.horizons);
-    crate::report::envelope(
-        "attrition.backtest",
-        1,
-        serde_json::json!({
-            "inputs": inputs,
-            "summary": rows,
-            "crossing_summary": cross,
-            "origins": bt.origins_used,
-            "skipped": bt.skipped.iter().map(|(d, why)| serde_json::json!({"origin": d, "reason": why})).collect::<Vec<_>>(),
-            "forecasts": bt.scored,
-            "crossings": bt.crossings,
-            "fits": bt.fits,
-        }),
-    )
+/// The body of the JSON document.
+#[derive(Serialize)]
+pub struct BacktestBody<'a> {
+    pub inputs: &'a Inputs,
+    pub summary: &'a [Summary],
+    pub crossing_summary: &'a [CrossingSummary],
+    pub origins: &'a [Date],
+    pub skipped: Vec<Skipped<'a>>,
+    pub forecasts: &'a [Scored],
+    pub crossings: &'a [Crossing],
+    pub fits: &'a [OriginFit],
+}
+
+/// An origin (or a method at it) left out, with why.
+#[derive(Serialize)]
+pub struct Skipped<'a> {
+    pub origin: Date,
+    pub reason: &'a str,
+}
+
+impl Body for BacktestBody<'_> {
+    const SCHEMA: &'static str = "attrition.backtest";
+    const SCHEMA_VERSION: u32 = 1;
+}
+
+/// The JSON document: inputs, scores, and every forecast, crossing and fit.
+pub fn json(bt: &Backtest, scores: &Summaries, inputs: &Inputs) -> Vec<u8> {
+    Envelope::new(BacktestBody {
+        inputs,
+        summary: &scores.increase,
+        crossing_summary: &scores.crossing,
+        origins: &bt.origins_used,
+        skipped: bt
+            .skipped
+            .iter()
+            .map(|(origin, reason)| Skipped {
+                origin: *origin,
+                reason,
+            })
+            .collect(),
+        forecasts: &bt.scored,
+        crossings: &bt.crossings,
+        fits: &bt.fits,
+    })
+    .to_bytes()
 }
 
 /// Tidy long CSV: one row per (section, method, horizon, statistic).
-pub fn csv(bt: &Backtest, inputs: &Inputs) -> String {
-    let (rows, cross) = summarise(bt, &inputs.horizons);
+pub fn csv(scores: &Summaries) -> String {
     let mut s = String::from("section,method,horizon_days,statistic,value\n");
-    for r in &rows {
+    for r in &scores.increase {
         let m = r.method.as_str();
         for (k, v) in [
             ("origins", r.origins as f64),
@@ -242,7 +182,7 @@ pub fn csv(bt: &Backtest, inputs: &Inputs) -> String {
             let _ = writeln!(s, "increase,{m},{},{k},{v}", r.horizon_days);
         }
     }
-    for c in &cross {
+    for c in &scores.crossing {
         let m = c.method.as_str();
         for (k, v) in [
             ("origins", c.origins as f64),
