@@ -1,9 +1,10 @@
 //! Reading a dated loss series (cumulative or daily) and its listed corrections.
 //!
-//! The files are simple: a header row, comma-separated cells, ISO dates, no quoting. A
-//! small reader here avoids a CSV dependency (the `csv` crate's one advantage, quoted
-//! cells, is refused here anyway: no series needs them); every problem names the file
-//! and the line, and bytes that are not UTF-8 also their byte offset.
+//! The files are CSV (RFC 4180, read by the `csv` crate): a header row, comma-separated
+//! cells that may be quoted, ISO dates; CRLF line ends, a UTF-8 byte-order mark, blank
+//! lines and spaces around cells are accepted. Every problem names the file and the line
+//! (a quoted cell spanning lines is named by the line its row starts on), and bytes that
+//! are not UTF-8 also their byte offset.
 //! A series must have one row per day: a missing day or an empty cell is an error, not
 //! a zero, because the sources use an empty cell for "not published".
 
@@ -114,31 +115,34 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesErr
 }
 
 fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
-    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-    let (header_line, header) =
-        loop {
-            match lines.next() {
-                None => return Err(err(
-                    file,
-                    None,
-                    "the file is empty (expected a header row such as `date,personnel_cumulative`)",
-                )),
-                Some((_, l)) if l.trim().is_empty() => continue,
-                Some((n, l)) => break (n, l),
-            }
-        };
-    if header.contains('"') {
-        return Err(err(
+    // The byte-order mark some editors write is not part of the first cell.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records().filter_map(|r| match r {
+        // A line of spaces reads as one empty cell; it is skipped like an empty line.
+        Ok(r) if r.len() == 1 && r[0].is_empty() => None,
+        Ok(r) => Some(Ok((r.position().map_or(0, |p| line_of(text, p)), r))),
+        Err(e) => Some(Err(err(
             file,
-            Some(header_line),
-            "quoted cells are not supported",
-        ));
-    }
-    let header: Vec<String> = header
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(|c| c.trim().to_string())
-        .collect();
+            e.position().map(|p| p.line() as usize),
+            e.to_string(),
+        ))),
+    });
+    let (header_line, header) = match records.next() {
+        None => {
+            return Err(err(
+                file,
+                None,
+                "the file is empty (expected a header row such as `date,personnel_cumulative`)",
+            ))
+        }
+        Some(r) => r?,
+    };
+    let header: Vec<String> = header.iter().map(str::to_string).collect();
     // A repeated name would make `date` or `--column` pick one of two columns silently.
     for (i, h) in header.iter().enumerate() {
         if let Some(j) = header[..i].iter().position(|g| g == h) {
@@ -154,28 +158,33 @@ fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
         }
     }
     let mut rows = Vec::new();
-    for (n, l) in lines {
-        if l.trim().is_empty() {
-            continue;
-        }
-        if l.contains('"') {
-            return Err(err(file, Some(n), "quoted cells are not supported"));
-        }
-        let cells: Vec<String> = l.split(',').map(|c| c.trim().to_string()).collect();
-        if cells.len() != header.len() {
+    for r in records {
+        let (n, record) = r?;
+        if record.len() != header.len() {
             return Err(err(
                 file,
                 Some(n),
                 format!(
                     "{} cells, but the header has {} columns",
-                    cells.len(),
+                    record.len(),
                     header.len()
                 ),
             ));
         }
-        rows.push((n, cells));
+        rows.push((n, record.iter().map(str::to_string).collect()));
     }
     Ok(Table { header, rows })
+}
+
+/// The line a record starts on. The `csv` reader gives the position where it began
+/// looking, before the empty lines it skips; those are counted here.
+fn line_of(text: &str, p: &csv::Position) -> usize {
+    let skipped = text.as_bytes()[p.byte() as usize..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .filter(|&&b| b == b'\n')
+        .count();
+    p.line() as usize + skipped
 }
 
 fn date_column(file: &str, t: &Table) -> Result<usize, SeriesError> {
@@ -534,7 +543,10 @@ mod tests {
                 "date,x_daily\n2024-01-01,-3\n",
                 "s.csv:2: `x_daily` is -3: a daily count cannot be negative",
             ),
-            ("date,x\n2024-01-01,\"1\"\n", "s.csv:2: quoted cells"),
+            (
+                "\"date\",date\n2024-01-01,2024-01-01\n",
+                "s.csv:1: column `date` appears twice in the header (columns 1 and 2)",
+            ),
             (
                 "date,date\n2024-01-01,2024-01-01\n",
                 "s.csv:1: column `date` appears twice in the header (columns 1 and 2)",
@@ -555,6 +567,43 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "s.csv:1: no column `c` (columns: date, a, b)"
+        );
+    }
+
+    #[test]
+    fn quoted_cells_crlf_and_a_byte_order_mark_are_read() {
+        let plain =
+            parse("date,x_cumulative\n2024-01-01,100\n2024-01-02,110\n2024-01-03,125\n").unwrap();
+        // RFC 4180: a quoted header, quoted cells (a comma, a line break and a doubled
+        // quote inside them), CRLF line ends, a blank line and a UTF-8 byte-order mark.
+        let quoted = "\u{feff}\"date\",\"note, free\",\"x_cumulative\"\r\n\
+                      \"2024-01-01\",\"a, b\",\"100\"\r\n\
+                      2024-01-02,\"two\r\nlines\",110\r\n\
+                      \r\n\
+                      2024-01-03,\"say \"\"hi\"\"\",\"125\"\r\n";
+        let q = parse(quoted).unwrap();
+        assert_eq!(q.column, "x_cumulative");
+        assert_eq!((q.start, &q.levels), (plain.start, &plain.levels));
+        // Rows are still named by their line: a quoted line break moves the rows after it.
+        let bad = quoted.replace("\"125\"", "abc");
+        assert_eq!(
+            message(&bad),
+            "s.csv:6: `x_cumulative` is 'abc', not a number"
+        );
+        let short = quoted.replace(",\"a, b\",\"100\"", ",\"a, b\"");
+        assert_eq!(
+            message(&short),
+            "s.csv:2: 2 cells, but the header has 3 columns"
+        );
+        let c = parse_corrections(
+            "c.csv",
+            "\u{feff}\"date\",\"personnel\"\r\n\"2024-01-02\",\"4\"\r\n",
+            "personnel_cumulative",
+        )
+        .unwrap();
+        assert_eq!(
+            c.amounts,
+            vec![(Date::parse_iso("2024-01-02").unwrap(), 4.0, 2)]
         );
     }
 

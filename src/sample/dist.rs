@@ -271,10 +271,11 @@ fn check_mode(lo: f64, mode: f64, hi: f64) -> Result<(), DistError> {
     Ok(())
 }
 
-/// A uniform draw in the open interval (0, 1): 53 random bits, offset by half a step.
+/// A uniform draw in the open interval (0, 1) from `rng`'s next word: 53 random bits,
+/// offset by half a step (`stream::unit_53`, the recipe `keyed_unit` uses too).
 #[inline]
 pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    super::stream::unit_53(rng.next_u64())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! sum of `n` days of Gamma(k, 1/k) noise is one Gamma(nk, 1/k) draw and a block is split
 //! by a Beta draw (the gamma bridge).
 
-use super::ziggurat::{normal, open_unit};
+use super::ziggurat::{normal, open_unit_52};
 
 /// A Gamma(shape, scale 1) draw; `shape` must be positive and finite. For very small
 /// shapes the draw can underflow to 0, which is then its honest value in f64.
@@ -23,7 +23,7 @@ pub fn gamma(shape: f64, mut next: impl FnMut() -> u64) -> f64 {
 pub fn ln_gamma_draw(shape: f64, mut next: impl FnMut() -> u64) -> f64 {
     if shape < 1.0 {
         let g = gamma_at_least_one(shape + 1.0, &mut next);
-        return g.ln() + open_unit(next()).ln() / shape;
+        return g.ln() + open_unit_52(next()).ln() / shape;
     }
     gamma_at_least_one(shape, &mut next).ln()
 }
@@ -38,7 +38,7 @@ fn gamma_at_least_one(shape: f64, next: &mut impl FnMut() -> u64) -> f64 {
             continue;
         }
         let v = v * v * v;
-        let u = open_unit(next());
+        let u = open_unit_52(next());
         let z2 = z * z;
         // The squeeze accepts about 98% without a logarithm.
         if u < 1.0 - 0.0331 * z2 * z2 || u.ln() < 0.5 * z2 + d * (1.0 - v + v.ln()) {

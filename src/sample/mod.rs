@@ -2,7 +2,6 @@
 
 pub mod dist;
 pub mod fast32;
-pub mod fastexp;
 pub mod gamma;
 pub mod lanes;
 pub mod noise;

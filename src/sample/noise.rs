@@ -1,12 +1,11 @@
 //! Day-to-day noise: the mean-one multiplier on a side's rate, drawn a block of days at a
 //! time from a side's eight-lane stream (`lanes.rs`), so the common case vectorises.
-//! Lognormal noise is drawn in single precision (`fast32.rs`, with its error bound).
+//! Lognormal noise, shared shocks too, is drawn in single precision (`fast32.rs`, with its
+//! error bound).
 
 use super::fast32::{exp32, normals32};
-use super::fastexp;
 use super::gamma::gamma;
 use super::lanes::{Lanes, LANES};
-use super::ziggurat::normal;
 use crate::model::Noise;
 
 /// Days drawn per fill: four per lane. Day `d` (1-based) is entry `(d - 1) % BLOCK` of the
@@ -46,7 +45,9 @@ impl NoiseSampler {
     pub fn fill(&self, lanes: &mut Lanes, out: &mut [f64; BLOCK]) {
         match *self {
             NoiseSampler::None => *out = [1.0; BLOCK],
-            NoiseSampler::LogNormal { sigma, shift } => fill_lognormal(lanes, sigma, shift, out),
+            NoiseSampler::LogNormal { sigma, shift } => {
+                fill_lognormal(lanes, Kernel::own(sigma, shift), out)
+            }
             NoiseSampler::Gamma { shape } => {
                 for (k, m) in out.iter_mut().enumerate() {
                     *m = gamma(shape, || lanes.next_lane(k % LANES)) / shape;
@@ -58,15 +59,12 @@ impl NoiseSampler {
 
 impl NoiseSampler {
     /// The shared shock's block for a shock correlation `rho` in (0, 1): standard normals
-    /// (lognormal noise), Gamma(rho k, 1) draws (gamma noise).
+    /// (lognormal noise: the single-precision ziggurat's, held exactly in f64),
+    /// Gamma(rho k, 1) draws (gamma noise).
     pub fn fill_common(&self, lanes: &mut Lanes, rho: f64, out: &mut [f64; BLOCK]) {
         match *self {
             NoiseSampler::None => *out = [0.0; BLOCK],
-            NoiseSampler::LogNormal { .. } => {
-                for (k, z) in out.iter_mut().enumerate() {
-                    *z = normal(|| lanes.next_lane(k % LANES));
-                }
-            }
+            NoiseSampler::LogNormal { .. } => fill_lognormal(lanes, Kernel::Normals, out),
             NoiseSampler::Gamma { shape } => {
                 for (k, g) in out.iter_mut().enumerate() {
                     *g = gamma(rho * shape, || lanes.next_lane(k % LANES));
@@ -79,6 +77,10 @@ impl NoiseSampler {
     /// law as `fill`, and correlation `rho` between sides (of the log multipliers for
     /// lognormal noise, `sqrt(rho) Zc + sqrt(1 - rho) Z`; of the multipliers for gamma
     /// noise, `(Gc + G) / k` with `Gc ~ Gamma(rho k)`, `G ~ Gamma((1 - rho) k)`).
+    ///
+    /// A lognormal side's own normals `Z` are the ones `fill` draws from the same lanes
+    /// (the same words, in the same order), so a run with shared shocks keeps each side's
+    /// own day-to-day draws of the run without them.
     pub fn fill_shared(
         &self,
         lanes: &mut Lanes,
@@ -89,11 +91,7 @@ impl NoiseSampler {
         match *self {
             NoiseSampler::None => *out = [1.0; BLOCK],
             NoiseSampler::LogNormal { sigma, shift } => {
-                let (a, b) = (rho.sqrt(), (1.0 - rho).sqrt());
-                for (k, m) in out.iter_mut().enumerate() {
-                    let z = normal(|| lanes.next_lane(k % LANES));
-                    *m = fastexp::exp(sigma * (a * common[k] + b * z) + shift);
-                }
+                fill_lognormal(lanes, Kernel::shared(sigma, shift, rho, common), out)
             }
             NoiseSampler::Gamma { shape } => {
                 for (k, m) in out.iter_mut().enumerate() {
@@ -105,21 +103,57 @@ impl NoiseSampler {
     }
 }
 
+/// What a lognormal block makes of its standard normals `z` (single precision; the error
+/// bound is in `fast32.rs`).
+#[derive(Clone, Copy, Debug)]
+enum Kernel<'a> {
+    /// `exp(sigma z + shift)`: a side's own multipliers.
+    Own { sigma: f32, shift: f32 },
+    /// `exp(sc zc + s z + shift)` with `sc = sigma sqrt(rho)`, `s = sigma sqrt(1 - rho)`
+    /// and `zc` the shared block's normals: a side's multipliers with a shared shock.
+    Shared {
+        sc: f32,
+        s: f32,
+        shift: f32,
+        common: &'a [f64; BLOCK],
+    },
+    /// `z` itself: the shared shock's normals.
+    Normals,
+}
+
+impl<'a> Kernel<'a> {
+    fn own(sigma: f64, shift: f64) -> Self {
+        Kernel::Own {
+            sigma: sigma as f32,
+            shift: shift as f32,
+        }
+    }
+
+    fn shared(sigma: f64, shift: f64, rho: f64, common: &'a [f64; BLOCK]) -> Self {
+        Kernel::Shared {
+            sc: (sigma * rho.sqrt()) as f32,
+            s: (sigma * (1.0 - rho).sqrt()) as f32,
+            shift: shift as f32,
+            common,
+        }
+    }
+}
+
 #[inline]
-fn fill_lognormal(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
+fn fill_lognormal(lanes: &mut Lanes, kernel: Kernel, out: &mut [f64; BLOCK]) {
     #[cfg(target_arch = "x86_64")]
     {
         let fma = std::arch::is_x86_feature_detected!("fma");
         if fma && std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            return unsafe { fill_lognormal_avx512(lanes, sigma, shift, out) };
+            return unsafe { fill_lognormal_avx512(lanes, kernel, out) };
         }
         if fma && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            return unsafe { fill_lognormal_avx2(lanes, sigma, shift, out) };
+            return unsafe { fill_lognormal_avx2(lanes, kernel, out) };
         }
     }
-    fill_lognormal_portable(lanes, sigma, shift, out)
+    fill_lognormal_portable(lanes, kernel, out)
 }
 
 /// The same code compiled for AVX2 with FMA (and below, AVX-512). It uses only correctly
@@ -127,14 +161,14 @@ fn fill_lognormal(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLO
 /// bit-identical to the portable build, where `mul_add` calls the libm `fma`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn fill_lognormal_avx2(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
-    fill_lognormal_portable(lanes, sigma, shift, out)
+unsafe fn fill_lognormal_avx2(lanes: &mut Lanes, kernel: Kernel, out: &mut [f64; BLOCK]) {
+    fill_lognormal_portable(lanes, kernel, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,fma")]
-unsafe fn fill_lognormal_avx512(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
-    fill_lognormal_portable(lanes, sigma, shift, out)
+unsafe fn fill_lognormal_avx512(lanes: &mut Lanes, kernel: Kernel, out: &mut [f64; BLOCK]) {
+    fill_lognormal_portable(lanes, kernel, out)
 }
 
 /// The 32-bit words of one block: two steps of the eight lanes, each step's low halves
@@ -153,14 +187,34 @@ pub fn block_bits(lanes: &mut Lanes) -> [u32; BLOCK] {
 }
 
 #[inline(always)]
-fn fill_lognormal_portable(lanes: &mut Lanes, sigma: f64, shift: f64, out: &mut [f64; BLOCK]) {
+fn fill_lognormal_portable(lanes: &mut Lanes, kernel: Kernel, out: &mut [f64; BLOCK]) {
     // Single precision (error bound in fast32.rs): each 64-bit word gives two draws, and
     // a vector holds twice as many.
-    let (sigma, shift) = (sigma as f32, shift as f32);
     let bits = block_bits(lanes);
     let z = normals32(&bits, lanes);
-    for k in 0..BLOCK {
-        out[k] = f64::from(exp32(sigma.mul_add(z[k], shift)));
+    match kernel {
+        Kernel::Own { sigma, shift } => {
+            for k in 0..BLOCK {
+                out[k] = f64::from(exp32(sigma.mul_add(z[k], shift)));
+            }
+        }
+        Kernel::Shared {
+            sc,
+            s,
+            shift,
+            common,
+        } => {
+            // `common` holds f32 normals, so the conversion back is exact.
+            for k in 0..BLOCK {
+                let x = sc.mul_add(common[k] as f32, s.mul_add(z[k], shift));
+                out[k] = f64::from(exp32(x));
+            }
+        }
+        Kernel::Normals => {
+            for k in 0..BLOCK {
+                out[k] = f64::from(z[k]);
+            }
+        }
     }
 }
 
@@ -212,19 +266,50 @@ mod tests {
         let mut b = a.clone();
         let mut c = a.clone();
         let (mut x, mut y, mut z) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
-        for _ in 0..10_000 {
-            fill_lognormal(&mut a, 0.3, -0.045, &mut x);
-            fill_lognormal_portable(&mut b, 0.3, -0.045, &mut y);
+        let common: [f64; BLOCK] = std::array::from_fn(|k| k as f64 / 8.0 - 2.0);
+        let kernels = [
+            Kernel::own(0.3, -0.045),
+            Kernel::shared(0.3, -0.045, 0.6, &common),
+            Kernel::Normals,
+        ];
+        for i in 0..10_000 {
+            let kernel = kernels[i % kernels.len()];
+            fill_lognormal(&mut a, kernel, &mut x);
+            fill_lognormal_portable(&mut b, kernel, &mut y);
             assert_eq!(x.map(f64::to_bits), y.map(f64::to_bits));
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
             {
                 // SAFETY: checked just above.
-                unsafe { fill_lognormal_avx2(&mut c, 0.3, -0.045, &mut z) };
+                unsafe { fill_lognormal_avx2(&mut c, kernel, &mut z) };
                 assert_eq!(z.map(f64::to_bits), y.map(f64::to_bits));
             }
         }
+    }
+
+    #[test]
+    fn shared_lognormal_shocks_keep_each_sides_own_draws() {
+        // With a shared shock a side's own normals are those of the run without one: the
+        // same words of its lanes, in the same order, and no word more.
+        let (sigma, rho) = (0.3, 0.6);
+        let shift = -0.5 * sigma * sigma;
+        let s = NoiseSampler::new(Noise::LogNormal { sigma });
+        let mut common = Lanes::new(9, 0, 100);
+        let (mut own, mut shared) = (Lanes::new(9, 0, 1), Lanes::new(9, 0, 1));
+        let (mut c, mut x, mut y) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+        for _ in 0..2_000 {
+            s.fill_common(&mut common, rho, &mut c);
+            s.fill(&mut own, &mut x);
+            s.fill_shared(&mut shared, rho, &c, &mut y);
+            for k in 0..BLOCK {
+                let z = (x[k].ln() - shift) / sigma;
+                let want = sigma * (rho.sqrt() * c[k] + (1.0 - rho).sqrt() * z) + shift;
+                // exp32 is within 3e-7 relative: a few 1e-7 in the logarithms.
+                assert!((y[k].ln() - want).abs() < 2e-6, "{} vs {want}", y[k].ln());
+            }
+        }
+        assert_eq!(own.step_all(), shared.step_all());
     }
 
     /// Two sides' multipliers drawn with a shared shock of correlation `rho`.

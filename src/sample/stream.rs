@@ -49,12 +49,24 @@ pub fn stream_rng(seed: u64, path: u64, stream: u64) -> PathRng {
     PathRng::from_seed(state)
 }
 
+/// A uniform in the open interval (0, 1) from the top 53 bits of `bits`, offset by half a
+/// step: the one recipe for the inputs' uniforms (`keyed_unit`, `dist::open_unit`). The
+/// ziggurat and gamma samplers use their own 52-bit one (`ziggurat::open_unit_52`).
+///
+/// Above 1/2 the floats are 2^-53 apart, so there the half step rounds (to even); for the
+/// top 53-bit value it would round up to 1.0 itself, whose quantile is infinite: that one
+/// value is held at the largest float below 1. Every other word gives the same bits as
+/// the plain recipe.
+#[inline]
+pub fn unit_53(bits: u64) -> f64 {
+    (((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)).min(1.0 - f64::EPSILON / 2.0)
+}
+
 /// One uniform in (0, 1) as a pure function of (seed, path, stream): a counter-based
 /// draw for inputs that need a single number (drawn by inversion).
 #[inline]
 pub fn keyed_unit(seed: u64, path: u64, stream: u64) -> f64 {
-    let bits = key_word(stream_key(seed, path, stream), 1);
-    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    unit_53(key_word(stream_key(seed, path, stream), 1))
 }
 
 /// A stable 64-bit id for a named stream (FNV-1a), independent of platform and release.
@@ -91,6 +103,31 @@ mod tests {
         let words: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
         assert_eq!(words, PINNED_WORDS);
         assert_eq!(keyed_unit(20260127, 7, id).to_bits(), PINNED_UNIT);
+    }
+
+    #[test]
+    fn the_53_bit_unit_stays_inside_the_open_interval() {
+        // The recipe is pinned by `PINNED_UNIT` above and by every golden; here its ends.
+        let step = 1.0 / (1u64 << 53) as f64;
+        let plain = |bits: u64| ((bits >> 11) as f64 + 0.5) * step;
+        assert_eq!(unit_53(0), 0.5 * step);
+        assert_eq!(unit_53(1 << 11) - unit_53(0), step);
+        // The low 11 bits are not used.
+        assert_eq!(unit_53(0x7ff), unit_53(0));
+        // The top word rounds to 1.0 in the plain recipe; it is held below 1.
+        assert_eq!(plain(u64::MAX), 1.0);
+        assert_eq!(unit_53(u64::MAX), 1.0 - step);
+        // Below the top, the bits are the plain recipe's.
+        for bits in [
+            1u64 << 63,
+            (1 << 63) | (1 << 11),
+            u64::MAX - (1 << 11),
+            0x0123_4567_89ab_cdef,
+            0xfedc_ba98_7654_3210,
+        ] {
+            assert_eq!(unit_53(bits).to_bits(), plain(bits).to_bits(), "{bits:#x}");
+            assert!(unit_53(bits) < 1.0);
+        }
     }
 
     const PINNED_ID: u64 = 0x8c25_28e8_e60b_45c4;
