@@ -25,6 +25,9 @@ pub struct Comparison {
     pub seed: u64,
     /// Whether every scenario ran on the same random numbers (false with --independent).
     pub common_random_numbers: bool,
+    /// The `--set KEY=VALUE` what-ifs every scenario was run with, as typed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
     pub against: Vec<PairResult>,
 }
 
@@ -112,6 +115,7 @@ impl Comparison {
             paths: config.paths,
             seed: config.seed,
             common_random_numbers: !independent,
+            set: Vec::new(),
             against,
         }
     }

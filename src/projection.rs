@@ -81,6 +81,9 @@ pub struct ScenarioInfo {
     pub title: String,
     /// The file as given on the command line, if it came from one.
     pub file: Option<String>,
+    /// The `--set KEY=VALUE` what-ifs the file was run with, as typed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
     pub reference_date: Date,
     pub horizon_date: Date,
     pub horizon_days: u32,
@@ -305,6 +308,7 @@ impl Projection {
                 name: model.name.clone(),
                 title: model.title.clone(),
                 file: file.map(str::to_string),
+                set: Vec::new(),
                 reference_date: model.reference_date,
                 horizon_date: model.horizon_date(),
                 horizon_days: model.horizon_days,

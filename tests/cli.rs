@@ -550,3 +550,75 @@ fn validate_summarises_what_each_scenario_holds() {
         assert!(out.contains(line), "{line}\n{out}");
     }
 }
+
+#[test]
+fn set_changes_a_key_as_editing_the_file_would() {
+    let dir = scratch("set");
+    let text = fs::read_to_string("scenarios/status-quo.toml").unwrap();
+    let run = |file: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "-n",
+            "3000",
+            "-q",
+            "-f",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        let o = attrition(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).replace(file.to_str().unwrap(), "FILE")
+    };
+    let original = dir.join("a.toml");
+    fs::write(&original, &text).unwrap();
+    let cases = [
+        ("noise.sigma=0.2", "sigma = 0.3", "sigma = 0.2"),
+        (
+            "sides.russia.rate_per_day={lo=900,hi=1200}",
+            r#"rate_per_day = { total = "casualties", from = 2022-02-24, to = 2025-12-31 }
+"#,
+            "rate_per_day = { lo = 900, hi = 1200 }\n",
+        ),
+        (
+            "thresholds[0].level=2_500_000",
+            "level = 2_000_000",
+            "level = 2_500_000",
+        ),
+    ];
+    for (set, from, to) in cases {
+        assert!(text.contains(from), "{from}");
+        let edited = dir.join("b.toml");
+        fs::write(&edited, text.replacen(from, to, 1)).unwrap();
+        assert_eq!(run(&original, &["--set", set]), run(&edited, &[]), "{set}");
+    }
+    // Recorded in the output.
+    let o = attrition(&[
+        "run",
+        original.to_str().unwrap(),
+        "-n",
+        "100",
+        "-q",
+        "-f",
+        "json",
+        "--set",
+        "noise.sigma=0.2",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["projections"][0]["scenario"]["set"][0], "noise.sigma=0.2");
+    // Bad keys and values: exit 2, naming the --set argument, nothing run.
+    for (set, says) in [
+        ("noise.sigmaa=0.2", "did you mean 'sigma'"),
+        ("noise.sigma=5", "must be from"),
+        ("noise.sigma=abc", "not a TOML value"),
+        ("noise.sigma", "give KEY=VALUE"),
+        ("thresholds[9].level=1", "is not one of them"),
+        ("noise..sigma=1", "not a key path"),
+    ] {
+        let o = attrition(&["run", original.to_str().unwrap(), "-n", "100", "--set", set]);
+        assert_eq!(o.status.code(), Some(2), "{set}");
+        let err = stderr(&o);
+        assert!(err.contains("--set") && err.contains(says), "{set}: {err}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

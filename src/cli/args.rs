@@ -6,6 +6,7 @@ use super::{backtest, fit};
 use attrition::engine::{RunConfig, Stepping};
 use attrition::model::{Model, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
+use attrition::scenario::overrides::Override;
 use attrition::Date;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
@@ -132,6 +133,11 @@ pub(super) struct EngineOpts {
     /// the file's `scenario.report_dates` listed it.
     #[arg(long, value_name = "DATE", value_parser = Date::parse_iso)]
     pub by: Vec<Date>,
+    /// Set KEY to VALUE in every scenario file before it is validated, as if the file said
+    /// so (repeatable): `--set noise.sigma=0.2`, `--set 'sides.russia.rate_per_day={lo=900,hi=1200}'`,
+    /// `--set thresholds[0].level=2.5e6`. Recorded in the output.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
 }
 
 /// The value parser of every path-count option (`run` and `compare` `--paths`, `backtest

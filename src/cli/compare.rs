@@ -14,7 +14,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let Some(mut loaded) = load_all(&args.files) else {
+    let Some(mut loaded) = load_all_with(&args.files, &args.engine.set) else {
         return EXIT_BAD_INPUT;
     };
     for (file, model) in &mut loaded {
@@ -76,8 +76,9 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             started.elapsed().as_secs_f64()
         );
     }
-    let c =
+    let mut c =
         attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
+    c.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
     let bytes = if args.format == CompareFormat::Json {
         report::comparison::json(&c)
     } else {

@@ -110,10 +110,18 @@ pub fn main() -> i32 {
 
 /// Loads every file, printing every problem; `None` if any file had one.
 fn load_all(files: &[PathBuf]) -> Option<Vec<(String, Model)>> {
+    load_all_with(files, &[])
+}
+
+/// As `load_all`, with the `--set` keys set in every file.
+fn load_all_with(
+    files: &[PathBuf],
+    set: &[scenario::overrides::Override],
+) -> Option<Vec<(String, Model)>> {
     let mut models = Vec::new();
     let mut failed = false;
     for f in files {
-        match scenario::load_file(f) {
+        match scenario::load_file_with(f, set) {
             Ok(m) => models.push((f.display().to_string(), m)),
             Err(e) => {
                 eprintln!("{e}");

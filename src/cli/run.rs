@@ -32,7 +32,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
-    let Some(mut models) = load_all(&args.files) else {
+    let Some(mut models) = load_all_with(&args.files, &args.engine.set) else {
         return EXIT_BAD_INPUT;
     };
     for (file, model) in &mut models {
@@ -77,7 +77,8 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             );
         }
-        let projection = Projection::from_tally(model, &config, &tally, Some(file));
+        let mut projection = Projection::from_tally(model, &config, &tally, Some(file));
+        projection.scenario.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
         projections.push(match fan {
             Some((series, paths)) => projection.with_fan(series, paths),
             None => projection,

@@ -40,6 +40,14 @@ pub fn table(c: &Comparison) -> String {
             "independent runs"
         }
     );
+    if !c.set.is_empty() {
+        let set: Vec<String> = c
+            .set
+            .iter()
+            .map(|a| format!("--set {}", terminal(a)))
+            .collect();
+        let _ = writeln!(out, "what-if: {}", set.join(" "));
+    }
     for r in &c.against {
         let _ = writeln!(
             out,

@@ -30,6 +30,10 @@ fn one(out: &mut String, p: &Projection) {
         p.run.seed,
         p.run.noise.description
     );
+    if !s.set.is_empty() {
+        let set: Vec<String> = s.set.iter().map(|a| format!("--set {}", term(a))).collect();
+        let _ = writeln!(out, "what-if: {}", set.join(" "));
+    }
     for t in &p.thresholds {
         let _ = writeln!(
             out,

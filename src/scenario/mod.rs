@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub(crate) mod keys;
+pub mod overrides;
 pub(crate) mod range;
 pub mod schema;
 pub(crate) mod sections;
@@ -20,6 +21,12 @@ use std::path::Path;
 
 /// Reads and validates a scenario file; `-` reads standard input.
 pub fn load_file(path: &Path) -> Result<Model, ScenarioError> {
+    load_file_with(path, &[])
+}
+
+/// Reads a scenario file, sets the `--set` keys, and validates the result
+/// (`overrides::load_with`).
+pub fn load_file_with(path: &Path, set: &[overrides::Override]) -> Result<Model, ScenarioError> {
     let name = path.display().to_string();
     // Read at most one byte past the limit: a huge file (or an endless pipe) is refused
     // without being read into memory.
@@ -31,7 +38,8 @@ pub fn load_file(path: &Path) -> Result<Model, ScenarioError> {
         std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut buf))
     };
     match read {
-        Ok(_) => load_bytes(&name, &buf),
+        Ok(_) if buf.len() > MAX_FILE_BYTES => Err(too_large(&name)),
+        Ok(_) => overrides::load_with(&name, decode(&name, &buf)?, set),
         Err(e) => Err(whole_file(
             &name,
             format!("cannot read the file: {}", io_reason(&e)),
