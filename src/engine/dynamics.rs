@@ -233,7 +233,7 @@ impl Draws {
         if let Some(r) = &model.regimes {
             let u = keyed_unit(seed, path, stream_id("regimes.initial"));
             let mut state = pick(&r.initial, u);
-            let mut rng = stream_rng(seed, path, stream_id("regimes.chain"));
+            let mut rng = stream_rng(seed, path, plan.regime_chain);
             self.regime_path.push((1, state));
             match r.step {
                 RegimeStep::Month => {
@@ -287,7 +287,7 @@ impl Draws {
     fn draw_trend(&mut self, plan: &Plan, seed: u64, path: u64) {
         if let Some(t) = &plan.model.trend {
             use crate::model::{TrendDist, MAX_TREND, MIN_TREND};
-            let u = keyed_unit(seed, path, stream_id("trend.percent_per_month"));
+            let u = keyed_unit(seed, path, plan.trend);
             self.trend = match t.percent_per_month {
                 TrendDist::Fixed(v) => v,
                 TrendDist::Normal { mean, sd } => {
