@@ -334,3 +334,112 @@ impl Model {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of input: a rate given as a total, killed, forces, shared and per-side
+    /// multipliers of phases, events and regimes, and a trend.
+    const RICH: &str = include_str!("inputs_rich.toml");
+
+    fn rich() -> Model {
+        crate::scenario::load_str("rich.toml", RICH).expect("the test scenario is valid")
+    }
+
+    #[test]
+    fn the_table_lists_every_drawn_input_in_order_with_its_stream() {
+        let m = rich();
+        let t = m.inputs();
+        let keys: Vec<&str> = t.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "sides.a.casualties",
+                "sides.a.rate_per_day",
+                "sides.a.killed",
+                "sides.a.killed_share",
+                "sides.a.force",
+                "sides.a.recruits_per_day",
+                "sides.a.return_to_duty",
+                "sides.b.casualties",
+                "sides.b.rate_per_day",
+                "sides.b.force",
+                "sides.b.recruits_per_day",
+                "sides.b.return_to_duty",
+                "phases.p.multipliers.a",
+                "phases.p.multipliers.b",
+                "phases.q.multiplier",
+                "events.e.probability",
+                "events.e.happens",
+                "events.e.start",
+                "events.e.end",
+                "events.e.multipliers.b",
+                "regimes.chain",
+                "regimes.grind.multiplier",
+                "regimes.hot.multipliers.a",
+                "regimes.hot.multipliers.b",
+                "trend.percent_per_month",
+            ]
+        );
+        for i in t.iter() {
+            // The `.total` rule: a rate given as a total draws from the total's stream.
+            let stream_key = match i.key.as_str() {
+                "sides.a.rate_per_day" => "sides.a.rate_per_day.total",
+                k => k,
+            };
+            assert_eq!(i.stream, stream_id(stream_key), "{}", i.key);
+        }
+        // Only the sides' and phases' inputs may be correlated (pert cannot).
+        let named: Vec<(&str, bool)> = t
+            .iter()
+            .filter_map(|i| Some((i.key.as_str(), i.correlatable?)))
+            .collect();
+        assert_eq!(named.len(), 11);
+        assert!(named.contains(&("sides.b.casualties", false)));
+        assert!(named.contains(&("sides.a.rate_per_day", true)));
+        // The loader's table of sides and phases alone is the start of the model's.
+        let known = Inputs::new(&m.sides, &m.phases, &[], None, None);
+        assert_eq!(known[..], t[..known.len()]);
+    }
+
+    #[test]
+    fn correlations_name_inputs_by_index() {
+        let m = rich();
+        let t = m.inputs();
+        let keys: Vec<Vec<&str>> = m
+            .correlations
+            .iter()
+            .map(|c| c.inputs.iter().map(|&k| t[k].key.as_str()).collect())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                vec!["sides.a.rate_per_day", "phases.p.multipliers.b"],
+                vec!["sides.a.force", "phases.q.multiplier"],
+            ]
+        );
+    }
+
+    #[test]
+    fn every_input_finds_its_distribution() {
+        let m = rich();
+        for i in m.inputs().iter() {
+            let law = i.law(&m);
+            let drawn = matches!(law, Law::Dist(_));
+            assert_eq!(drawn, i.dist(&m).is_some());
+            assert_eq!(
+                m.inputs().find(&i.key).map(|k| m.inputs()[k].what),
+                Some(i.what)
+            );
+        }
+        assert!(matches!(
+            m.inputs()
+                .iter()
+                .find(|i| i.what == What::Trend)
+                .unwrap()
+                .law(&m),
+            Law::Trend(TrendDist::Normal { .. })
+        ));
+    }
+}
