@@ -4,7 +4,7 @@
 //! name, so two scenarios that share an input share its draws.
 
 use super::plan::Plan;
-use crate::model::{EventEnd, EventStart, Rate, RegimeStep};
+use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
 use crate::sample::stream::{keyed_unit, stream_id, stream_rng};
@@ -139,6 +139,30 @@ impl Draws {
         self.draw_events(plan, seed, path);
         self.draw_regimes(plan, seed, path);
         self.draw_trend(plan, seed, path);
+    }
+
+    /// What the path made of input `what` (`Model::inputs`), as its sample column shows
+    /// it (an event's outcome for its `happens`, `start` and `end`; NaN for a day it does
+    /// not have); `factor` is the input's index in `Plan::factors` when it is a multiplier.
+    /// The regime chain's columns are `regime_days`.
+    pub fn value(&self, what: What, factor: usize) -> f64 {
+        let day = |happened: bool, d: u32| if happened { f64::from(d) } else { f64::NAN };
+        match what {
+            What::Casualties(s) => self.sides[s].casualties,
+            What::Rate(s) => self.sides[s].rate_per_day,
+            What::Killed(s) => self.sides[s].killed,
+            What::KilledShare(s) => self.sides[s].killed_share,
+            What::Force(s) => self.sides[s].force,
+            What::Recruits(s) => self.sides[s].recruits_per_day,
+            What::ReturnShare(s) => self.sides[s].return_share,
+            What::Factor { .. } => self.factors[factor],
+            What::EventProbability(e) => self.events[e].probability,
+            What::EventHappens(e) => f64::from(u8::from(self.events[e].happened)),
+            What::EventStart(e) => day(self.events[e].happened, self.events[e].first),
+            What::EventEnd(e) => day(self.events[e].happened, self.events[e].last),
+            What::RegimeChain => f64::NAN,
+            What::Trend => self.trend,
+        }
     }
 
     /// Uniforms of the inputs in correlation groups, for `input` to look up.

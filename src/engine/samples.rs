@@ -73,25 +73,9 @@ pub fn column_kinds(model: &Model) -> Vec<(String, ColumnKind)> {
 /// The row of the path just simulated; an `OptionalDay` the path does not have is NaN.
 fn push_row(out: &mut Vec<f64>, cells: &[Cell], state: &PathState, path: u64) {
     let draws = state.draws();
-    let day = |happened: bool, d: u32| if happened { f64::from(d) } else { f64::NAN };
     out.extend(cells.iter().map(|cell| match *cell {
         Cell::Path => path as f64,
-        Cell::Input { what, factor } => match what {
-            What::Casualties(s) => draws.sides[s].casualties,
-            What::Rate(s) => draws.sides[s].rate_per_day,
-            What::Killed(s) => draws.sides[s].killed,
-            What::KilledShare(s) => draws.sides[s].killed_share,
-            What::Force(s) => draws.sides[s].force,
-            What::Recruits(s) => draws.sides[s].recruits_per_day,
-            What::ReturnShare(s) => draws.sides[s].return_share,
-            What::Factor { .. } => draws.factors[factor],
-            What::EventProbability(e) => draws.events[e].probability,
-            What::EventHappens(e) => f64::from(u8::from(draws.events[e].happened)),
-            What::EventStart(e) => day(draws.events[e].happened, draws.events[e].first),
-            What::EventEnd(e) => day(draws.events[e].happened, draws.events[e].last),
-            What::Trend => draws.trend,
-            What::RegimeChain => unreachable!("the chain fills RegimeDays cells"),
-        },
+        Cell::Input { what, factor } => draws.value(what, factor),
         Cell::RegimeDays(r) => f64::from(draws.regime_days[r]),
         Cell::Crossing(t) => state.crossing()[t].map_or(f64::NAN, f64::from),
     }));
