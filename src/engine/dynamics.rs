@@ -56,6 +56,38 @@ fn day_after(day: u32, n: u64) -> u64 {
     (day as u64).saturating_add(n)
 }
 
+/// Streams of one side's drawn inputs, from the plan's table (`Model::inputs`); 0 for an
+/// input the side does not have.
+#[derive(Clone, Copy, Debug, Default)]
+struct SideStreams {
+    casualties: u64,
+    rate: u64,
+    killed: u64,
+    killed_share: u64,
+    force: u64,
+    recruits: u64,
+    return_share: u64,
+}
+
+fn side_streams(plan: &Plan) -> Vec<SideStreams> {
+    let mut out = vec![SideStreams::default(); plan.model.sides.len()];
+    for input in plan.inputs.iter() {
+        let id = input.stream;
+        match input.what {
+            What::Casualties(s) => out[s].casualties = id,
+            What::Rate(s) => out[s].rate = id,
+            What::Killed(s) => out[s].killed = id,
+            What::KilledShare(s) => out[s].killed_share = id,
+            What::Force(s) => out[s].force = id,
+            What::Recruits(s) => out[s].recruits = id,
+            What::ReturnShare(s) => out[s].return_share = id,
+            // The plan keeps the streams of the multipliers, events, chain and trend.
+            _ => {}
+        }
+    }
+    out
+}
+
 /// What one path drew: its inputs, in the order of the plan (reused across paths).
 #[derive(Clone, Debug)]
 pub struct Draws {
@@ -70,6 +102,8 @@ pub struct Draws {
     pub regime_days: Vec<u32>,
     /// The drawn trend, percent per month.
     pub trend: f64,
+    /// Streams of each side's inputs.
+    streams: Vec<SideStreams>,
     /// Uniforms of the inputs in correlation groups: (stream, uniform).
     copula_units: Vec<(u64, f64)>,
     /// Normal scores of one correlation group (scratch, reused across paths).
@@ -85,6 +119,7 @@ impl Draws {
             regime_path: Vec::new(),
             regime_days: vec![0; plan.regime_factors.len()],
             trend: 0.0,
+            streams: side_streams(plan),
             copula_units: Vec::new(),
             copula_z: Vec::new(),
         }
@@ -95,7 +130,8 @@ impl Draws {
         if !plan.copulas.is_empty() {
             self.draw_copulas(plan, seed, path);
         }
-        for (i, (side, ids)) in plan.model.sides.iter().zip(&plan.streams).enumerate() {
+        for (i, side) in plan.model.sides.iter().enumerate() {
+            let ids = self.streams[i];
             let casualties = self.input(&side.casualties, seed, path, ids.casualties);
             let rate_per_day = match &side.rate {
                 Rate::PerDay(d) => self.input(d, seed, path, ids.rate),

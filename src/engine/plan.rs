@@ -40,19 +40,11 @@ pub struct Factor {
     pub sides: Vec<SideId>,
 }
 
-/// Stream ids of one side's inputs (from `Model::inputs`; 0 for an input the side does
-/// not have); ids are hashes of the input's key path, so the same input in two scenarios
-/// draws the same value on the same path.
+/// Stream id of one side's day-to-day noise (the streams of its drawn inputs are in
+/// `Plan::inputs`, which `Draws` reads).
 #[derive(Clone, Debug, Default)]
 pub struct SideStreams {
-    pub casualties: u64,
-    pub rate: u64,
-    pub killed: u64,
-    pub killed_share: u64,
     pub noise: u64,
-    pub force: u64,
-    pub recruits: u64,
-    pub return_share: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -96,10 +88,13 @@ pub struct Plan<'m> {
 impl<'m> Plan<'m> {
     pub fn new(model: &'m Model) -> Self {
         let inputs = model.inputs();
-        let mut streams = vec![SideStreams::default(); model.sides.len()];
-        for (ids, s) in streams.iter_mut().zip(&model.sides) {
-            ids.noise = stream_id(&format!("noise.{}", s.name));
-        }
+        let streams = model
+            .sides
+            .iter()
+            .map(|s| SideStreams {
+                noise: stream_id(&format!("noise.{}", s.name)),
+            })
+            .collect();
         let mut factors = Vec::new();
         let mut windows: Vec<Window> = model
             .phases
@@ -127,13 +122,6 @@ impl<'m> Plan<'m> {
         for input in inputs.iter() {
             let id = input.stream;
             match input.what {
-                What::Casualties(s) => streams[s].casualties = id,
-                What::Rate(s) => streams[s].rate = id,
-                What::Killed(s) => streams[s].killed = id,
-                What::KilledShare(s) => streams[s].killed_share = id,
-                What::Force(s) => streams[s].force = id,
-                What::Recruits(s) => streams[s].recruits = id,
-                What::ReturnShare(s) => streams[s].return_share = id,
                 What::Factor { of, index, side } => {
                     let (effect, ids) = match of {
                         Mechanism::Phase => {
@@ -168,6 +156,8 @@ impl<'m> Plan<'m> {
                 What::EventEnd(e) => events[e].end = id,
                 What::RegimeChain => regime_chain = id,
                 What::Trend => trend = id,
+                // A side's inputs: `Draws` takes their streams from the table.
+                _ => {}
             }
         }
         let phase_factors = windows.iter().map(|w| w.factors.len()).sum();

@@ -130,13 +130,15 @@ impl Inputs {
                 inv(&s.casualties),
             );
             let key = format!("{base}.rate_per_day");
-            // A rate given as a total (or implied) draws from the total's stream.
-            let (stream, correlatable) = match &s.rate {
-                Rate::PerDay(d) => (stream_id(&key), inv(d)),
-                Rate::ImpliedByTotal { total, .. } => {
-                    (stream_id(&format!("{key}.total")), inv(total))
-                }
-                Rate::ImpliedByBaseline { .. } => (stream_id(&format!("{key}.total")), None),
+            let correlatable = match &s.rate {
+                Rate::PerDay(d) | Rate::ImpliedByTotal { total: d, .. } => inv(d),
+                Rate::ImpliedByBaseline { .. } => None,
+            };
+            // The `.total` rule: a rate given as a total (or implied by the baseline)
+            // draws from the total's stream.
+            let stream = match s.rate {
+                Rate::PerDay(_) => stream_id(&key),
+                _ => stream_id(&format!("{key}.total")),
             };
             t.0.push(Input {
                 key,
