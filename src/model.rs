@@ -7,6 +7,9 @@
 use crate::date::Date;
 use crate::sample::Dist;
 
+mod inputs;
+pub use inputs::{ColumnKind, Input, Inputs, Law, Mechanism, What};
+
 /// Index of a side in `Model::sides`.
 pub type SideId = usize;
 
@@ -83,7 +86,7 @@ pub struct Model {
     pub regimes: Option<Regimes>,
     pub seasonality: Option<Seasonality>,
     pub trend: Option<Trend>,
-    /// Gaussian-copula correlations between drawn inputs.
+    /// Gaussian-copula correlations between drawn inputs (of `inputs()`).
     pub correlations: Vec<Correlation>,
     /// Correlation of the sides' day-to-day noise (a shared shock), in [0, 1).
     pub shock_correlation: f64,
@@ -211,8 +214,8 @@ pub const MAX_TREND: f64 = 1000.0;
 /// Inputs whose normal scores share the correlation `rho` (equicorrelated).
 #[derive(Clone, Debug)]
 pub struct Correlation {
-    /// Key paths of the inputs, as in sample columns (`sides.russia.rate_per_day`).
-    pub inputs: Vec<String>,
+    /// The inputs, as indices into `Model::inputs()`.
+    pub inputs: Vec<usize>,
     pub rho: f64,
 }
 

@@ -4,7 +4,7 @@
 //! name, so two scenarios that share an input share its draws.
 
 use super::plan::Plan;
-use crate::model::{EventEnd, EventStart, Rate, RegimeStep};
+use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
 use crate::sample::stream::{keyed_unit, stream_id, stream_rng};
@@ -56,6 +56,38 @@ fn day_after(day: u32, n: u64) -> u64 {
     (day as u64).saturating_add(n)
 }
 
+/// Streams of one side's drawn inputs, from the plan's table (`Model::inputs`); 0 for an
+/// input the side does not have.
+#[derive(Clone, Copy, Debug, Default)]
+struct SideStreams {
+    casualties: u64,
+    rate: u64,
+    killed: u64,
+    killed_share: u64,
+    force: u64,
+    recruits: u64,
+    return_share: u64,
+}
+
+fn side_streams(plan: &Plan) -> Vec<SideStreams> {
+    let mut out = vec![SideStreams::default(); plan.model.sides.len()];
+    for input in plan.inputs.iter() {
+        let id = input.stream;
+        match input.what {
+            What::Casualties(s) => out[s].casualties = id,
+            What::Rate(s) => out[s].rate = id,
+            What::Killed(s) => out[s].killed = id,
+            What::KilledShare(s) => out[s].killed_share = id,
+            What::Force(s) => out[s].force = id,
+            What::Recruits(s) => out[s].recruits = id,
+            What::ReturnShare(s) => out[s].return_share = id,
+            // The plan keeps the streams of the multipliers, events, chain and trend.
+            _ => {}
+        }
+    }
+    out
+}
+
 /// What one path drew: its inputs, in the order of the plan (reused across paths).
 #[derive(Clone, Debug)]
 pub struct Draws {
@@ -70,6 +102,8 @@ pub struct Draws {
     pub regime_days: Vec<u32>,
     /// The drawn trend, percent per month.
     pub trend: f64,
+    /// Streams of each side's inputs.
+    streams: Vec<SideStreams>,
     /// Uniforms of the inputs in correlation groups: (stream, uniform).
     copula_units: Vec<(u64, f64)>,
     /// Normal scores of one correlation group (scratch, reused across paths).
@@ -85,6 +119,7 @@ impl Draws {
             regime_path: Vec::new(),
             regime_days: vec![0; plan.regime_factors.len()],
             trend: 0.0,
+            streams: side_streams(plan),
             copula_units: Vec::new(),
             copula_z: Vec::new(),
         }
@@ -95,7 +130,8 @@ impl Draws {
         if !plan.copulas.is_empty() {
             self.draw_copulas(plan, seed, path);
         }
-        for (i, (side, ids)) in plan.model.sides.iter().zip(&plan.streams).enumerate() {
+        for (i, side) in plan.model.sides.iter().enumerate() {
+            let ids = self.streams[i];
             let casualties = self.input(&side.casualties, seed, path, ids.casualties);
             let rate_per_day = match &side.rate {
                 Rate::PerDay(d) => self.input(d, seed, path, ids.rate),
@@ -139,6 +175,30 @@ impl Draws {
         self.draw_events(plan, seed, path);
         self.draw_regimes(plan, seed, path);
         self.draw_trend(plan, seed, path);
+    }
+
+    /// What the path made of input `what` (`Model::inputs`), as its sample column shows
+    /// it (an event's outcome for its `happens`, `start` and `end`; NaN for a day it does
+    /// not have); `factor` is the input's index in `Plan::factors` when it is a multiplier.
+    /// The regime chain's columns are `regime_days`.
+    pub fn value(&self, what: What, factor: usize) -> f64 {
+        let day = |happened: bool, d: u32| if happened { f64::from(d) } else { f64::NAN };
+        match what {
+            What::Casualties(s) => self.sides[s].casualties,
+            What::Rate(s) => self.sides[s].rate_per_day,
+            What::Killed(s) => self.sides[s].killed,
+            What::KilledShare(s) => self.sides[s].killed_share,
+            What::Force(s) => self.sides[s].force,
+            What::Recruits(s) => self.sides[s].recruits_per_day,
+            What::ReturnShare(s) => self.sides[s].return_share,
+            What::Factor { .. } => self.factors[factor],
+            What::EventProbability(e) => self.events[e].probability,
+            What::EventHappens(e) => f64::from(u8::from(self.events[e].happened)),
+            What::EventStart(e) => day(self.events[e].happened, self.events[e].first),
+            What::EventEnd(e) => day(self.events[e].happened, self.events[e].last),
+            What::RegimeChain => f64::NAN,
+            What::Trend => self.trend,
+        }
     }
 
     /// Uniforms of the inputs in correlation groups, for `input` to look up.
@@ -233,7 +293,7 @@ impl Draws {
         if let Some(r) = &model.regimes {
             let u = keyed_unit(seed, path, stream_id("regimes.initial"));
             let mut state = pick(&r.initial, u);
-            let mut rng = stream_rng(seed, path, stream_id("regimes.chain"));
+            let mut rng = stream_rng(seed, path, plan.regime_chain);
             self.regime_path.push((1, state));
             match r.step {
                 RegimeStep::Month => {
@@ -287,7 +347,7 @@ impl Draws {
     fn draw_trend(&mut self, plan: &Plan, seed: u64, path: u64) {
         if let Some(t) = &plan.model.trend {
             use crate::model::{TrendDist, MAX_TREND, MIN_TREND};
-            let u = keyed_unit(seed, path, stream_id("trend.percent_per_month"));
+            let u = keyed_unit(seed, path, plan.trend);
             self.trend = match t.percent_per_month {
                 TrendDist::Fixed(v) => v,
                 TrendDist::Normal { mean, sd } => {

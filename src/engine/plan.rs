@@ -2,7 +2,7 @@
 //! rate segments, and the report series. Built once per run; never changes.
 
 use super::layout::Layout;
-use crate::model::{Metric, Model, PhaseEffect, Rate, RegimeStep, SideId};
+use crate::model::{Inputs, Mechanism, Metric, Model, PhaseEffect, RegimeStep, SideId, What};
 use crate::sample::stream::stream_id;
 use crate::sample::Dist;
 
@@ -40,23 +40,18 @@ pub struct Factor {
     pub sides: Vec<SideId>,
 }
 
-/// Stream ids of one side's inputs; ids are hashes of the input's key path, so the same
-/// input in two scenarios draws the same value on the same path.
-#[derive(Clone, Debug)]
+/// Stream id of one side's day-to-day noise (the streams of its drawn inputs are in
+/// `Plan::inputs`, which `Draws` reads).
+#[derive(Clone, Debug, Default)]
 pub struct SideStreams {
-    pub casualties: u64,
-    pub rate: u64,
-    pub killed: u64,
-    pub killed_share: u64,
     pub noise: u64,
-    pub force: u64,
-    pub recruits: u64,
-    pub return_share: u64,
 }
 
 #[derive(Clone, Debug)]
 pub struct Plan<'m> {
     pub model: &'m Model,
+    /// The model's drawn inputs (`Model::inputs`), which the streams below come from.
+    pub inputs: Inputs,
     pub streams: Vec<SideStreams>,
     /// Drawn multipliers: the phases' first (`phase_factors` of them), then the events',
     /// then the regimes'.
@@ -77,6 +72,9 @@ pub struct Plan<'m> {
     pub copulas: Vec<CopulaGroup>,
     /// Stream of the shared day-to-day shock.
     pub common_noise: u64,
+    /// Streams of the regime chain's steps and of the trend (0 without them).
+    pub regime_chain: u64,
+    pub trend: u64,
     /// Whether a path needs its own schedule of rate pieces (events or regimes).
     pub per_path_cuts: bool,
     /// Where the run's stocks and crossings go.
@@ -89,65 +87,80 @@ pub struct Plan<'m> {
 
 impl<'m> Plan<'m> {
     pub fn new(model: &'m Model) -> Self {
+        let inputs = model.inputs();
         let streams = model
             .sides
             .iter()
-            .map(|s| {
-                let key = |k: &str| stream_id(&format!("sides.{}.{k}", s.name));
-                SideStreams {
-                    casualties: key("casualties"),
-                    rate: match s.rate {
-                        Rate::PerDay(_) => key("rate_per_day"),
-                        _ => key("rate_per_day.total"),
-                    },
-                    killed: key("killed"),
-                    killed_share: key("killed_share"),
-                    noise: stream_id(&format!("noise.{}", s.name)),
-                    force: key("force"),
-                    recruits: key("recruits_per_day"),
-                    return_share: key("return_to_duty"),
-                }
+            .map(|s| SideStreams {
+                noise: stream_id(&format!("noise.{}", s.name)),
             })
             .collect();
         let mut factors = Vec::new();
-        let mut windows = Vec::new();
-        for p in &model.phases {
-            let ids = push_factors(
-                &mut factors,
-                model,
-                &format!("phases.{}", p.name),
-                &p.effect,
-            );
-            windows.push(Window {
+        let mut windows: Vec<Window> = model
+            .phases
+            .iter()
+            .map(|p| Window {
                 first_day: p.first_day,
                 last_day: p.last_day,
-                factors: ids,
-            });
-        }
-        let phase_factors = factors.len();
-        let events = model
-            .events
-            .iter()
-            .map(|e| {
-                let base = format!("events.{}", e.name);
-                EventPlan {
-                    probability: stream_id(&format!("{base}.probability")),
-                    happens: stream_id(&format!("{base}.happens")),
-                    start: stream_id(&format!("{base}.start")),
-                    end: stream_id(&format!("{base}.end")),
-                    factors: push_factors(&mut factors, model, &base, &e.effect),
-                }
+                factors: Vec::new(),
             })
             .collect();
-        let regime_factors = match &model.regimes {
-            Some(r) => r
-                .names
-                .iter()
-                .zip(&r.effects)
-                .map(|(n, e)| push_factors(&mut factors, model, &format!("regimes.{n}"), e))
-                .collect(),
-            None => Vec::new(),
-        };
+        let mut events: Vec<EventPlan> = model
+            .events
+            .iter()
+            .map(|_| EventPlan {
+                probability: 0,
+                happens: 0,
+                start: 0,
+                end: 0,
+                factors: Vec::new(),
+            })
+            .collect();
+        let mut regime_factors =
+            vec![Vec::new(); model.regimes.as_ref().map_or(0, |r| r.names.len())];
+        let (mut regime_chain, mut trend) = (0, 0);
+        for input in inputs.iter() {
+            let id = input.stream;
+            match input.what {
+                What::Factor { of, index, side } => {
+                    let (effect, ids) = match of {
+                        Mechanism::Phase => {
+                            (&model.phases[index].effect, &mut windows[index].factors)
+                        }
+                        Mechanism::Event => {
+                            (&model.events[index].effect, &mut events[index].factors)
+                        }
+                        Mechanism::Regime => (
+                            &model
+                                .regimes
+                                .as_ref()
+                                .expect("regime factors need regimes")
+                                .effects[index],
+                            &mut regime_factors[index],
+                        ),
+                    };
+                    let sides = match (effect, side) {
+                        (PhaseEffect::Shared { sides, .. }, None) => sides.clone(),
+                        (_, side) => side.into_iter().collect(),
+                    };
+                    ids.push(factors.len());
+                    factors.push(Factor {
+                        dist: input.dist(model).expect("a multiplier is a Dist").clone(),
+                        stream: id,
+                        sides,
+                    });
+                }
+                What::EventProbability(e) => events[e].probability = id,
+                What::EventHappens(e) => events[e].happens = id,
+                What::EventStart(e) => events[e].start = id,
+                What::EventEnd(e) => events[e].end = id,
+                What::RegimeChain => regime_chain = id,
+                What::Trend => trend = id,
+                // A side's inputs: `Draws` takes their streams from the table.
+                _ => {}
+            }
+        }
+        let phase_factors = windows.iter().map(|w| w.factors.len()).sum();
         let monthly = model.seasonality.is_some()
             || model.trend.is_some()
             || model
@@ -175,7 +188,7 @@ impl<'m> Plan<'m> {
             .correlations
             .iter()
             .map(|c| CopulaGroup {
-                streams: c.inputs.iter().map(|k| input_stream(model, k)).collect(),
+                streams: c.inputs.iter().map(|&k| inputs[k].stream).collect(),
                 chol: equicorrelation_cholesky(c.inputs.len(), c.rho),
             })
             .collect();
@@ -184,6 +197,7 @@ impl<'m> Plan<'m> {
         let layout = Layout::new(model);
         Plan {
             model,
+            inputs,
             streams,
             factors,
             phase_factors,
@@ -195,6 +209,8 @@ impl<'m> Plan<'m> {
             cuts,
             copulas,
             common_noise: stream_id("noise.shared"),
+            regime_chain,
+            trend,
             per_path_cuts: !model.events.is_empty() || model.regimes.is_some(),
             stock_buckets: histogram_budget(layout.slots()),
             layout,
@@ -237,48 +253,6 @@ impl<'m> Plan<'m> {
 fn histogram_budget(slots: usize) -> usize {
     const BUDGET_BYTES: usize = 32 << 20;
     (BUDGET_BYTES / 8 / slots.max(1)).clamp(256, 32_768)
-}
-
-/// Adds the factors of one effect (keyed under `base`) and returns their indices.
-fn push_factors(
-    factors: &mut Vec<Factor>,
-    model: &Model,
-    base: &str,
-    effect: &PhaseEffect,
-) -> Vec<usize> {
-    match effect {
-        PhaseEffect::Shared { factor, sides } => {
-            factors.push(Factor {
-                dist: factor.clone(),
-                stream: stream_id(&format!("{base}.multiplier")),
-                sides: sides.clone(),
-            });
-            vec![factors.len() - 1]
-        }
-        PhaseEffect::PerSide(v) => v
-            .iter()
-            .map(|(side, dist)| {
-                let name = &model.sides[*side].name;
-                factors.push(Factor {
-                    dist: dist.clone(),
-                    stream: stream_id(&format!("{base}.multipliers.{name}")),
-                    sides: vec![*side],
-                });
-                factors.len() - 1
-            })
-            .collect(),
-    }
-}
-
-/// The stream id of an input named by its key path; an implied rate total draws from
-/// `rate_per_day.total`, as the side's rate stream does.
-pub fn input_stream(model: &Model, key: &str) -> u64 {
-    for s in &model.sides {
-        if key == format!("sides.{}.rate_per_day", s.name) && !matches!(s.rate, Rate::PerDay(_)) {
-            return stream_id(&format!("{key}.total"));
-        }
-    }
-    stream_id(key)
 }
 
 /// Lower Cholesky factor of the `k x k` matrix with ones on the diagonal and `rho`

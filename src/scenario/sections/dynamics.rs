@@ -217,53 +217,10 @@ pub(super) fn trend(sink: &mut Sink, node: &Node, names: &[String]) -> Option<Tr
     })
 }
 
-/// The inputs a correlation may name: each side's drawn inputs and each phase multiplier.
-pub(super) fn correlatable(sides: &[Side], phases: &[Phase]) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    for s in sides {
-        let n = &s.name;
-        let rate = match &s.rate {
-            Rate::PerDay(d) | Rate::ImpliedByTotal { total: d, .. } => Some(d),
-            Rate::ImpliedByBaseline { .. } => None,
-        };
-        out.push((
-            format!("sides.{n}.casualties"),
-            s.casualties.is_invertible(),
-        ));
-        if let Some(d) = rate {
-            out.push((format!("sides.{n}.rate_per_day"), d.is_invertible()));
-        }
-        if let Some(k) = &s.killed {
-            out.push((format!("sides.{n}.killed"), k.baseline.is_invertible()));
-            out.push((format!("sides.{n}.killed_share"), k.share.is_invertible()));
-        }
-        if let Some(f) = &s.force {
-            out.push((format!("sides.{n}.force"), f.size.is_invertible()));
-        }
-    }
-    for p in phases {
-        match &p.effect {
-            PhaseEffect::Shared { factor, .. } => out.push((
-                format!("phases.{}.multiplier", p.name),
-                factor.is_invertible(),
-            )),
-            PhaseEffect::PerSide(v) => {
-                for (side, d) in v {
-                    out.push((
-                        format!("phases.{}.multipliers.{}", p.name, sides[*side].name),
-                        d.is_invertible(),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
 pub(super) fn correlations(
     sink: &mut Sink,
     node: &Node,
-    known: &[(String, bool)],
+    known: &Inputs,
 ) -> Option<Vec<Correlation>> {
     let mut out: Vec<Correlation> = Vec::new();
     let mut ok = true;
@@ -333,9 +290,9 @@ fn input_list(
     sink: &mut Sink,
     path: &str,
     node: &Node,
-    known: &[(String, bool)],
+    known: &Inputs,
     earlier: &[Correlation],
-) -> Option<Vec<String>> {
+) -> Option<Vec<usize>> {
     let items = array(sink, path, node)?;
     if items.len() < 2 {
         sink.error(
@@ -345,7 +302,7 @@ fn input_list(
         );
         return None;
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -354,9 +311,16 @@ fn input_list(
             continue;
         };
         let at = Some(item.span().start);
-        match known.iter().find(|(k, _)| *k == name) {
+        let found = known
+            .iter()
+            .position(|k| k.key == name && k.correlatable.is_some());
+        match found.map(|k| (k, known[k].correlatable)) {
             None => {
-                let names: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
+                let names: Vec<&str> = known
+                    .iter()
+                    .filter(|k| k.correlatable.is_some())
+                    .map(|k| k.key.as_str())
+                    .collect();
                 let hint = did_you_mean(&name, &names)
                     .map(|h| format!("did you mean '{h}'? "))
                     .unwrap_or_default();
@@ -371,11 +335,11 @@ fn input_list(
                 );
                 ok = false;
             }
-            Some((_, false)) => {
+            Some((_, Some(false))) => {
                 sink.error(at, &p, format!("'{name}' has shape pert, which is drawn by a Beta sampler and cannot be correlated; use triangular or lognormal"));
                 ok = false;
             }
-            Some(_) if out.contains(&name) || earlier.iter().any(|c| c.inputs.contains(&name)) => {
+            Some((k, _)) if out.contains(&k) || earlier.iter().any(|c| c.inputs.contains(&k)) => {
                 sink.error(
                     at,
                     &p,
@@ -383,7 +347,7 @@ fn input_list(
                 );
                 ok = false;
             }
-            Some(_) => out.push(name),
+            Some((k, _)) => out.push(k),
         }
     }
     ok.then_some(out)

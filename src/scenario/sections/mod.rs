@@ -150,7 +150,10 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let correlations = match (section("correlations"), &sides, &phases) {
         (None, ..) => Some(Vec::new()),
         (Some(n), Some(s), Some(p)) => {
-            dynamics::correlations(&mut sink, n, &dynamics::correlatable(s, p))
+            // The sides' and phases' inputs, the only ones a correlation may name,
+            // have the same indices in this table as in the model's (`Model::inputs`).
+            let known = Inputs::new(s, p, &[], None, None);
+            dynamics::correlations(&mut sink, n, &known)
         }
         _ => None,
     };
