@@ -106,7 +106,7 @@ impl Default for FitOptions {
 
 /// Log-linear trend of the daily counts in the window.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Trend {
+pub struct FittedTrend {
     /// Relative change of the rate per 30 days (0.05 = +5% a month).
     pub per_month: f64,
     /// Standard error of `per_month` (Newey-West, Bartlett lag = block length).
@@ -168,7 +168,7 @@ pub struct Fit {
     /// `Noise::sigma_of_cv`: the loader's conversions).
     pub gamma_shape: f64,
     pub lognormal_sigma: f64,
-    pub trend: Trend,
+    pub trend: FittedTrend,
     pub diagnostics: Diagnostics,
     pub drift: Option<Drift>,
     /// The range for `rate_per_day` (lognormal, 90%): the bootstrap interval, widened
@@ -274,7 +274,7 @@ fn diagnostics(x: &[f64], dates: Date, cv: f64) -> Diagnostics {
     }
 }
 
-fn trend(x: &[f64], lag: usize) -> Trend {
+fn trend(x: &[f64], lag: usize) -> FittedTrend {
     let pts: Vec<(f64, f64)> = x
         .iter()
         .enumerate()
@@ -283,7 +283,7 @@ fn trend(x: &[f64], lag: usize) -> Trend {
         .collect();
     let (b, se) = newey_west_slope(&pts, lag);
     const MONTH: f64 = 30.0;
-    Trend {
+    FittedTrend {
         per_month: (b * MONTH).exp_m1(),
         se: se * MONTH * (b * MONTH).exp(),
         supported: b.abs() >= 2.0 * se,

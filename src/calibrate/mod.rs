@@ -18,7 +18,9 @@ pub mod synthetic;
 
 pub use backtest::{backtest, Backtest, BacktestError, BacktestOptions, OriginFit};
 pub use fit::{fit, Fit, FitOptions, Window};
-pub use series::{parse_corrections, parse_series, remove_corrections, Kind, Series, SeriesError};
+pub use series::{
+    parse_corrections, parse_series, remove_corrections, Series, SeriesError, SeriesKind,
+};
 
 #[cfg(test)]
 mod tests;

@@ -33,16 +33,16 @@ impl std::error::Error for SeriesError {}
 /// Whether a column holds running totals or per-day counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum SeriesKind {
     Cumulative,
     Daily,
 }
 
-impl Kind {
-    pub fn parse(s: &str) -> Option<Kind> {
+impl SeriesKind {
+    pub fn parse(s: &str) -> Option<SeriesKind> {
         match s {
-            "cumulative" => Some(Kind::Cumulative),
-            "daily" => Some(Kind::Daily),
+            "cumulative" => Some(SeriesKind::Cumulative),
+            "daily" => Some(SeriesKind::Daily),
             _ => None,
         }
     }
@@ -56,7 +56,7 @@ impl Kind {
 pub struct Series {
     pub file: String,
     pub column: String,
-    pub kind: Kind,
+    pub kind: SeriesKind,
     pub start: Date,
     pub levels: Vec<f64>,
     /// Total of the corrections removed (0 when none were given).
@@ -92,7 +92,7 @@ impl Series {
         Series {
             file: name.to_string(),
             column: "synthetic_cumulative".to_string(),
-            kind: Kind::Cumulative,
+            kind: SeriesKind::Cumulative,
             start,
             levels,
             corrections_removed: 0.0,
@@ -101,7 +101,7 @@ impl Series {
 }
 
 /// A parsed table: the header and the data rows with their line numbers.
-struct Table {
+struct CsvRows {
     header: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
 }
@@ -114,7 +114,7 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesErr
     }
 }
 
-fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
+fn parse_table(file: &str, text: &str) -> Result<CsvRows, SeriesError> {
     // The byte-order mark some editors write is not part of the first cell.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -173,7 +173,7 @@ fn parse_table(file: &str, text: &str) -> Result<Table, SeriesError> {
         }
         rows.push((n, record.iter().map(str::to_string).collect()));
     }
-    Ok(Table { header, rows })
+    Ok(CsvRows { header, rows })
 }
 
 /// The line a record starts on. The `csv` reader gives the position where it began
@@ -187,7 +187,7 @@ fn line_of(text: &str, p: &csv::Position) -> usize {
     p.line() as usize + skipped
 }
 
-fn date_column(file: &str, t: &Table) -> Result<usize, SeriesError> {
+fn date_column(file: &str, t: &CsvRows) -> Result<usize, SeriesError> {
     t.header.iter().position(|h| h == "date").ok_or_else(|| {
         err(
             file,
@@ -231,7 +231,7 @@ pub fn parse_series(
     file: &str,
     text: &str,
     column: Option<&str>,
-    kind: Option<Kind>,
+    kind: Option<SeriesKind>,
 ) -> Result<Series, SeriesError> {
     let t = parse_table(file, text)?;
     let dc = date_column(file, &t)?;
@@ -265,9 +265,9 @@ pub fn parse_series(
     };
     let name = t.header[vc].clone();
     let kind = kind.unwrap_or(if name.ends_with("_cumulative") {
-        Kind::Cumulative
+        SeriesKind::Cumulative
     } else {
-        Kind::Daily
+        SeriesKind::Daily
     });
     if t.rows.is_empty() {
         return Err(err(file, None, "no data rows after the header"));
@@ -291,11 +291,11 @@ pub fn parse_series(
             if step > 1 {
                 return Err(err(file, Some(line), format!("date {date} follows {pd}: {} days are missing; the series needs one row per day", step - 1)));
             }
-            if kind == Kind::Cumulative && v < pv {
+            if kind == SeriesKind::Cumulative && v < pv {
                 return Err(err(file, Some(line), format!("`{name}` falls from {pv} to {v}: a cumulative series cannot decrease (give --kind daily if it holds daily counts)")));
             }
         }
-        if kind == Kind::Daily && v < 0.0 {
+        if kind == SeriesKind::Daily && v < 0.0 {
             return Err(err(
                 file,
                 Some(line),
@@ -303,8 +303,8 @@ pub fn parse_series(
             ));
         }
         match kind {
-            Kind::Cumulative => levels.push(v),
-            Kind::Daily => {
+            SeriesKind::Cumulative => levels.push(v),
+            SeriesKind::Daily => {
                 if start.is_none() {
                     start = Some(date.add_days(-1));
                     levels.push(0.0);
@@ -484,9 +484,9 @@ mod tests {
     fn reads_cumulative_and_daily_to_the_same_counts() {
         let c =
             parse("date,x_cumulative\n2024-01-01,100\n2024-01-02,110\n2024-01-03,125\n").unwrap();
-        assert_eq!(c.kind, Kind::Cumulative);
+        assert_eq!(c.kind, SeriesKind::Cumulative);
         let d = parse("date,x_daily\n2024-01-02,10\n2024-01-03,15\n").unwrap();
-        assert_eq!(d.kind, Kind::Daily);
+        assert_eq!(d.kind, SeriesKind::Daily);
         let from = Date::parse_iso("2024-01-02").unwrap();
         let to = Date::parse_iso("2024-01-03").unwrap();
         assert_eq!(c.counts(from, to).unwrap(), vec![10.0, 15.0]);

@@ -25,7 +25,7 @@ pub struct Summary {
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct CrossingSummary {
+pub struct CrossingScores {
     pub method: Method,
     pub origins: usize,
     /// Origins whose median crossing lay beyond the longest horizon (scored as the day
@@ -40,7 +40,7 @@ pub struct CrossingSummary {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summaries {
     pub increase: Vec<Summary>,
-    pub crossing: Vec<CrossingSummary>,
+    pub crossing: Vec<CrossingScores>,
 }
 
 /// Scores every method at each of `horizons` (ascending; the last bounds the crossings).
@@ -92,7 +92,7 @@ pub fn summarise(bt: &Backtest, horizons: &[u32]) -> Summaries {
             .map(|c| c.median.unwrap_or(last + 1) as f64 - c.observed_day as f64)
             .collect();
         let covered = c.iter().filter(|c| c.covered_90()).count();
-        cross.push(CrossingSummary {
+        cross.push(CrossingScores {
             method,
             origins: c.len(),
             beyond_horizon: c.iter().filter(|c| c.median.is_none()).count(),

@@ -2,7 +2,7 @@
 //! scenario fragment.
 
 use super::*;
-use attrition::calibrate::{self, FitOptions, Kind, Series, Window};
+use attrition::calibrate::{self, FitOptions, Series, SeriesKind, Window};
 
 #[derive(clap::Args, Debug)]
 pub(super) struct SeriesArgs {
@@ -36,7 +36,7 @@ impl SeriesArgs {
     pub(super) fn load(&self, path: &std::path::Path) -> Result<Series, String> {
         let name = path.display().to_string();
         let text = calibrate::series::read_text(path).map_err(|e| e.to_string())?;
-        let kind = self.kind.as_deref().and_then(Kind::parse);
+        let kind = self.kind.as_deref().and_then(SeriesKind::parse);
         let mut s = calibrate::parse_series(&name, &text, self.column.as_deref(), kind)
             .map_err(|e| e.to_string())?;
         if let Some(c) = &self.corrections {

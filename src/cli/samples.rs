@@ -9,7 +9,7 @@ pub(super) fn run_with_samples(
     path: &std::path::Path,
     progress: &dyn Progress,
 ) -> Result<engine::Tally, EngineError> {
-    use attrition::report::parquet::{Column, Kind, ParquetWriter};
+    use attrition::report::parquet::{Column, ColumnType, ParquetWriter};
     let sink_err = |e: std::io::Error| EngineError::Sink(format!("{}: {e}", path.display()));
     let mut file = output::AtomicFile::create(path).map_err(sink_err)?;
     use engine::samples::ColumnKind;
@@ -18,10 +18,10 @@ pub(super) fn run_with_samples(
     let tally = if sample_format(path) == Some("parquet") {
         let kinds = columns.iter().map(|(name, kind)| Column {
             kind: match kind {
-                ColumnKind::Path => Kind::Int64,
-                ColumnKind::Number => Kind::Double,
+                ColumnKind::Path => ColumnType::Int64,
+                ColumnKind::Number => ColumnType::Double,
                 // Days a path may not have are nulls (a NaN would count as a value).
-                ColumnKind::OptionalDay => Kind::OptionalInt32,
+                ColumnKind::OptionalDay => ColumnType::OptionalInt32,
             },
             name: name.clone(),
         });

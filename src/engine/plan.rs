@@ -8,7 +8,7 @@ use crate::sample::Dist;
 
 /// A fixed date window and the factors (indices into `Plan::factors`) active in it.
 #[derive(Clone, Debug)]
-pub struct Window {
+pub struct PhaseWindow {
     pub first_day: u32,
     pub last_day: u32,
     pub factors: Vec<usize>,
@@ -57,7 +57,7 @@ pub struct Plan<'m> {
     /// then the regimes'.
     pub factors: Vec<Factor>,
     pub phase_factors: usize,
-    pub windows: Vec<Window>,
+    pub windows: Vec<PhaseWindow>,
     pub events: Vec<EventPlan>,
     /// Factor indices of each regime.
     pub regime_factors: Vec<Vec<usize>>,
@@ -96,10 +96,10 @@ impl<'m> Plan<'m> {
             })
             .collect();
         let mut factors = Vec::new();
-        let mut windows: Vec<Window> = model
+        let mut windows: Vec<PhaseWindow> = model
             .phases
             .iter()
-            .map(|p| Window {
+            .map(|p| PhaseWindow {
                 first_day: p.first_day,
                 last_day: p.last_day,
                 factors: Vec::new(),

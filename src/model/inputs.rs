@@ -120,7 +120,7 @@ impl Inputs {
         regimes: Option<&Regimes>,
         trend: Option<&Trend>,
     ) -> Inputs {
-        let mut t = Table(Vec::new());
+        let mut t = InputList(Vec::new());
         for (i, s) in sides.iter().enumerate() {
             let base = format!("sides.{}", s.name);
             let inv = |d: &Dist| Some(d.is_invertible());
@@ -202,9 +202,9 @@ impl Inputs {
 }
 
 /// The table while it is built.
-struct Table(Vec<Input>);
+struct InputList(Vec<Input>);
 
-impl Table {
+impl InputList {
     fn add(&mut self, key: String, what: What, correlatable: Option<bool>) {
         self.0.push(Input {
             stream: stream_id(&key),

@@ -3,7 +3,7 @@
 
 use super::envelope::{Body, Envelope};
 use crate::calibrate::backtest::{Backtest, Crossing, OriginFit, Scored};
-use crate::calibrate::summary::{CrossingSummary, Summaries, Summary};
+use crate::calibrate::summary::{CrossingScores, Summaries, Summary};
 use crate::Date;
 use serde::Serialize;
 use std::fmt::Write;
@@ -121,7 +121,7 @@ neighbouring origins overlap. bias: mean of (projected median - observed)."
 pub struct BacktestBody<'a> {
     pub inputs: &'a Inputs,
     pub summary: &'a [Summary],
-    pub crossing_summary: &'a [CrossingSummary],
+    pub crossing_summary: &'a [CrossingScores],
     pub origins: &'a [Date],
     pub skipped: Vec<Skipped<'a>>,
     pub forecasts: &'a [Scored],

@@ -3,7 +3,7 @@
 
 use super::envelope::{Body, Envelope};
 use crate::calibrate::fit::{Fit, SMOOTH_HALF};
-use crate::calibrate::series::{Kind, Series};
+use crate::calibrate::series::{Series, SeriesKind};
 use crate::sample::normal::Z95;
 use crate::Date;
 use serde::Serialize;
@@ -86,8 +86,8 @@ pub fn toml(series: &Series, side: &str, fit: &Fit, command: &str) -> String {
         comment_text(&series.file),
         comment_text(&series.column),
         match series.kind {
-            Kind::Cumulative => "cumulative, differenced to daily counts",
-            Kind::Daily => "daily counts",
+            SeriesKind::Cumulative => "cumulative, differenced to daily counts",
+            SeriesKind::Daily => "daily counts",
         },
         series.start,
         series.end(),
@@ -244,7 +244,7 @@ pub struct FitBody<'a> {
 pub struct SeriesInfo<'a> {
     pub file: &'a str,
     pub column: &'a str,
-    pub kind: Kind,
+    pub kind: SeriesKind,
     pub first_date: Date,
     pub last_date: Date,
     pub corrections_removed: f64,

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 pub const ROWS_PER_GROUP: usize = 65_536;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum ColumnType {
     /// A required 64-bit integer.
     Int64,
     /// A required double.
@@ -27,7 +27,7 @@ pub enum Kind {
 
 pub struct Column {
     pub name: String,
-    pub kind: Kind,
+    pub kind: ColumnType,
 }
 
 struct ChunkMeta {
@@ -91,8 +91,8 @@ impl<W: Write> ParquetWriter<W> {
             let size = (header.len() + data.len()) as u64;
             self.pos += size;
             let nulls = match col.kind {
-                Kind::OptionalInt32 => values.iter().filter(|v| v.is_nan()).count() as u64,
-                Kind::Int64 | Kind::Double => 0,
+                ColumnType::OptionalInt32 => values.iter().filter(|v| v.is_nan()).count() as u64,
+                ColumnType::Int64 | ColumnType::Double => 0,
             };
             chunks.push(ChunkMeta {
                 offset,
@@ -121,16 +121,16 @@ impl<W: Write> ParquetWriter<W> {
 }
 
 /// A v1 data page body: definition levels (optional columns) then PLAIN values.
-fn page_data(kind: Kind, values: &[f64]) -> Vec<u8> {
+fn page_data(kind: ColumnType, values: &[f64]) -> Vec<u8> {
     let mut d = Vec::with_capacity(values.len() * 8 + 16);
     match kind {
-        Kind::Int64 => values
+        ColumnType::Int64 => values
             .iter()
             .for_each(|v| d.extend_from_slice(&(*v as i64).to_le_bytes())),
-        Kind::Double => values
+        ColumnType::Double => values
             .iter()
             .for_each(|v| d.extend_from_slice(&v.to_le_bytes())),
-        Kind::OptionalInt32 => {
+        ColumnType::OptionalInt32 => {
             // Definition levels, bit width 1, one bit-packed run: header (groups << 1) | 1,
             // then eight levels a byte, least significant bit first; 4-byte length prefix.
             let groups = values.len().div_ceil(8);
@@ -261,11 +261,11 @@ fn page_header(out: &mut Vec<u8>, rows: usize, size: usize) {
     t.out.push(0);
 }
 
-fn physical(kind: Kind) -> i32 {
+fn physical(kind: ColumnType) -> i32 {
     match kind {
-        Kind::Int64 => 2,
-        Kind::Double => 5,
-        Kind::OptionalInt32 => 1,
+        ColumnType::Int64 => 2,
+        ColumnType::Double => 5,
+        ColumnType::OptionalInt32 => 1,
     }
 }
 
@@ -285,9 +285,16 @@ fn file_metadata(
     for c in columns {
         t.begin_elem();
         t.i32(1, physical(c.kind));
-        t.i32(3, if c.kind == Kind::OptionalInt32 { 1 } else { 0 }); // OPTIONAL / REQUIRED
+        t.i32(
+            3,
+            if c.kind == ColumnType::OptionalInt32 {
+                1
+            } else {
+                0
+            },
+        ); // OPTIONAL / REQUIRED
         t.string(4, &c.name);
-        if c.kind == Kind::OptionalInt32 {
+        if c.kind == ColumnType::OptionalInt32 {
             // Days are plain signed integers: the converted type for older readers, the
             // logical type for newer ones.
             t.i32(6, 17); // converted_type: INT_32
@@ -357,15 +364,15 @@ mod tests {
         let cols = vec![
             Column {
                 name: "path".into(),
-                kind: Kind::Int64,
+                kind: ColumnType::Int64,
             },
             Column {
                 name: "x".into(),
-                kind: Kind::Double,
+                kind: ColumnType::Double,
             },
             Column {
                 name: "day".into(),
-                kind: Kind::OptionalInt32,
+                kind: ColumnType::OptionalInt32,
             },
         ];
         let mut w = ParquetWriter::new(Vec::new(), cols).unwrap();

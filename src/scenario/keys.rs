@@ -48,7 +48,7 @@ const fn excl(value: f64) -> Option<Limit> {
 /// What a key's value is. Forms with alternatives that have keys of their own are
 /// variants, so that every key name is spelled in this file only.
 #[derive(Clone, Copy, Debug)]
-pub enum Kind {
+pub enum ValueKind {
     /// A string of `min_chars` to `max_chars` characters.
     Text {
         min_chars: usize,
@@ -107,16 +107,16 @@ pub enum Kind {
     Initial,
 }
 
-impl Kind {
+impl ValueKind {
     /// The keys of the table this kind is, or may be written as.
     pub fn keys(&self) -> Option<&'static [Key]> {
         match self {
-            Kind::Table(keys) | Kind::Tables { keys, .. } => Some(keys),
-            Kind::Sides => Some(SIDE),
-            Kind::States => Some(STATE),
-            Kind::Rate => Some(IMPLIED),
-            Kind::EventStart => Some(START),
-            Kind::Trend => Some(TREND_RANGE),
+            ValueKind::Table(keys) | ValueKind::Tables { keys, .. } => Some(keys),
+            ValueKind::Sides => Some(SIDE),
+            ValueKind::States => Some(STATE),
+            ValueKind::Rate => Some(IMPLIED),
+            ValueKind::EventStart => Some(START),
+            ValueKind::Trend => Some(TREND_RANGE),
             _ => None,
         }
     }
@@ -135,7 +135,7 @@ pub enum DefaultValue {
 #[derive(Clone, Copy, Debug)]
 pub struct Key {
     pub name: &'static str,
-    pub kind: Kind,
+    pub kind: ValueKind,
     /// The loader refuses the table without it. Keys required only as one of two
     /// alternatives (`horizon` or `horizon_days`) are not.
     pub required: bool,
@@ -144,7 +144,7 @@ pub struct Key {
     pub doc: &'static str,
 }
 
-const fn key(name: &'static str, kind: Kind, doc: &'static str) -> Key {
+const fn key(name: &'static str, kind: ValueKind, doc: &'static str) -> Key {
     Key {
         name,
         kind,
@@ -172,139 +172,139 @@ pub fn names(keys: &[Key]) -> Vec<&'static str> {
     keys.iter().map(|k| k.name).collect()
 }
 
-const NAME: Kind = Kind::Text {
+const NAME: ValueKind = ValueKind::Text {
     min_chars: 1,
     max_chars: MAX_NAME_CHARS,
 };
-const PROBABILITY: Kind = Kind::Number {
+const PROBABILITY: ValueKind = ValueKind::Number {
     min: incl(0.0),
     max: incl(1.0),
 };
 
 #[rustfmt::skip]
 pub const TOP: &[Key] = &[
-    key("scenario", Kind::Table(SCENARIO), "What the scenario is and how it runs.").required(),
-    key("noise", Kind::Table(NOISE), "Day-to-day variation of each side's daily count, mean one.").required(),
-    key("sides", Kind::Sides, "The sides (belligerents), one [sides.NAME] table each.").required(),
-    key("phases", Kind::Tables { keys: PHASE, max: MAX_PHASES }, "Date windows in which rates are multiplied by a drawn factor."),
-    key("thresholds", Kind::Tables { keys: THRESHOLD, max: MAX_THRESHOLDS }, "Levels of a metric summed over sides, whose crossing dates are reported."),
-    key("events", Kind::Tables { keys: EVENT, max: MAX_EVENTS }, "Uncertain events (ceasefires, escalations) that multiply rates while they last."),
-    key("regimes", Kind::Table(REGIMES), "Intensity regimes switching by a Markov chain."),
-    key("seasonality", Kind::Table(SEASONALITY), "Rate multipliers by calendar month."),
-    key("trend", Kind::Table(TREND), "Growth of the rates, compounded by calendar month."),
-    key("correlations", Kind::Tables { keys: CORRELATION, max: MAX_CORRELATIONS }, "Groups of inputs drawn through a Gaussian copula."),
-    key("force", Kind::Table(FORCE), "Force-dependent (Lanchester) attrition."),
+    key("scenario", ValueKind::Table(SCENARIO), "What the scenario is and how it runs.").required(),
+    key("noise", ValueKind::Table(NOISE), "Day-to-day variation of each side's daily count, mean one.").required(),
+    key("sides", ValueKind::Sides, "The sides (belligerents), one [sides.NAME] table each.").required(),
+    key("phases", ValueKind::Tables { keys: PHASE, max: MAX_PHASES }, "Date windows in which rates are multiplied by a drawn factor."),
+    key("thresholds", ValueKind::Tables { keys: THRESHOLD, max: MAX_THRESHOLDS }, "Levels of a metric summed over sides, whose crossing dates are reported."),
+    key("events", ValueKind::Tables { keys: EVENT, max: MAX_EVENTS }, "Uncertain events (ceasefires, escalations) that multiply rates while they last."),
+    key("regimes", ValueKind::Table(REGIMES), "Intensity regimes switching by a Markov chain."),
+    key("seasonality", ValueKind::Table(SEASONALITY), "Rate multipliers by calendar month."),
+    key("trend", ValueKind::Table(TREND), "Growth of the rates, compounded by calendar month."),
+    key("correlations", ValueKind::Tables { keys: CORRELATION, max: MAX_CORRELATIONS }, "Groups of inputs drawn through a Gaussian copula."),
+    key("force", ValueKind::Table(FORCE), "Force-dependent (Lanchester) attrition."),
 ];
 
 #[rustfmt::skip]
 pub const SCENARIO: &[Key] = &[
     key("name", NAME, "short id shown in every output").required(),
-    key("title", Kind::Text { min_chars: 0, max_chars: 2 * MAX_NAME_CHARS }, "longer title for tables and plots (default: name)"),
-    key("reference_date", Kind::Date, "day 0: the date of the baseline stocks").required(),
-    key("horizon", Kind::Date, "the last simulated date (or give horizon_days)"),
-    key("horizon_days", Kind::Integer { min: 1, max: MAX_HORIZON_DAYS as u64 }, "the last simulated day, in days after the reference date (or give horizon)"),
-    key("report_dates", Kind::Dates { max_items: MAX_REPORT_DATES }, "dates at which stocks and P(crossed by) are reported"),
-    key("paths", Kind::Integer { min: 1, max: MAX_PATHS }, "number of Monte Carlo paths").default(DefaultValue::Integer(DEFAULT_PATHS)),
-    key("seed", Kind::Integer { min: 0, max: MAX_SEED }, "seed of every random stream").default(DefaultValue::Integer(DEFAULT_SEED)),
+    key("title", ValueKind::Text { min_chars: 0, max_chars: 2 * MAX_NAME_CHARS }, "longer title for tables and plots (default: name)"),
+    key("reference_date", ValueKind::Date, "day 0: the date of the baseline stocks").required(),
+    key("horizon", ValueKind::Date, "the last simulated date (or give horizon_days)"),
+    key("horizon_days", ValueKind::Integer { min: 1, max: MAX_HORIZON_DAYS as u64 }, "the last simulated day, in days after the reference date (or give horizon)"),
+    key("report_dates", ValueKind::Dates { max_items: MAX_REPORT_DATES }, "dates at which stocks and P(crossed by) are reported"),
+    key("paths", ValueKind::Integer { min: 1, max: MAX_PATHS }, "number of Monte Carlo paths").default(DefaultValue::Integer(DEFAULT_PATHS)),
+    key("seed", ValueKind::Integer { min: 0, max: MAX_SEED }, "seed of every random stream").default(DefaultValue::Integer(DEFAULT_SEED)),
 ];
 
 #[rustfmt::skip]
 pub const NOISE: &[Key] = &[
-    key("model", Kind::Choice(NOISE_MODELS), "the noise model").required(),
-    key("sigma", Kind::Number { min: incl(MIN_NOISE), max: incl(MAX_NOISE_SIGMA) }, "standard deviation of the log of the daily multiplier (or give cv)"),
-    key("cv", Kind::Number { min: incl(MIN_NOISE), max: incl(MAX_NOISE_CV) }, "coefficient of variation of the daily multiplier (or give sigma)"),
-    key("correlation", Kind::Number { min: incl(0.0), max: excl(1.0) }, "correlation of the sides' day-to-day shocks").default(DefaultValue::Number(0.0)),
+    key("model", ValueKind::Choice(NOISE_MODELS), "the noise model").required(),
+    key("sigma", ValueKind::Number { min: incl(MIN_NOISE), max: incl(MAX_NOISE_SIGMA) }, "standard deviation of the log of the daily multiplier (or give cv)"),
+    key("cv", ValueKind::Number { min: incl(MIN_NOISE), max: incl(MAX_NOISE_CV) }, "coefficient of variation of the daily multiplier (or give sigma)"),
+    key("correlation", ValueKind::Number { min: incl(0.0), max: excl(1.0) }, "correlation of the sides' day-to-day shocks").default(DefaultValue::Number(0.0)),
 ];
 
 #[rustfmt::skip]
 pub const SIDE: &[Key] = &[
-    key("casualties", Kind::Range, "cumulative casualties on the reference date").required(),
-    key("rate_per_day", Kind::Rate, "mean casualties per day").required(),
-    key("killed", Kind::Range, "killed on the reference date"),
-    key("killed_share", Kind::Range, "share of new casualties who are killed"),
-    key("force", Kind::Range, "troops in the line on the reference date (with [force])"),
-    key("recruits_per_day", Kind::Range, "troops added to the line each day (with [force])"),
-    key("return_to_duty", Kind::Range, "share of casualties who return to the line (with [force])"),
+    key("casualties", ValueKind::Range, "cumulative casualties on the reference date").required(),
+    key("rate_per_day", ValueKind::Rate, "mean casualties per day").required(),
+    key("killed", ValueKind::Range, "killed on the reference date"),
+    key("killed_share", ValueKind::Range, "share of new casualties who are killed"),
+    key("force", ValueKind::Range, "troops in the line on the reference date (with [force])"),
+    key("recruits_per_day", ValueKind::Range, "troops added to the line each day (with [force])"),
+    key("return_to_duty", ValueKind::Range, "share of casualties who return to the line (with [force])"),
 ];
 
 /// `rate_per_day = { total, from, to }`.
 #[rustfmt::skip]
 pub const IMPLIED: &[Key] = &[
-    key("total", Kind::Total, "the reported total over the period, or \"casualties\" for the side's own baseline").required(),
-    key("from", Kind::Date, "first day of the period").required(),
-    key("to", Kind::Date, "last day of the period; default and latest: the reference date"),
+    key("total", ValueKind::Total, "the reported total over the period, or \"casualties\" for the side's own baseline").required(),
+    key("from", ValueKind::Date, "first day of the period").required(),
+    key("to", ValueKind::Date, "last day of the period; default and latest: the reference date"),
 ];
 
 #[rustfmt::skip]
 pub const PHASE: &[Key] = &[
     key("name", NAME, "label; also keys the phase's random stream").required(),
-    key("start", Kind::Date, "first day of the phase").required(),
-    key("end", Kind::Date, "last day of the phase (inclusive); default: the horizon"),
-    key("sides", Kind::SideList, "the sides multiplier applies to (default all)"),
-    key("multiplier", Kind::Range, "one factor for the listed sides (or give multipliers)"),
-    key("multipliers", Kind::PerSide, "one factor per side (or give multiplier)"),
+    key("start", ValueKind::Date, "first day of the phase").required(),
+    key("end", ValueKind::Date, "last day of the phase (inclusive); default: the horizon"),
+    key("sides", ValueKind::SideList, "the sides multiplier applies to (default all)"),
+    key("multiplier", ValueKind::Range, "one factor for the listed sides (or give multipliers)"),
+    key("multipliers", ValueKind::PerSide, "one factor per side (or give multiplier)"),
 ];
 
 #[rustfmt::skip]
 pub const THRESHOLD: &[Key] = &[
     key("name", NAME, "label in the output").required(),
-    key("metric", Kind::Choice(METRICS), "the metric summed over the sides").default(DefaultValue::Text("casualties")),
-    key("sides", Kind::SideList, "the sides whose stocks are summed (default all)"),
-    key("level", Kind::Number { min: excl(0.0), max: incl(MAX_QUANTITY) }, "level of the summed cumulative metric").required(),
+    key("metric", ValueKind::Choice(METRICS), "the metric summed over the sides").default(DefaultValue::Text("casualties")),
+    key("sides", ValueKind::SideList, "the sides whose stocks are summed (default all)"),
+    key("level", ValueKind::Number { min: excl(0.0), max: incl(MAX_QUANTITY) }, "level of the summed cumulative metric").required(),
 ];
 
 #[rustfmt::skip]
 pub const EVENT: &[Key] = &[
     key("name", NAME, "label; keys the event's draws").required(),
-    key("probability", Kind::Range, "probability that the event happens (values above 1 are clamped)").required(),
-    key("start", Kind::EventStart, "a date, a window { from, to } or { from, monthly_hazard }").required(),
-    key("sides", Kind::SideList, "the sides multiplier applies to (default all)"),
-    key("multiplier", Kind::Range, "one factor for the listed sides (or give multipliers)"),
-    key("multipliers", Kind::PerSide, "one factor per side (or give multiplier)"),
-    key("duration_days", Kind::Range, "how long it lasts, in days"),
+    key("probability", ValueKind::Range, "probability that the event happens (values above 1 are clamped)").required(),
+    key("start", ValueKind::EventStart, "a date, a window { from, to } or { from, monthly_hazard }").required(),
+    key("sides", ValueKind::SideList, "the sides multiplier applies to (default all)"),
+    key("multiplier", ValueKind::Range, "one factor for the listed sides (or give multipliers)"),
+    key("multipliers", ValueKind::PerSide, "one factor per side (or give multiplier)"),
+    key("duration_days", ValueKind::Range, "how long it lasts, in days"),
     key("end_monthly_hazard", PROBABILITY, "probability of ending in any month after it started"),
 ];
 
 /// An event's `start` as a table.
 #[rustfmt::skip]
 pub const START: &[Key] = &[
-    key("from", Kind::Date, "the first date it can start").required(),
-    key("to", Kind::Date, "the last date it can start (uniform between from and to)"),
-    key("monthly_hazard", Kind::Number { min: excl(0.0), max: incl(1.0) }, "probability of starting in any month from `from` on (constant daily hazard)"),
+    key("from", ValueKind::Date, "the first date it can start").required(),
+    key("to", ValueKind::Date, "the last date it can start (uniform between from and to)"),
+    key("monthly_hazard", ValueKind::Number { min: excl(0.0), max: incl(1.0) }, "probability of starting in any month from `from` on (constant daily hazard)"),
 ];
 
 #[rustfmt::skip]
 pub const REGIMES: &[Key] = &[
-    key("step", Kind::Choice(STEPS), "when the chain steps").required(),
-    key("initial", Kind::Initial, "the regime on day 1, or their probabilities").required(),
-    key("states", Kind::States, "the regimes, one [regimes.states.NAME] table each").required(),
+    key("step", ValueKind::Choice(STEPS), "when the chain steps").required(),
+    key("initial", ValueKind::Initial, "the regime on day 1, or their probabilities").required(),
+    key("states", ValueKind::States, "the regimes, one [regimes.states.NAME] table each").required(),
 ];
 
 #[rustfmt::skip]
 pub const STATE: &[Key] = &[
-    key("sides", Kind::SideList, "the sides multiplier applies to (default all)"),
-    key("multiplier", Kind::Range, "one factor for the listed sides (or give multipliers)"),
-    key("multipliers", Kind::PerSide, "one factor per side (or give multiplier)"),
-    key("next", Kind::Probabilities, "probabilities of the next regime; sum to 1").required(),
+    key("sides", ValueKind::SideList, "the sides multiplier applies to (default all)"),
+    key("multiplier", ValueKind::Range, "one factor for the listed sides (or give multipliers)"),
+    key("multipliers", ValueKind::PerSide, "one factor per side (or give multiplier)"),
+    key("next", ValueKind::Probabilities, "probabilities of the next regime; sum to 1").required(),
 ];
 
 #[rustfmt::skip]
 pub const SEASONALITY: &[Key] = &[
-    key("months", Kind::Months, "factor for each calendar month, January first (or give amplitude)"),
+    key("months", ValueKind::Months, "factor for each calendar month, January first (or give amplitude)"),
     key("amplitude", PROBABILITY, "a smooth annual cycle: month m gets 1 + amplitude cos(2 pi (m - peak_month) / 12)"),
-    key("peak_month", Kind::Integer { min: 1, max: 12 }, "the month of the peak, 1 (January) to 12"),
-    key("sides", Kind::SideList, "the sides it applies to (default all)"),
+    key("peak_month", ValueKind::Integer { min: 1, max: 12 }, "the month of the peak, 1 (January) to 12"),
+    key("sides", ValueKind::SideList, "the sides it applies to (default all)"),
 ];
 
-const TREND_BOUNDS: Kind = Kind::Number {
+const TREND_BOUNDS: ValueKind = ValueKind::Number {
     min: incl(MIN_TREND),
     max: incl(MAX_TREND),
 };
 
 #[rustfmt::skip]
 pub const TREND: &[Key] = &[
-    key("percent_per_month", Kind::Trend, "growth in percent per month, drawn once per path").required(),
-    key("sides", Kind::SideList, "the sides it applies to (default all)"),
+    key("percent_per_month", ValueKind::Trend, "growth in percent per month, drawn once per path").required(),
+    key("sides", ValueKind::SideList, "the sides it applies to (default all)"),
 ];
 
 /// `percent_per_month = { lo, hi, shape }`.
@@ -312,29 +312,29 @@ pub const TREND: &[Key] = &[
 pub const TREND_RANGE: &[Key] = &[
     key("lo", TREND_BOUNDS, "the low end (5th percentile for normal)").required(),
     key("hi", TREND_BOUNDS, "the high end (95th percentile for normal)").required(),
-    key("shape", Kind::Choice(TREND_SHAPES), "normal: lo and hi are a 90% interval").default(DefaultValue::Text("normal")),
+    key("shape", ValueKind::Choice(TREND_SHAPES), "normal: lo and hi are a 90% interval").default(DefaultValue::Text("normal")),
 ];
 
 #[rustfmt::skip]
 pub const CORRELATION: &[Key] = &[
-    key("inputs", Kind::Inputs, "the key paths of two or more drawn inputs").required(),
-    key("rho", Kind::Number { min: excl(-1.0), max: excl(1.0) }, "Gaussian-copula correlation of the inputs' normal scores"),
-    key("spearman", Kind::Number { min: excl(-1.0), max: excl(1.0) }, "rank correlation instead of rho"),
+    key("inputs", ValueKind::Inputs, "the key paths of two or more drawn inputs").required(),
+    key("rho", ValueKind::Number { min: excl(-1.0), max: excl(1.0) }, "Gaussian-copula correlation of the inputs' normal scores"),
+    key("spearman", ValueKind::Number { min: excl(-1.0), max: excl(1.0) }, "rank correlation instead of rho"),
 ];
 
 #[rustfmt::skip]
-pub const FORCE: &[Key] = &[key("law", Kind::Choice(LAWS), "square (aimed fire) or linear (area fire)").required()];
+pub const FORCE: &[Key] = &[key("law", ValueKind::Choice(LAWS), "square (aimed fire) or linear (area fire)").required()];
 
 /// A range written as a table.
 #[rustfmt::skip]
 pub const RANGE: &[Key] = &[
-    key("shape", Kind::Choice(SHAPES), "the distribution").default(DefaultValue::Text("lognormal")),
-    key("lo", Kind::Number { min: incl(0.0), max: None }, "the low end"),
-    key("hi", Kind::Number { min: incl(0.0), max: None }, "the high end"),
-    key("mode", Kind::Number { min: incl(0.0), max: None }, "triangular and pert: the most likely value"),
-    key("interval", Kind::Number { min: incl(0.01), max: excl(1.0) }, "lognormal and normal: the central probability between lo and hi").default(DefaultValue::Number(0.9)),
-    key("lambda", Kind::Number { min: excl(0.0), max: None }, "pert: weight of the mode").default(DefaultValue::Number(4.0)),
-    key("value", Kind::Number { min: incl(0.0), max: None }, "fixed: the value"),
+    key("shape", ValueKind::Choice(SHAPES), "the distribution").default(DefaultValue::Text("lognormal")),
+    key("lo", ValueKind::Number { min: incl(0.0), max: None }, "the low end"),
+    key("hi", ValueKind::Number { min: incl(0.0), max: None }, "the high end"),
+    key("mode", ValueKind::Number { min: incl(0.0), max: None }, "triangular and pert: the most likely value"),
+    key("interval", ValueKind::Number { min: incl(0.01), max: excl(1.0) }, "lognormal and normal: the central probability between lo and hi").default(DefaultValue::Number(0.9)),
+    key("lambda", ValueKind::Number { min: excl(0.0), max: None }, "pert: weight of the mode").default(DefaultValue::Number(4.0)),
+    key("value", ValueKind::Number { min: incl(0.0), max: None }, "fixed: the value"),
 ];
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! scenario files with the loader's own names, types and bounds. The committed copy,
 //! docs/scenario.schema.json, is kept equal to this by a test; `attrition schema` prints it.
 
-use super::keys::{self, DefaultValue, Key, Kind, Limit};
+use super::keys::{self, DefaultValue, Key, Limit, ValueKind};
 use crate::model::{MAX_FACTOR, MAX_NAME_CHARS, MAX_REGIMES, MAX_SIDES};
 use serde_json::{json, Map, Value};
 
@@ -67,11 +67,11 @@ fn number(min: Option<Limit>, max: Option<Limit>) -> Value {
 
 /// The schema of one key's value, with its doc line and default.
 fn value(k: &Key) -> Value {
-    // The keys of a table form (`Kind::keys`), for the kinds that have one.
+    // The keys of a table form (`ValueKind::keys`), for the kinds that have one.
     let inner = k.kind.keys().unwrap_or_default();
     let probability = json!({ "type": "number", "minimum": 0, "maximum": 1 });
     let mut v = match k.kind {
-        Kind::Text {
+        ValueKind::Text {
             min_chars,
             max_chars,
         } => {
@@ -81,57 +81,61 @@ fn value(k: &Key) -> Value {
             }
             v
         }
-        Kind::Number { min, max } => number(min, max),
-        Kind::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
-        Kind::Date => date(),
-        Kind::Dates { max_items } => {
+        ValueKind::Number { min, max } => number(min, max),
+        ValueKind::Integer { min, max } => {
+            json!({ "type": "integer", "minimum": min, "maximum": max })
+        }
+        ValueKind::Date => date(),
+        ValueKind::Dates { max_items } => {
             json!({ "type": "array", "items": date(), "maxItems": max_items })
         }
-        Kind::Range => range(),
-        Kind::Choice(values) => json!({ "enum": values }),
-        Kind::SideList => {
+        ValueKind::Range => range(),
+        ValueKind::Choice(values) => json!({ "enum": values }),
+        ValueKind::SideList => {
             json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true })
         }
-        Kind::PerSide => {
+        ValueKind::PerSide => {
             json!({ "type": "object", "additionalProperties": range(), "minProperties": 1 })
         }
-        Kind::Probabilities => json!({ "type": "object", "additionalProperties": probability }),
-        Kind::Months => {
+        ValueKind::Probabilities => {
+            json!({ "type": "object", "additionalProperties": probability })
+        }
+        ValueKind::Months => {
             json!({ "type": "array", "items": { "type": "number", "minimum": 0, "maximum": num(MAX_FACTOR) }, "minItems": 12, "maxItems": 12 })
         }
-        Kind::Inputs => {
+        ValueKind::Inputs => {
             json!({ "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true })
         }
         // A table describes itself: its doc line is the object's description.
-        Kind::Table(keys) => return object(keys, k.doc),
-        Kind::Tables { keys, max } => {
+        ValueKind::Table(keys) => return object(keys, k.doc),
+        ValueKind::Tables { keys, max } => {
             json!({ "type": "array", "maxItems": max, "items": object(keys, "") })
         }
-        Kind::Sides => json!({
+        ValueKind::Sides => json!({
             "type": "object",
             "minProperties": 1,
             "maxProperties": MAX_SIDES,
             "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$", "maxLength": MAX_NAME_CHARS, "not": { "const": "combined" } },
             "additionalProperties": object(inner, "One side (belligerent)."),
         }),
-        Kind::States => json!({
+        ValueKind::States => json!({
             "type": "object",
             "minProperties": 1,
             "maxProperties": MAX_REGIMES,
             "propertyNames": { "minLength": 1, "maxLength": MAX_NAME_CHARS },
             "additionalProperties": object(inner, "One regime: its rate multipliers and transition probabilities."),
         }),
-        Kind::Rate => {
+        ValueKind::Rate => {
             json!({ "oneOf": [range(), object(inner, "A daily rate implied by a total over a period: total / days(from, to).")] })
         }
-        Kind::Total => json!({ "oneOf": [range(), { "const": "casualties" }] }),
-        Kind::EventStart => {
+        ValueKind::Total => json!({ "oneOf": [range(), { "const": "casualties" }] }),
+        ValueKind::EventStart => {
             json!({ "oneOf": [date(), object(inner, "A start window or a monthly hazard.")] })
         }
-        Kind::Trend => {
+        ValueKind::Trend => {
             // A bare number has the bounds of the range's lo.
             let Some(Key {
-                kind: Kind::Number { min, max },
+                kind: ValueKind::Number { min, max },
                 ..
             }) = inner.first()
             else {
@@ -139,7 +143,7 @@ fn value(k: &Key) -> Value {
             };
             json!({ "oneOf": [number(*min, *max), object(inner, "A trend range (normal: lo and hi are a 90% interval).")] })
         }
-        Kind::Initial => {
+        ValueKind::Initial => {
             json!({ "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": probability }] })
         }
     };

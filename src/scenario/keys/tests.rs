@@ -100,16 +100,16 @@ fn accepts(path: &str, v: &str) -> bool {
 /// Values at each bound of a numeric key: (allowed, refused). The bound is allowed unless
 /// exclusive; just past it is refused and just inside allowed, by 1 for whole numbers, else
 /// by 1e-9 of the bound (well inside the 2.148 / 2.14828 gap that was once there).
-fn probes(kind: Kind) -> Vec<(Vec<String>, Vec<String>)> {
+fn probes(kind: ValueKind) -> Vec<(Vec<String>, Vec<String>)> {
     let mut out = Vec::new();
     match kind {
-        Kind::Integer { min, max } => {
+        ValueKind::Integer { min, max } => {
             for (b, outward) in [(min as i128, -1), (max as i128, 1)] {
                 let s = |x: i128| x.to_string();
                 out.push((vec![s(b), s(b - outward)], vec![s(b + outward)]));
             }
         }
-        Kind::Number { min, max } => {
+        ValueKind::Number { min, max } => {
             for (l, outward) in [(min, -1.0), (max, 1.0)] {
                 let Some(l) = l else { continue };
                 let step = 1e-9 * l.value.abs().max(1.0);
@@ -191,21 +191,21 @@ const DOC_TABLES: &[(&str, usize, Listed)] = &[
 ];
 
 /// Words the type column of docs/scenarios.md uses for a kind.
-fn type_words(kind: Kind) -> &'static [&'static str] {
+fn type_words(kind: ValueKind) -> &'static [&'static str] {
     match kind {
-        Kind::Text { .. } => &["string"],
-        Kind::Number { .. } | Kind::Trend => &["number"],
-        Kind::Integer { .. } => &["whole number", "integer"],
-        Kind::Date | Kind::EventStart => &["date"],
-        Kind::Dates { .. } => &["array of dates"],
-        Kind::Range | Kind::Rate | Kind::Total => &["range"],
-        Kind::Choice(_) => &["string", "\""],
-        Kind::SideList => &["side names"],
-        Kind::PerSide => &["table"],
-        Kind::Probabilities => &["{ NAME = p"],
-        Kind::Months => &["12 numbers"],
-        Kind::Inputs => &["key paths"],
-        Kind::Initial => &["regime name"],
+        ValueKind::Text { .. } => &["string"],
+        ValueKind::Number { .. } | ValueKind::Trend => &["number"],
+        ValueKind::Integer { .. } => &["whole number", "integer"],
+        ValueKind::Date | ValueKind::EventStart => &["date"],
+        ValueKind::Dates { .. } => &["array of dates"],
+        ValueKind::Range | ValueKind::Rate | ValueKind::Total => &["range"],
+        ValueKind::Choice(_) => &["string", "\""],
+        ValueKind::SideList => &["side names"],
+        ValueKind::PerSide => &["table"],
+        ValueKind::Probabilities => &["{ NAME = p"],
+        ValueKind::Months => &["12 numbers"],
+        ValueKind::Inputs => &["key paths"],
+        ValueKind::Initial => &["regime name"],
         _ => &[],
     }
 }
@@ -290,7 +290,7 @@ fn the_key_tables_of_docs_scenarios_md_are_the_specs() {
             .iter()
             .flat_map(|(prefix, spec)| {
                 spec.iter()
-                    .filter(|k| !matches!(k.kind, Kind::States))
+                    .filter(|k| !matches!(k.kind, ValueKind::States))
                     .map(move |k| format!("{prefix}{}", k.name))
             })
             .collect();
