@@ -64,12 +64,31 @@ impl Comparison {
         independent: bool,
         tallies: &[PairTally],
     ) -> Comparison {
+        Comparison::at_levels(
+            models,
+            threshold,
+            config,
+            independent,
+            tallies,
+            &CROSSING_LEVELS,
+        )
+    }
+
+    /// As `new`, comparing the crossing-date quantiles `levels`.
+    pub fn at_levels(
+        models: &[&Model],
+        threshold: &str,
+        config: &RunConfig,
+        independent: bool,
+        tallies: &[PairTally],
+        levels: &[f64],
+    ) -> Comparison {
         let n = config.paths as f64;
         let against = models[1..]
             .iter()
             .zip(tallies)
             .map(|(m, t)| {
-                let quantiles = CROSSING_LEVELS
+                let quantiles = levels
                     .iter()
                     .map(|&p| {
                         let (qa, qb) = (t.a.quantile(p), t.b.quantile(p));

@@ -254,11 +254,26 @@ pub struct StockQuantile {
 pub const COMBINED: &str = "combined";
 
 impl Projection {
+    /// The projection of a run, with the default quantiles (`CROSSING_LEVELS`,
+    /// `STOCK_LEVELS`).
     pub fn from_tally(
         model: &Model,
         config: &RunConfig,
         tally: &Tally,
         file: Option<&str>,
+    ) -> Self {
+        Projection::at_levels(model, config, tally, file, &CROSSING_LEVELS, &STOCK_LEVELS)
+    }
+
+    /// The projection of a run, reporting the crossing-date quantiles `crossing` and the
+    /// stock quantiles `stock` (each in (0, 1), ascending).
+    pub fn at_levels(
+        model: &Model,
+        config: &RunConfig,
+        tally: &Tally,
+        file: Option<&str>,
+        crossing: &[f64],
+        stock: &[f64],
     ) -> Self {
         let n = tally.paths as f64;
         let side_names = |ids: &[usize]| ids.iter().map(|&i| model.sides[i].name.clone()).collect();
@@ -273,7 +288,7 @@ impl Projection {
                     metric: t.metric,
                     sides: side_names(&t.sides),
                     level: t.level,
-                    crossing: crossing_quantiles(model, counts),
+                    crossing: crossing_quantiles(model, counts, crossing),
                     mean_of_crossed: counts.mean_of_crossed().map(|m| {
                         // One rounding for both: the date is the shown day, rounded.
                         let day = (m * 100.0).round() / 100.0;
@@ -302,7 +317,7 @@ impl Projection {
                 }
             })
             .collect();
-        let stocks = stock_series(model, tally, &[Metric::Casualties, Metric::Killed]);
+        let stocks = stock_series(model, tally, &[Metric::Casualties, Metric::Killed], stock);
         Projection {
             scenario: ScenarioInfo {
                 name: model.name.clone(),
@@ -325,7 +340,7 @@ impl Projection {
                 prng: PRNG_NAME.to_string(),
                 noise: NoiseInfo::new(model.noise, model.shock_correlation),
             },
-            events: events(model, tally),
+            events: events(model, tally, crossing),
             regimes: regimes(model, tally),
             thresholds,
             stocks,
@@ -357,12 +372,17 @@ impl Projection {
 /// Casualty quantiles of each series at every report day of `model`, from a tally of
 /// `engine::run_casualty_stocks`: the series of a fan chart.
 pub fn fan_series(model: &Model, tally: &Tally) -> Vec<StockSeries> {
-    stock_series(model, tally, &[Metric::Casualties])
+    stock_series(model, tally, &[Metric::Casualties], &STOCK_LEVELS)
 }
 
 /// Quantiles of every series (each side, then combined) and each of `metrics` the tally
 /// gathered for it, at every report day.
-fn stock_series(model: &Model, tally: &Tally, metrics: &[Metric]) -> Vec<StockSeries> {
+fn stock_series(
+    model: &Model,
+    tally: &Tally,
+    metrics: &[Metric],
+    levels: &[f64],
+) -> Vec<StockSeries> {
     let mut stocks = Vec::new();
     let days = tally.layout().report_days();
     for series in 0..tally.layout().series() {
@@ -384,7 +404,7 @@ fn stock_series(model: &Model, tally: &Tally, metrics: &[Metric]) -> Vec<StockSe
                     StockPoint {
                         date: model.date_of(day),
                         day,
-                        quantiles: STOCK_LEVELS
+                        quantiles: levels
                             .iter()
                             .map(|&p| StockQuantile {
                                 p,
@@ -404,8 +424,8 @@ fn stock_series(model: &Model, tally: &Tally, metrics: &[Metric]) -> Vec<StockSe
     stocks
 }
 
-fn crossing_quantiles(model: &Model, counts: &DayCounts) -> Vec<CrossingQuantile> {
-    CROSSING_LEVELS
+fn crossing_quantiles(model: &Model, counts: &DayCounts, levels: &[f64]) -> Vec<CrossingQuantile> {
+    levels
         .iter()
         .map(|&p| {
             let day = counts.quantile(p);
@@ -418,7 +438,7 @@ fn crossing_quantiles(model: &Model, counts: &DayCounts) -> Vec<CrossingQuantile
         .collect()
 }
 
-fn summary(model: &Model, counts: &DayCounts) -> CrossingSummary {
+fn summary(model: &Model, counts: &DayCounts, levels: &[f64]) -> CrossingSummary {
     let n = counts.total();
     if n == 0 {
         return CrossingSummary {
@@ -431,13 +451,13 @@ fn summary(model: &Model, counts: &DayCounts) -> CrossingSummary {
     let p = counts.not_crossed() as f64 / n as f64;
     CrossingSummary {
         paths: n,
-        crossing: crossing_quantiles(model, counts),
+        crossing: crossing_quantiles(model, counts, levels),
         p_not_crossed: Some(p),
         p_not_crossed_se: Some(binomial_se(p, n as f64)),
     }
 }
 
-fn events(model: &Model, tally: &Tally) -> Vec<EventResult> {
+fn events(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<EventResult> {
     let n = tally.paths as f64;
     model
         .events
@@ -455,8 +475,8 @@ fn events(model: &Model, tally: &Tally) -> Vec<EventResult> {
                     .enumerate()
                     .map(|(i, th)| ConditionalCrossing {
                         threshold: th.name.clone(),
-                        with_event: summary(model, &t.with[i]),
-                        without_event: summary(model, &t.without[i]),
+                        with_event: summary(model, &t.with[i], levels),
+                        without_event: summary(model, &t.without[i], levels),
                     })
                     .collect(),
             }

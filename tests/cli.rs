@@ -622,3 +622,68 @@ fn set_changes_a_key_as_editing_the_file_would() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn quantiles_choose_the_reported_levels() {
+    let json = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "scenarios/status-quo.toml",
+            "-n",
+            "3000",
+            "-q",
+            "-f",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let o = attrition(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let default = json(&[]);
+    // Out of order and repeated: reported ascending, once.
+    let chosen = json(&["--quantiles", "0.9,0.5,0.1,0.5"]);
+    let levels = |v: &serde_json::Value, at: &str| -> Vec<f64> {
+        v.pointer(at)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["p"].as_f64().unwrap())
+            .collect()
+    };
+    let crossing = "/projections/0/thresholds/0/crossing";
+    let stock = "/projections/0/stocks/0/points/0/quantiles";
+    assert_eq!(levels(&chosen, crossing), vec![0.1, 0.5, 0.9]);
+    assert_eq!(levels(&chosen, stock), vec![0.1, 0.5, 0.9]);
+    assert_eq!(
+        levels(&default, crossing),
+        vec![0.05, 0.25, 0.5, 0.75, 0.95]
+    );
+    // The same median either way: the same paths, only other levels read off them.
+    let median = |v: &serde_json::Value, at: &str, i: usize| v.pointer(at).unwrap()[i].clone();
+    assert_eq!(median(&chosen, crossing, 1), median(&default, crossing, 2));
+    assert_eq!(median(&chosen, stock, 1), median(&default, stock, 2));
+    let table = attrition(&[
+        "run",
+        "scenarios/status-quo.toml",
+        "-n",
+        "500",
+        "-q",
+        "--quantiles",
+        "0.025,0.5",
+    ]);
+    assert!(stdout(&table).contains("p2.5"), "{}", stdout(&table));
+    for bad in ["0", "1", "0.5,x", "1e9", ""] {
+        let o = attrition(&[
+            "run",
+            "scenarios/status-quo.toml",
+            "-n",
+            "10",
+            "--quantiles",
+            bad,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("--quantiles"), "{bad}: {}", stderr(&o));
+    }
+}

@@ -138,6 +138,39 @@ pub(super) struct EngineOpts {
     /// `--set thresholds[0].level=2.5e6`. Recorded in the output.
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
+    /// The quantiles to report, comma separated (default 0.05,0.25,0.5,0.75,0.95): of
+    /// the crossing dates, and (with `run`) of the stocks. Figures keep their own.
+    #[arg(long, value_name = "P,P,...", value_parser = quantile_levels)]
+    pub quantiles: Option<Quantiles>,
+}
+
+/// The `--quantiles` levels, ascending (a type of its own: clap reads an `Option<Vec<_>>`
+/// field as a repeated option).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Quantiles(pub Vec<f64>);
+
+/// `--quantiles`: probabilities strictly between 0 and 1, at most 20, reported in
+/// ascending order (repeats dropped).
+fn quantile_levels(s: &str) -> Result<Quantiles, String> {
+    let mut levels = Vec::new();
+    for part in s.split(',') {
+        let p: f64 = part.trim().parse().map_err(|_| {
+            format!(
+                "'{}' is not a number; give probabilities such as 0.1,0.5,0.9",
+                part.trim()
+            )
+        })?;
+        if !(p > 0.0 && p < 1.0) {
+            return Err(format!("{p} is not strictly between 0 and 1"));
+        }
+        levels.push(p);
+    }
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    if levels.len() > 20 {
+        return Err(format!("{} quantiles: give at most 20", levels.len()));
+    }
+    Ok(Quantiles(levels))
 }
 
 /// The value parser of every path-count option (`run` and `compare` `--paths`, `backtest

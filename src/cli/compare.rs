@@ -76,8 +76,19 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             started.elapsed().as_secs_f64()
         );
     }
-    let mut c =
-        attrition::comparison::Comparison::new(&models, &name, &config, args.independent, &tallies);
+    let levels = args
+        .engine
+        .quantiles
+        .as_ref()
+        .map_or(&attrition::projection::CROSSING_LEVELS[..], |q| &q.0);
+    let mut c = attrition::comparison::Comparison::at_levels(
+        &models,
+        &name,
+        &config,
+        args.independent,
+        &tallies,
+        levels,
+    );
     c.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
     let bytes = if args.format == CompareFormat::Json {
         report::comparison::json(&c)

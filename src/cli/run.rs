@@ -77,7 +77,10 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             );
         }
-        let mut projection = Projection::from_tally(model, &config, &tally, Some(file));
+        let mut projection = match &args.engine.quantiles {
+            Some(q) => Projection::at_levels(model, &config, &tally, Some(file), &q.0, &q.0),
+            None => Projection::from_tally(model, &config, &tally, Some(file)),
+        };
         projection.scenario.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
         projections.push(match fan {
             Some((series, paths)) => projection.with_fan(series, paths),

@@ -68,8 +68,8 @@ pub fn table(c: &Comparison) -> String {
             };
             let _ = writeln!(
                 out,
-                "  p{:<3} {:<12} -> {:<12} {}",
-                (q.p * 100.0).round(),
+                "  {:<4} {:<12} -> {:<12} {}",
+                super::table::percent_label(q.p),
                 day(q.baseline_day),
                 day(q.scenario_day),
                 diff

@@ -47,7 +47,7 @@ fn one(out: &mut String, p: &Projection) {
         let mut dates = format!("  {:<16}", "");
         let mut days = format!("  {:<16}", "days after ref");
         for q in &t.crossing {
-            let _ = write!(head, "{:<13}", format!("p{}", (q.p * 100.0).round()));
+            let _ = write!(head, "{:<13}", percent_label(q.p));
             let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
             let _ = write!(dates, "{date:<13}");
             let _ = write!(
@@ -105,7 +105,7 @@ fn one(out: &mut String, p: &Projection) {
                 );
                 for q in &sum.crossing {
                     let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
-                    let _ = write!(line, "p{} {date}  ", (q.p * 100.0).round());
+                    let _ = write!(line, "{} {date}  ", percent_label(q.p));
                 }
                 // The share of this subset never crossing, as the JSON's p_not_crossed
                 // (absent when no path is in the subset).
@@ -130,11 +130,15 @@ fn one(out: &mut String, p: &Projection) {
     }
     if !p.stocks.is_empty() {
         let _ = writeln!(out, "\ncumulative stocks at report dates");
-        let _ = writeln!(
-            out,
-            "  {:<12}{:<12}{:<12}{:>14}{:>14}{:>14}{:>14}{:>14}",
-            "series", "metric", "date", "p5", "p25", "p50", "p75", "p95"
-        );
+        let mut head = format!("  {:<12}{:<12}{:<12}", "series", "metric", "date");
+        let levels = p.stocks[0]
+            .points
+            .first()
+            .map_or(&[][..], |pt| &pt.quantiles[..]);
+        for q in levels {
+            let _ = write!(head, "{:>14}", percent_label(q.p));
+        }
+        let _ = writeln!(out, "{head}");
         for series in &p.stocks {
             for point in &series.points {
                 let mut line = format!(
@@ -179,6 +183,16 @@ pub fn thousands(x: f64) -> String {
         format!("-{out}")
     } else {
         out
+    }
+}
+
+/// `p5` for the 5% quantile, `p2.5` for 2.5%: a quantile's label in tables and figures.
+pub fn percent_label(p: f64) -> String {
+    let pct = p * 100.0;
+    if (pct - pct.round()).abs() < 1e-9 {
+        format!("p{}", pct.round())
+    } else {
+        format!("p{}", (pct * 1e6).round() / 1e6)
     }
 }
 

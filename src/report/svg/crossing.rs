@@ -166,7 +166,7 @@ pub fn crossing_chart(p: &Projection, t: &ThresholdResult) -> String {
             .crossing
             .iter()
             .filter(|q| q.day.is_none())
-            .map(|q| format!("p{}", (q.p * 100.0).round()))
+            .map(|q| crate::report::table::percent_label(q.p))
             .collect();
         let mut s = format!(
             "P(not crossed by {}, the horizon) = {:.1}%: the line levels off below 1",
@@ -209,7 +209,7 @@ pub fn crossing_chart(p: &Projection, t: &ThresholdResult) -> String {
             (f64::from(day) <= x1).then(|| {
                 (
                     probe.x(day as f64),
-                    format!("p{} {date}", (q.p * 100.0).round()),
+                    format!("{} {date}", crate::report::table::percent_label(q.p)),
                 )
             })
         })
