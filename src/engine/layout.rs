@@ -5,7 +5,7 @@
 
 use crate::model::{Metric, Model};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     report_days: Vec<u32>,
     /// Series per report date: each side, then the combined total.

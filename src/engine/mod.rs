@@ -123,8 +123,11 @@ impl<'m> Simulator<'m> {
 }
 
 /// Everything a run counted: crossing days per threshold and stock histograms, laid out
-/// by its `Layout`, which it carries.
-#[derive(Clone, Debug, PartialEq)]
+/// by its `Layout`, which it carries. Integer counts all, so it serialises exactly (with
+/// serde: a part of a run saved on one machine and merged on another); a tally read back
+/// is checked piece by piece (`DayCounts`, `LogHistogram`), and against its layout by
+/// whoever merges it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     layout: Layout,
     pub paths: u64,
@@ -139,7 +142,7 @@ pub struct Tally {
     pub regime_days_sq: Vec<u128>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventTally {
     pub happened: u64,
     /// Per threshold, over the paths where the event happened (within the horizon).
@@ -203,32 +206,40 @@ impl Tally {
         &mut self.stocks[slot]
     }
 
-    /// Adds the path just simulated in `state`.
+    /// Adds the path just simulated in `state`, counting once.
     pub(crate) fn add(&mut self, state: &PathState) {
+        self.add_units(state, 1);
+    }
+
+    /// Adds the path just simulated in `state`, counting `units` times in every
+    /// statistic (`paths` still counts paths). Every run counts each path once today; a
+    /// path weighted by observations will count its weight in fixed-point units, which
+    /// keeps every statistic an integer and every merge exact.
+    pub(crate) fn add_units(&mut self, state: &PathState, units: u64) {
         self.paths += 1;
         let crossing = state.crossing();
         for (c, &day) in self.crossings.iter_mut().zip(crossing) {
-            c.add(day);
+            c.add_units(day, units);
         }
         let reported = state.reported();
         for &i in self.layout.present() {
-            self.stocks[i].add(reported[i]);
+            self.stocks[i].add_units(reported[i], units);
         }
         let draws = state.draws();
         for (e, d) in self.events.iter_mut().zip(&draws.events) {
-            e.happened += u64::from(d.happened);
+            e.happened += u64::from(d.happened) * units;
             let counts = if d.happened {
                 &mut e.with
             } else {
                 &mut e.without
             };
             for (c, &day) in counts.iter_mut().zip(crossing) {
-                c.add(day);
+                c.add_units(day, units);
             }
         }
         for (r, &d) in draws.regime_days.iter().enumerate() {
-            self.regime_days[r] += d as u64;
-            self.regime_days_sq[r] += d as u128 * d as u128;
+            self.regime_days[r] += d as u64 * units;
+            self.regime_days_sq[r] += d as u128 * d as u128 * units as u128;
         }
     }
 

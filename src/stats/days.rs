@@ -1,7 +1,9 @@
 //! Exact counts of crossing days: one bin per day of the horizon plus "not crossed".
 
-/// How many paths crossed on each day `0..=horizon`, and how many never did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How many paths crossed on each day `0..=horizon`, and how many never did. Saved as
+/// the list of counts (days, then "not crossed"), which must hold at least two.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Vec<u64>", into = "Vec<u64>")]
 pub struct DayCounts {
     /// `counts[d]` for d in 0..=horizon; `counts[horizon + 1]` = not crossed.
     counts: Vec<u64>,
@@ -21,8 +23,16 @@ impl DayCounts {
     /// Records one path: `Some(day)` crossed on that day, `None` did not cross.
     #[inline]
     pub fn add(&mut self, day: Option<u32>) {
+        self.add_units(day, 1);
+    }
+
+    /// Records a path that counts `units` times: every count is in units, one per path
+    /// so far, so that a weighted path (its weight in fixed-point units) merges as exactly
+    /// as an unweighted one.
+    #[inline]
+    pub fn add_units(&mut self, day: Option<u32>, units: u64) {
         let i = day.map_or(self.counts.len() - 1, |d| d as usize);
-        self.counts[i] += 1;
+        self.counts[i] += units;
     }
 
     pub fn merge(&mut self, other: &DayCounts) {
@@ -90,9 +100,38 @@ impl DayCounts {
     }
 }
 
+impl TryFrom<Vec<u64>> for DayCounts {
+    type Error = String;
+    fn try_from(counts: Vec<u64>) -> Result<Self, String> {
+        if counts.len() < 2 {
+            return Err(format!(
+                "{} day counts: at least day 0 and \"not crossed\"",
+                counts.len()
+            ));
+        }
+        Ok(DayCounts { counts })
+    }
+}
+
+impl From<DayCounts> for Vec<u64> {
+    fn from(d: DayCounts) -> Vec<u64> {
+        d.counts
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_counted_in_units_is_that_many_paths() {
+        let (mut once, mut thrice) = (DayCounts::new(10), DayCounts::new(10));
+        for d in [Some(0), Some(4), None] {
+            once.add_units(d, 3);
+            (0..3).for_each(|_| thrice.add(d));
+        }
+        assert_eq!(once, thrice);
+    }
 
     fn from_days(h: u32, days: &[Option<u32>]) -> DayCounts {
         let mut c = DayCounts::new(h);

@@ -17,7 +17,8 @@ pub const RELATIVE_ACCURACY: f64 = 1e-4;
 /// Values below this are counted as zero (a stock of under a millionth of a person).
 const ZERO_BELOW: f64 = 1e-6;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Saved", into = "Saved")]
 pub struct LogHistogram {
     zeros: u64,
     /// Coarsening level: bucket `j` holds fine indices `j << shift ..= (j << shift) + 2^shift - 1`.
@@ -68,6 +69,11 @@ impl LogHistogram {
 
     /// Adds one value; it must be finite and not negative.
     pub fn add(&mut self, x: f64) {
+        self.add_units(x, 1);
+    }
+
+    /// Adds a value that counts `units` (at least 1) times, as `DayCounts::add_units`.
+    pub fn add_units(&mut self, x: f64, units: u64) {
         debug_assert!(
             x >= 0.0 && x.is_finite(),
             "LogHistogram takes finite values >= 0, got {x}"
@@ -75,14 +81,14 @@ impl LogHistogram {
         self.min = self.min.min(x);
         self.max = self.max.max(x);
         if x < ZERO_BELOW {
-            self.zeros += 1;
+            self.zeros += units;
             return;
         }
         // ceil without a libm call (baseline x86-64 has no rounding instruction).
         let t = x.ln() / ln_gamma();
         let truncated = t as i32;
         let fine = truncated + i32::from((truncated as f64) < t);
-        self.bump(fine >> self.shift, 1);
+        self.bump(fine >> self.shift, units);
         self.fit();
     }
 
@@ -198,6 +204,83 @@ impl LogHistogram {
     }
 }
 
+/// A histogram as saved: its populated buckets only (whatever room it kept), so that two
+/// histograms holding the same counts save the same bytes; no minimum or maximum when
+/// it holds no value.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    zeros: u64,
+    shift: u32,
+    /// Bucket index of `counts[0]`.
+    lo: i32,
+    counts: Vec<u64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    max_buckets: usize,
+}
+
+impl From<LogHistogram> for Saved {
+    fn from(h: LogHistogram) -> Saved {
+        let seen = h.min <= h.max;
+        Saved {
+            zeros: h.zeros,
+            shift: h.shift,
+            lo: h.lo,
+            counts: h.populated().to_vec(),
+            min: seen.then_some(h.min),
+            max: seen.then_some(h.max),
+            max_buckets: h.max_buckets,
+        }
+    }
+}
+
+impl TryFrom<Saved> for LogHistogram {
+    type Error = String;
+    /// Refuses what no histogram could hold: more buckets than it keeps, an unpopulated
+    /// end bucket, a resolution past 2^62, an index range past i32, values seen without
+    /// extremes or extremes out of order.
+    fn try_from(s: Saved) -> Result<Self, String> {
+        let n = s.counts.len();
+        let holds = s.zeros > 0 || n > 0;
+        if s.max_buckets < 2 || n > s.max_buckets || s.shift > 62 {
+            return Err(format!(
+                "{n} buckets of at most {} at level {}",
+                s.max_buckets, s.shift
+            ));
+        }
+        if n > 0 && (s.counts[0] == 0 || s.counts[n - 1] == 0) {
+            return Err("the first and last bucket must be populated".into());
+        }
+        let hi = i32::try_from(n)
+            .ok()
+            .and_then(|n| s.lo.checked_add(n.max(1) - 1))
+            .ok_or("bucket indices past the 32-bit range")?;
+        let (min, max) = match (s.min, s.max, holds) {
+            (Some(a), Some(b), true) if a.is_finite() && b.is_finite() && 0.0 <= a && a <= b => {
+                (a, b)
+            }
+            (None, None, false) => (f64::INFINITY, f64::NEG_INFINITY),
+            _ => {
+                return Err(
+                    "the minimum and maximum must be given, in order, exactly when values are"
+                        .into(),
+                )
+            }
+        };
+        Ok(LogHistogram {
+            zeros: s.zeros,
+            shift: s.shift,
+            offset: s.lo,
+            counts: s.counts,
+            lo: s.lo,
+            hi,
+            min,
+            max,
+            max_buckets: s.max_buckets,
+        })
+    }
+}
+
 /// Equal when they hold the same counts at the same resolution, whatever room each keeps.
 impl PartialEq for LogHistogram {
     fn eq(&self, other: &Self) -> bool {
@@ -252,6 +335,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_value_counted_in_units_is_that_many_values() {
+        let (mut once, mut thrice) = (LogHistogram::new(64), LogHistogram::new(64));
+        for &x in &[0.0, 3.0, 1e6, 2.5e6] {
+            once.add_units(x, 3);
+            (0..3).for_each(|_| thrice.add(x));
+        }
+        assert_eq!(once, thrice);
     }
 
     #[test]
