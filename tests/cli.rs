@@ -481,6 +481,24 @@ fn outputs_never_overwrite_inputs_or_each_other() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `run FILE -n 3000 -q -f csv EXTRA...`, with the file's name replaced by `FILE`, so
+/// that two files' outputs compare.
+fn csv_of(file: &std::path::Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "run",
+        file.to_str().unwrap(),
+        "-n",
+        "3000",
+        "-q",
+        "-f",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    let o = attrition(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o).replace(file.to_str().unwrap(), "FILE")
+}
+
 #[test]
 fn by_adds_report_dates_as_the_file_would() {
     let dir = scratch("by");
@@ -493,21 +511,7 @@ fn by_adds_report_dates_as_the_file_would() {
     let (a, b) = (dir.join("a.toml"), dir.join("b.toml"));
     fs::write(&a, &text).unwrap();
     fs::write(&b, &listed).unwrap();
-    let run = |file: &std::path::Path, extra: &[&str]| {
-        let mut args = vec![
-            "run",
-            file.to_str().unwrap(),
-            "-n",
-            "3000",
-            "-q",
-            "-f",
-            "csv",
-        ];
-        args.extend_from_slice(extra);
-        let o = attrition(&args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        stdout(&o).replace(file.to_str().unwrap(), "FILE")
-    };
+    let run = csv_of;
     // Given twice and out of order, as a date the file already lists: the same as listing it.
     let by = run(
         &a,
@@ -555,21 +559,7 @@ fn validate_summarises_what_each_scenario_holds() {
 fn set_changes_a_key_as_editing_the_file_would() {
     let dir = scratch("set");
     let text = fs::read_to_string("scenarios/status-quo.toml").unwrap();
-    let run = |file: &std::path::Path, extra: &[&str]| {
-        let mut args = vec![
-            "run",
-            file.to_str().unwrap(),
-            "-n",
-            "3000",
-            "-q",
-            "-f",
-            "csv",
-        ];
-        args.extend_from_slice(extra);
-        let o = attrition(&args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        stdout(&o).replace(file.to_str().unwrap(), "FILE")
-    };
+    let run = csv_of;
     let original = dir.join("a.toml");
     fs::write(&original, &text).unwrap();
     let cases = [

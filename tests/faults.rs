@@ -115,13 +115,13 @@ impl FifoLike for fs::FileType {
     }
 }
 
-#[test]
-fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
-    // A tiny tmpfs stands in for a full disk; mounting needs root (as in CI and on the
-    // development machines). Where it is not allowed, say so and check nothing.
-    let dir = scratch("full");
+/// A scratch folder with a tmpfs of `size` mounted on it, standing in for a full disk;
+/// mounting needs root (as in CI and on the development machines). Where it is not
+/// allowed, says so and gives `None`: the check is not run.
+fn tmpfs(name: &str, size: &str) -> Option<std::path::PathBuf> {
+    let dir = scratch(name);
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
         .arg(&dir)
         .stderr(Stdio::null())
         .status()
@@ -129,8 +129,16 @@ fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
         .unwrap_or(false);
     if !mounted {
         eprintln!("note: could not mount a tmpfs (not root?): full-disk check not run");
-        return;
     }
+    mounted.then_some(dir)
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
+    // An 8 KiB tmpfs: the CSV does not fit.
+    let Some(dir) = tmpfs("full", "8k") else {
+        return;
+    };
     let out = dir.join("results.csv");
     fs::write(&out, "precious").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
@@ -166,19 +174,10 @@ fn a_full_disk_fails_cleanly_and_keeps_the_old_file() {
 
 #[test]
 fn a_full_disk_during_plot_writes_no_figure() {
-    // As above, a 64 KiB tmpfs: the figures and their saved data do not fit.
-    let dir = scratch("fullplot");
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
-        .arg(&dir)
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !mounted {
-        eprintln!("note: could not mount a tmpfs (not root?): full-disk check not run");
+    // A 64 KiB tmpfs: the figures and their saved data do not fit.
+    let Some(dir) = tmpfs("fullplot", "64k") else {
         return;
-    }
+    };
     let figs = dir.join("figs");
     let o = Command::new(env!("CARGO_BIN_EXE_attrition"))
         .args([
