@@ -7,6 +7,11 @@ mod common;
 use common::{attrition, scratch, stdout};
 use std::fs;
 
+/// Whether `s` holds a control character other than a line break.
+fn raw(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n')
+}
+
 #[test]
 fn control_characters_reach_no_output_raw() {
     let dir = scratch("control");
@@ -21,7 +26,6 @@ fn control_characters_reach_no_output_raw() {
     let file = dir.join("ctrl.toml");
     fs::write(&file, text).unwrap();
     let file = file.to_str().unwrap();
-    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
     for format in ["table", "csv", "json"] {
         let o = attrition(&["run", file, "-n", "500", "-q", "-f", format]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -78,4 +82,31 @@ fn the_table_gives_p_not_crossed_with_and_without_the_event() {
     for l in lines {
         assert!(l.contains("P(not crossed) = 0."), "{l}");
     }
+}
+
+#[test]
+fn the_backtest_table_escapes_the_names_it_quotes() {
+    let dir = std::env::temp_dir().join(format!("attrition-renderers-bt-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let series = dir.join("russian\u{1b}[2J.csv");
+    fs::copy("data/ua_gs_russian_personnel.csv", &series).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_attrition"))
+        .args(["backtest", "scenarios/status-quo-recent.toml"])
+        .arg(&series)
+        .args([
+            "--origins",
+            "2025-01-01..2025-02-01",
+            "-n",
+            "200",
+            "--replicates",
+            "100",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(!raw(&table), "{table}");
+    assert!(table.contains("russian\\x1b[2J.csv"), "{table}");
+    fs::remove_dir_all(&dir).unwrap();
 }

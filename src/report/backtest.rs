@@ -2,6 +2,7 @@
 //! a tidy long CSV, of the scores `calibrate::summary` computed.
 
 use super::envelope::{Body, Envelope};
+use super::escape::terminal;
 use crate::calibrate::backtest::{Backtest, Crossing, OriginFit, Scored};
 use crate::calibrate::summary::{CrossingScores, Summaries, Summary};
 use crate::Date;
@@ -33,17 +34,17 @@ pub fn table(bt: &Backtest, scores: &Summaries, inputs: &Inputs) -> String {
     let _ = writeln!(
         s,
         "Backtest: side {} of {} on {} (`{}`{}), origins {} every {}, fit window {} days, {} paths, seed {}",
-        inputs.side,
-        inputs.scenario,
-        inputs.series,
-        inputs.column,
+        terminal(&inputs.side),
+        terminal(&inputs.scenario),
+        terminal(&inputs.series),
+        terminal(&inputs.column),
         inputs
             .corrections
             .as_ref()
-            .map(|c| format!(", corrections {c} removed"))
+            .map(|c| format!(", corrections {} removed", terminal(c)))
             .unwrap_or_default(),
-        inputs.origins,
-        inputs.every,
+        terminal(&inputs.origins),
+        terminal(&inputs.every),
         inputs.window_days,
         inputs.paths,
         inputs.seed
