@@ -2,10 +2,10 @@
 //! left behind and what the user had is never lost.
 
 mod common;
-use common::scratch;
+use common::{scratch, signal_after_half_a_second};
 use std::fs;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Two hundred million W1 paths: minutes of work.
 const LONG_RUN: [&str; 6] = [
@@ -43,19 +43,8 @@ fn interrupted_by(signal: &str, args: &[&str]) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    let sent = Instant::now();
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let o = child.wait_with_output().unwrap();
-    assert!(
-        sent.elapsed() < Duration::from_secs(5),
-        "took {:?} to stop",
-        sent.elapsed()
-    );
+    let (o, took) = signal_after_half_a_second(child, signal);
+    assert!(took < Duration::from_secs(5), "took {took:?} to stop");
     assert_eq!(o.status.code(), Some(130), "{signal}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("interrupted; no output was written"), "{err}");

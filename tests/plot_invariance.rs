@@ -6,11 +6,11 @@
 //! they are more than the fan chart's own run takes (its first 2,048).
 
 mod common;
-use common::{attrition, scratch, stderr};
+use common::{attrition, scratch, signal_after_half_a_second, stderr};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const PATHS: &str = "6000";
 
@@ -225,19 +225,8 @@ fn an_interrupt_stops_the_fan_run_and_writes_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    let sent = Instant::now();
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let o = child.wait_with_output().unwrap();
-    assert!(
-        sent.elapsed() < Duration::from_secs(20),
-        "took {:?} to stop",
-        sent.elapsed()
-    );
+    let (o, took) = signal_after_half_a_second(child, "-INT");
+    assert!(took < Duration::from_secs(20), "took {took:?} to stop");
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted; no output was written"), "{err}");

@@ -4,7 +4,8 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
 
 /// Runs the `attrition` binary with `args` and waits for it.
 pub fn attrition(args: &[&str]) -> Output {
@@ -32,4 +33,18 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// Sends `signal` (`-INT`, `-TERM`) to `child` half a second after it started, and waits
+/// for it: its output, and how long it took to stop after the signal.
+pub fn signal_after_half_a_second(child: Child, signal: &str) -> (Output, Duration) {
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    (o, sent.elapsed())
 }
