@@ -8,7 +8,9 @@ use crate::date::Date;
 use crate::sample::Dist;
 
 mod inputs;
+mod observations;
 pub use inputs::{ColumnKind, Input, Inputs, Law, Mechanism, What};
+pub use observations::{Likelihood, Observation, Source, MAX_OBSERVATIONS, MAX_SOURCES};
 
 /// Index of a side in `Model::sides`.
 pub type SideId = usize;
@@ -92,6 +94,10 @@ pub struct Model {
     pub shock_correlation: f64,
     /// Force-dependent (Lanchester) attrition; every side then has a `Force`.
     pub force_law: Option<ForceLaw>,
+    /// Figures reported after the reference date, which weight the paths.
+    pub observations: Vec<Observation>,
+    /// The sources the observations name.
+    pub sources: Vec<Source>,
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,8 @@
 //! documented in docs/output.md.
 
 use crate::date::Date;
-use crate::engine::{RunConfig, Tally};
+use crate::engine::weights::UNIT;
+use crate::engine::{RunConfig, Tally, WeightTally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
 use crate::stats::{binomial_se, DayCounts};
@@ -36,6 +37,48 @@ pub struct Projection {
     /// Scenarios with regimes only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<RegimeShare>,
+    /// Scenarios with observations only: how surprising each reported figure was before
+    /// weighting, and what the weighted paths say of its stock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ObservationResult>,
+}
+
+/// One observation: its figure, where it fell among the paths before weighting (the
+/// prior predictive) and the stock's quantiles after (the posterior predictive).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObservationResult {
+    pub name: String,
+    pub date: Date,
+    pub day: u32,
+    pub metric: Metric,
+    pub sides: Vec<String>,
+    pub source: Option<String>,
+    /// The reported figure (the centre of its interval) and the 90% interval of the truth
+    /// it states, rounded to whole people.
+    pub value: f64,
+    pub value_p5: f64,
+    pub value_p95: f64,
+    /// `lognormal`, `normal` or `uniform`.
+    pub shape: String,
+    /// The share of paths, before weighting, whose stock lies below the figure (ties
+    /// count half): 0.95 means the figure sits at the 95th percentile of the prior.
+    pub prior_percentile: f64,
+    pub prior_percentile_se: f64,
+    /// Quantiles of the stock before weighting, and after.
+    pub prior: Vec<StockQuantile>,
+    pub posterior: Vec<StockQuantile>,
+}
+
+/// What weighting by observations did to a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightInfo {
+    /// Kish's effective sample size, (sum w)^2 / sum w^2: the unweighted paths that
+    /// would give the weighted figures the same precision.
+    pub effective_paths: f64,
+    /// Paths whose weight is zero (or below 2^-33 of the largest possible).
+    pub zero_weight_paths: u64,
+    /// The largest log weight of a path (the log likelihoods peak at 0).
+    pub best_log_weight: Option<f64>,
 }
 
 /// How often an event happened, and each threshold's crossing with and without it.
@@ -96,6 +139,9 @@ pub struct RunInfo {
     pub paths: u64,
     pub seed: u64,
     pub prng: String,
+    /// Runs with observations only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<WeightInfo>,
     /// The day-to-day noise model. Results of schema version 1 held only its sentence,
     /// which reads back into the same fields (`attrition plot` reads either).
     #[serde(deserialize_with = "noise_of_either_version")]
@@ -224,7 +270,8 @@ pub struct Probability {
     pub date: Date,
     pub day: u32,
     pub p: f64,
-    /// Monte Carlo standard error, sqrt(p (1 - p) / paths).
+    /// Monte Carlo standard error: sqrt(p (1 - p) / paths), or its weighted form in runs
+    /// with observations (docs/output.md).
     pub se: f64,
 }
 
@@ -275,14 +322,19 @@ impl Projection {
         crossing: &[f64],
         stock: &[f64],
     ) -> Self {
-        let n = tally.paths as f64;
+        let mass = Mass::of(tally);
         let side_names = |ids: &[usize]| ids.iter().map(|&i| model.sides[i].name.clone()).collect();
+        let w = tally.weights.as_ref();
         let thresholds = model
             .thresholds
             .iter()
+            .enumerate()
             .zip(&tally.crossings)
-            .map(|(t, counts)| {
-                let prob = |k: u64| k as f64 / n;
+            .map(|((i, t), counts)| {
+                let sq = w.map(|w| &w.crossings_sq[i]);
+                let prob = |k: u64| mass.p(k);
+                let share = |k: u64, k_sq: Option<u64>| mass.share(k, k_sq);
+                let (p_not, p_not_se) = share(counts.not_crossed(), sq.map(DayCounts::not_crossed));
                 ThresholdResult {
                     name: t.name.clone(),
                     metric: t.metric,
@@ -302,17 +354,17 @@ impl Projection {
                         .report_days
                         .iter()
                         .map(|&d| {
-                            let p = prob(counts.crossed_by(d));
+                            let (p, se) = share(counts.crossed_by(d), sq.map(|c| c.crossed_by(d)));
                             Probability {
                                 date: model.date_of(d),
                                 day: d,
                                 p,
-                                se: binomial_se(p, n),
+                                se,
                             }
                         })
                         .collect(),
-                    p_not_crossed: prob(counts.not_crossed()),
-                    p_not_crossed_se: binomial_se(prob(counts.not_crossed()), n),
+                    p_not_crossed: p_not,
+                    p_not_crossed_se: p_not_se,
                     day_counts: counts.counts().to_vec(),
                 }
             })
@@ -338,10 +390,16 @@ impl Projection {
                 paths: tally.paths,
                 seed: config.seed,
                 prng: PRNG_NAME.to_string(),
+                weights: w.map(|w| WeightInfo {
+                    effective_paths: w.effective_paths(),
+                    zero_weight_paths: w.zero,
+                    best_log_weight: w.best_log_weight,
+                }),
                 noise: NoiseInfo::new(model.noise, model.shock_correlation),
             },
             events: events(model, tally, crossing),
             regimes: regimes(model, tally),
+            observations: observations(model, tally, stock),
             thresholds,
             stocks,
             fan: Vec::new(),
@@ -438,9 +496,82 @@ fn crossing_quantiles(model: &Model, counts: &DayCounts, levels: &[f64]) -> Vec<
         .collect()
 }
 
-fn summary(model: &Model, counts: &DayCounts, levels: &[f64]) -> CrossingSummary {
-    let n = counts.total();
-    if n == 0 {
+/// How a run's counts become probabilities: counts of paths, or (with observations)
+/// units of weight, with the squared units the standard errors need.
+#[derive(Clone, Copy)]
+enum Mass {
+    Paths(f64),
+    Weighted { units: f64, units_sq: f64 },
+}
+
+impl Mass {
+    fn of(tally: &Tally) -> Mass {
+        match &tally.weights {
+            None => Mass::Paths(tally.paths as f64),
+            Some(w) => Mass::Weighted {
+                units: w.units as f64,
+                units_sq: w.units_sq as f64,
+            },
+        }
+    }
+
+    /// A subset of the paths: `total` units (squared: `total_sq`).
+    fn subset(self, total: u64, total_sq: u64) -> Mass {
+        match self {
+            Mass::Paths(_) => Mass::Paths(total as f64),
+            Mass::Weighted { .. } => Mass::Weighted {
+                units: total as f64,
+                units_sq: total_sq as f64,
+            },
+        }
+    }
+
+    fn total(self) -> f64 {
+        match self {
+            Mass::Paths(n) => n,
+            Mass::Weighted { units, .. } => units,
+        }
+    }
+
+    /// The paths the mass is worth: the count, or Kish's effective sample size.
+    fn effective(self) -> f64 {
+        match self {
+            Mass::Paths(n) => n,
+            Mass::Weighted { units, units_sq } if units_sq > 0.0 => {
+                units * units / (units_sq * UNIT as f64)
+            }
+            Mass::Weighted { .. } => 0.0,
+        }
+    }
+
+    fn p(self, k: u64) -> f64 {
+        k as f64 / self.total()
+    }
+
+    /// The share of `k` units (squared: `k_sq`) and its standard error. Weighted, this is
+    /// the self-normalised estimator's delta-method error, sqrt(sum w_i^2 (1_i - p)^2) /
+    /// sum w_i, which is sqrt(p (1 - p) / n) when every weight is 1.
+    fn share(self, k: u64, k_sq: Option<u64>) -> (f64, f64) {
+        let p = self.p(k);
+        match self {
+            Mass::Paths(n) => (p, binomial_se(p, n)),
+            Mass::Weighted { units, units_sq } => {
+                let a = k_sq.expect("a weighted share has its squares") as f64;
+                let var = UNIT as f64 * (a * (1.0 - 2.0 * p) + p * p * units_sq).max(0.0);
+                (p, var.sqrt() / units)
+            }
+        }
+    }
+}
+
+fn summary(
+    model: &Model,
+    counts: &DayCounts,
+    mass: Mass,
+    nc_sq: Option<u64>,
+    levels: &[f64],
+) -> CrossingSummary {
+    if counts.total() == 0 {
         return CrossingSummary {
             paths: 0,
             crossing: Vec::new(),
@@ -448,35 +579,65 @@ fn summary(model: &Model, counts: &DayCounts, levels: &[f64]) -> CrossingSummary
             p_not_crossed_se: None,
         };
     }
-    let p = counts.not_crossed() as f64 / n as f64;
+    let (p, se) = mass.share(counts.not_crossed(), nc_sq);
     CrossingSummary {
-        paths: n,
+        paths: mass.effective().round() as u64,
         crossing: crossing_quantiles(model, counts, levels),
         p_not_crossed: Some(p),
-        p_not_crossed_se: Some(binomial_se(p, n as f64)),
+        p_not_crossed_se: Some(se),
     }
 }
 
 fn events(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<EventResult> {
-    let n = tally.paths as f64;
+    let mass = Mass::of(tally);
+    let w = tally.weights.as_ref();
     model
         .events
         .iter()
+        .enumerate()
         .zip(&tally.events)
-        .map(|(e, t)| {
-            let p = t.happened as f64 / n;
+        .map(|((e_index, e), t)| {
+            let happened_sq = w.map(|w| w.happened_sq[e_index]);
+            let (p, se) = mass.share(t.happened, happened_sq);
+            let sq = |with: bool| {
+                let all_sq = w.map_or(0, |w| w.units_sq);
+                let h = happened_sq.unwrap_or(0);
+                if with {
+                    h
+                } else {
+                    all_sq - h
+                }
+            };
+            let nc =
+                |i: usize, with: bool| w.map(|w| w.not_crossed_sq[e_index][i][usize::from(!with)]);
             EventResult {
                 name: e.name.clone(),
                 p_happened: p,
-                p_happened_se: binomial_se(p, n),
+                p_happened_se: se,
                 thresholds: model
                     .thresholds
                     .iter()
                     .enumerate()
-                    .map(|(i, th)| ConditionalCrossing {
-                        threshold: th.name.clone(),
-                        with_event: summary(model, &t.with[i], levels),
-                        without_event: summary(model, &t.without[i], levels),
+                    .map(|(i, th)| {
+                        let with = &t.with[i];
+                        let without = &t.without[i];
+                        ConditionalCrossing {
+                            threshold: th.name.clone(),
+                            with_event: summary(
+                                model,
+                                with,
+                                mass.subset(with.total(), sq(true)),
+                                nc(i, true),
+                                levels,
+                            ),
+                            without_event: summary(
+                                model,
+                                without,
+                                mass.subset(without.total(), sq(false)),
+                                nc(i, false),
+                                levels,
+                            ),
+                        }
                     })
                     .collect(),
             }
@@ -488,22 +649,106 @@ fn regimes(model: &Model, tally: &Tally) -> Vec<RegimeShare> {
     let Some(r) = &model.regimes else {
         return Vec::new();
     };
-    let n = tally.paths as f64;
     let h = model.horizon_days as f64;
+    let mass = Mass::of(tally);
     r.names
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let mean = tally.regime_days[i] as f64 / n / h;
-            let mean_sq = tally.regime_days_sq[i] as f64 / n / (h * h);
-            let var = (mean_sq - mean * mean).max(0.0) * n / (n - 1.0).max(1.0);
+            let (mean, se) = match (mass, &tally.weights) {
+                (Mass::Weighted { units, units_sq }, Some(w)) => {
+                    // Self-normalised mean of d / h and its delta-method error:
+                    // sum w^2 (x - mean)^2 / (sum w)^2.
+                    let k = UNIT as f64;
+                    let mean = tally.regime_days[i] as f64 / units / h;
+                    let [s1, s2] = w.regime_sq[i];
+                    let (s1, s2) = (s1 as f64 / h, s2 as f64 / (h * h));
+                    let var = k * (s2 - 2.0 * mean * s1 + mean * mean * units_sq).max(0.0);
+                    (mean, var.sqrt() / units)
+                }
+                _ => {
+                    let n = tally.paths as f64;
+                    let mean = tally.regime_days[i] as f64 / n / h;
+                    let mean_sq = tally.regime_days_sq[i] as f64 / n / (h * h);
+                    let var = (mean_sq - mean * mean).max(0.0) * n / (n - 1.0).max(1.0);
+                    (mean, (var / n).sqrt())
+                }
+            };
             RegimeShare {
                 name: name.clone(),
                 share_of_days: mean,
-                se: (var / n).sqrt(),
+                se,
             }
         })
         .collect()
+}
+
+fn observations(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<ObservationResult> {
+    let Some(w) = &tally.weights else {
+        return Vec::new();
+    };
+    let n = tally.paths as f64;
+    let quantiles = |h: &crate::stats::LogHistogram| -> Vec<StockQuantile> {
+        levels
+            .iter()
+            .map(|&p| StockQuantile {
+                p,
+                value: h.quantile(p).unwrap_or(f64::NAN).round(),
+            })
+            .collect()
+    };
+    model
+        .observations
+        .iter()
+        .zip(&w.observations)
+        .map(|(o, t)| {
+            let (value_p5, value_p95) = o.value.interval90();
+            let pct = (t.below as f64 + 0.5 * t.equal as f64) / n;
+            ObservationResult {
+                name: o.name.clone(),
+                date: model.date_of(o.day),
+                day: o.day,
+                metric: o.metric,
+                sides: o
+                    .sides
+                    .iter()
+                    .map(|&i| model.sides[i].name.clone())
+                    .collect(),
+                source: o.source.map(|s| model.sources[s].name.clone()),
+                value: t.value.round(),
+                value_p5: value_p5.round(),
+                value_p95: value_p95.round(),
+                shape: o.value.shape().to_string(),
+                prior_percentile: pct,
+                prior_percentile_se: binomial_se(pct, n),
+                prior: quantiles(&t.prior),
+                posterior: quantiles(&t.posterior),
+            }
+        })
+        .collect()
+}
+
+/// The weighted tally's verdict on whether any path explains the observations: `None`
+/// when some weight is left, else a sentence naming the observations.
+pub fn unexplained(model: &Model, weights: &WeightTally) -> Option<String> {
+    if weights.units > 0 {
+        return None;
+    }
+    let names: Vec<String> = model
+        .observations
+        .iter()
+        .map(|o| format!("'{}' ({})", o.name, model.date_of(o.day)))
+        .collect();
+    let best = match weights.best_log_weight {
+        Some(b) => format!(
+            "the best path's log likelihood is {b:.1}, below the weights' resolution of -22.9"
+        ),
+        None => "every path's likelihood is zero".to_string(),
+    };
+    Some(format!(
+        "no path explains the observations {}: {best}. Widen the figures' intervals, give their sources a bias range, or check the dates and sides against the scenario",
+        names.join(", ")
+    ))
 }
 
 #[cfg(test)]

@@ -101,9 +101,9 @@ impl Series {
 }
 
 /// A parsed table: the header and the data rows with their line numbers.
-struct CsvRows {
-    header: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
+pub(crate) struct CsvRows {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
 }
 
 fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesError {
@@ -114,7 +114,7 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> SeriesErr
     }
 }
 
-fn parse_table(file: &str, text: &str) -> Result<CsvRows, SeriesError> {
+pub(crate) fn parse_table(file: &str, text: &str) -> Result<CsvRows, SeriesError> {
     // The byte-order mark some editors write is not part of the first cell.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()

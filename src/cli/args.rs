@@ -142,6 +142,13 @@ pub(super) struct EngineOpts {
     /// the crossing dates, and (with `run`) of the stocks. Figures keep their own.
     #[arg(long, value_name = "P,P,...", value_parser = quantile_levels)]
     pub quantiles: Option<Quantiles>,
+    /// Add the observations in CSV (repeatable): one row per reported figure, with columns
+    /// name, date, lo and hi (a 90% interval of the truth), and optionally sides
+    /// (separated by '+'; default all), metric (casualties or killed), source (a
+    /// `[sources.NAME]` of the file) and shape (lognormal, normal or uniform). Paths are
+    /// then weighted by them, as if the file listed them under [[observations]].
+    #[arg(long, value_name = "CSV")]
+    pub observe: Vec<PathBuf>,
 }
 
 /// The `--quantiles` levels, ascending (a type of its own: clap reads an `Option<Vec<_>>`
@@ -315,6 +322,13 @@ pub(super) struct RunArgs {
     /// noise model allows it (gamma), `daily` always steps day by day (to check the jumps).
     #[arg(long, default_value = "auto", value_parser = stepping())]
     pub stepping: Stepping,
+    /// With observations: keep adding paths, in rounds, until the effective sample size
+    /// reaches N (or --max-paths). The result is the bytes of one run of the paths used.
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
+    pub min_effective_paths: Option<u64>,
+    /// The most paths --min-effective-paths may use (default 10,000,000).
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS), requires = "min_effective_paths")]
+    pub max_paths: Option<u64>,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -28,6 +28,13 @@ pub(super) fn run(args: RunArgs) -> i32 {
     for f in &args.files {
         targets.input("the scenario file", f);
     }
+    for f in &args.engine.observe {
+        targets.input("the --observe file", f);
+    }
+    if args.min_effective_paths.is_some() && args.samples.is_some() {
+        eprintln!("error: --min-effective-paths and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
+        return EXIT_BAD_INPUT;
+    }
     if let Err(msg) = declare_outputs(&mut targets, &args) {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
@@ -40,6 +47,16 @@ pub(super) fn run(args: RunArgs) -> i32 {
             eprintln!("error: {msg}");
             return EXIT_BAD_INPUT;
         }
+        for csv in &args.engine.observe {
+            if let Err(msg) = scenario::observe::add_observations(csv, model) {
+                eprintln!("error: {msg}");
+                return EXIT_BAD_INPUT;
+            }
+        }
+        if args.min_effective_paths.is_some() && model.observations.is_empty() {
+            eprintln!("error: --min-effective-paths: {file} has no observations, so every path counts fully; give --paths instead");
+            return EXIT_BAD_INPUT;
+        }
     }
     // From here on Ctrl-C stops the engine at its next batch; nothing is written before
     // the run ends, so stopping early loses nothing but time. (Before, the default
@@ -47,7 +64,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let mut projections = Vec::with_capacity(models.len());
     for (file, model) in &models {
-        let config = args.engine.config(model, args.stepping);
+        let mut config = args.engine.config(model, args.stepping);
         // The fan chart's own run, which cannot touch the result's. It goes first: the
         // result's run commits --samples when it ends, and an interrupt of the fan's run
         // after that would leave a file behind.
@@ -65,10 +82,33 @@ pub(super) fn run(args: RunArgs) -> i32 {
             None => engine::run(model, &config, progress.as_ref()),
         };
         clear_line(args.quiet);
-        let tally = match result {
+        let mut tally = match result {
             Ok(t) => t,
             Err(e) => return engine_failure(file, &e),
         };
+        if let Some(target) = args.min_effective_paths {
+            let max = args
+                .max_paths
+                .unwrap_or(DEFAULT_MAX_PATHS)
+                .max(config.paths);
+            match more_paths(model, &mut config, tally, target, max, args.quiet) {
+                Ok(t) => tally = t,
+                Err(e) => return engine_failure(file, &e),
+            }
+        }
+        if let Some(w) = &tally.weights {
+            if let Some(msg) = attrition::projection::unexplained(model, w) {
+                eprintln!("error: {file}: {}", terminal(&msg));
+                return EXIT_BAD_INPUT;
+            }
+            let ess = w.effective_paths();
+            if ess < 1000.0 || ess < 0.01 * config.paths as f64 {
+                eprintln!(
+                    "warning: {file}: the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
+                    config.paths
+                );
+            }
+        }
         if !args.quiet {
             eprintln!(
                 "attrition: {}: {} paths in {:.2} s",
@@ -99,6 +139,53 @@ pub(super) fn run(args: RunArgs) -> i32 {
         .map(Projection::without_fan)
         .collect();
     emit(args.out.as_deref(), &report::render(format, &projections))
+}
+
+/// The most paths `--min-effective-paths` adds up to unless `--max-paths` says.
+const DEFAULT_MAX_PATHS: u64 = 10_000_000;
+
+/// Adds paths in rounds until the weighted tally's effective sample size reaches
+/// `target` or the paths reach `max`; `config.paths` ends as the paths used. Each round
+/// continues the same run (`engine::run_more`), so the result is the bytes of one run of
+/// that many paths.
+fn more_paths(
+    model: &Model,
+    config: &mut RunConfig,
+    mut tally: engine::Tally,
+    target: u64,
+    max: u64,
+    quiet: bool,
+) -> Result<engine::Tally, EngineError> {
+    loop {
+        let ess = tally.weights.as_ref().map_or(0.0, |w| w.effective_paths());
+        if ess >= target as f64 || config.paths >= max {
+            return Ok(tally);
+        }
+        // The effective share of paths stays about the same as paths are added: aim 10%
+        // past the target, at most four times the paths so far per round.
+        let done = config.paths;
+        let aim = if ess > 0.0 {
+            (done as f64 * target as f64 / ess * 1.1).ceil() as u64
+        } else {
+            done * 4
+        };
+        let next = aim
+            .clamp(done + engine::BATCH_PATHS, done * 4)
+            .div_ceil(engine::BATCH_PATHS)
+            * engine::BATCH_PATHS;
+        config.paths = next.min(max);
+        let progress = watcher(quiet, &model.name, config.paths - done);
+        tally = engine::run_more(model, config, progress.as_ref(), tally, done)?;
+        clear_line(quiet);
+        if !quiet {
+            eprintln!(
+                "attrition: {}: {} paths, effective sample size {:.0}",
+                terminal(&model.name),
+                config.paths,
+                tally.weights.as_ref().map_or(0.0, |w| w.effective_paths())
+            );
+        }
+    }
 }
 
 /// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder.

@@ -102,6 +102,8 @@ pub struct Draws {
     pub regime_days: Vec<u32>,
     /// The drawn trend, percent per month.
     pub trend: f64,
+    /// Per source (`Model::sources`): its drawn bias, 1 for a source without one.
+    pub biases: Vec<f64>,
     /// Streams of each side's inputs.
     streams: Vec<SideStreams>,
     /// Uniforms of the inputs in correlation groups: (stream, uniform).
@@ -119,6 +121,7 @@ impl Draws {
             regime_path: Vec::new(),
             regime_days: vec![0; plan.regime_factors.len()],
             trend: 0.0,
+            biases: vec![1.0; plan.model.sources.len()],
             streams: side_streams(plan),
             copula_units: Vec::new(),
             copula_z: Vec::new(),
@@ -175,6 +178,11 @@ impl Draws {
         self.draw_events(plan, seed, path);
         self.draw_regimes(plan, seed, path);
         self.draw_trend(plan, seed, path);
+        for &(k, stream) in &plan.biases {
+            let bias = plan.model.sources[k].bias.as_ref();
+            self.biases[k] =
+                self.input(bias.expect("a bias stream has a bias"), seed, path, stream);
+        }
     }
 
     /// What the path made of input `what` (`Model::inputs`), as its sample column shows
@@ -198,6 +206,7 @@ impl Draws {
             What::EventEnd(e) => day(self.events[e].happened, self.events[e].last),
             What::RegimeChain => f64::NAN,
             What::Trend => self.trend,
+            What::SourceBias(k) => self.biases[k],
         }
     }
 

@@ -61,6 +61,9 @@ struct Stocks<'p> {
     histograms: Vec<LogHistogram>,
     /// `BLOCK_PATHS` values per slot, slot after slot.
     block: Vec<f64>,
+    /// The weight units of each buffered path (1 each without observations).
+    units: Vec<u64>,
+    weighted: bool,
     filled: usize,
     paths: u64,
 }
@@ -72,6 +75,8 @@ impl<'p> Stocks<'p> {
             slots,
             histograms: vec![LogHistogram::new(plan.histogram_buckets()); slots.len()],
             block: vec![0.0; slots.len() * BLOCK_PATHS],
+            units: vec![1; BLOCK_PATHS],
+            weighted: !plan.model.observations.is_empty(),
             filled: 0,
             paths: 0,
         }
@@ -81,6 +86,10 @@ impl<'p> Stocks<'p> {
         let reported = state.reported();
         for (k, &slot) in self.slots.iter().enumerate() {
             self.block[k * BLOCK_PATHS + self.filled] = reported[slot];
+        }
+        if self.weighted {
+            // A fan of a run with observations is drawn from the weighted paths.
+            self.units[self.filled] = super::weights::units(state.log_weight()).0;
         }
         self.filled += 1;
         self.paths += 1;
@@ -93,8 +102,11 @@ impl<'p> Stocks<'p> {
     fn flush(&mut self) {
         for (k, h) in self.histograms.iter_mut().enumerate() {
             let start = k * BLOCK_PATHS;
-            for &x in &self.block[start..start + self.filled] {
-                h.add(x);
+            let values = &self.block[start..start + self.filled];
+            for (&x, &u) in values.iter().zip(&self.units) {
+                if u > 0 {
+                    h.add_units(x, u);
+                }
             }
         }
         self.filled = 0;

@@ -16,12 +16,14 @@ mod plan;
 pub mod samples;
 mod schedule;
 mod stocks;
+pub mod weights;
 
 pub use dynamics::{Draws, EventDraw, SideDraw};
 pub use fan::run_casualty_stocks;
 pub use layout::Layout;
 pub use path::{PathState, Stepping};
 use plan::Plan;
+pub use weights::{ObservationTally, WeightTally};
 
 use crate::model::{Metric, Model, MAX_PATHS};
 use crate::stats::{DayCounts, LogHistogram};
@@ -138,8 +140,13 @@ pub struct Tally {
     pub events: Vec<EventTally>,
     /// Per regime: days spent in it, summed over paths, and the sum of squares (for the
     /// standard error of the share).
-    pub regime_days: Vec<u64>,
+    pub regime_days: Vec<u128>,
     pub regime_days_sq: Vec<u128>,
+    /// Runs with observations only: every count above counts each path's weight in
+    /// fixed-point units (`weights::units`), and this holds the rest of what weighted
+    /// figures need.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<WeightTally>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -182,6 +189,7 @@ impl Tally {
                 .collect(),
             regime_days: vec![0; plan.regime_factors.len()],
             regime_days_sq: vec![0; plan.regime_factors.len()],
+            weights: WeightTally::new(plan),
         }
     }
 
@@ -206,17 +214,28 @@ impl Tally {
         &mut self.stocks[slot]
     }
 
-    /// Adds the path just simulated in `state`, counting once.
+    /// Adds the path just simulated in `state`: once, or by its weight when the run
+    /// has observations.
     pub(crate) fn add(&mut self, state: &PathState) {
-        self.add_units(state, 1);
+        match &mut self.weights {
+            None => self.add_units(state, 1),
+            Some(w) => {
+                let units = weights::units(state.log_weight());
+                w.add(state, units);
+                self.add_units(state, units.0);
+            }
+        }
     }
 
     /// Adds the path just simulated in `state`, counting `units` times in every
-    /// statistic (`paths` still counts paths). Every run counts each path once today; a
-    /// path weighted by observations will count its weight in fixed-point units, which
-    /// keeps every statistic an integer and every merge exact.
-    pub(crate) fn add_units(&mut self, state: &PathState, units: u64) {
+    /// statistic (`paths` still counts paths): a path weighted by observations counts
+    /// its weight in fixed-point units, which keeps every statistic an integer and every
+    /// merge exact.
+    fn add_units(&mut self, state: &PathState, units: u64) {
         self.paths += 1;
+        if units == 0 {
+            return;
+        }
         let crossing = state.crossing();
         for (c, &day) in self.crossings.iter_mut().zip(crossing) {
             c.add_units(day, units);
@@ -238,7 +257,7 @@ impl Tally {
             }
         }
         for (r, &d) in draws.regime_days.iter().enumerate() {
-            self.regime_days[r] += d as u64 * units;
+            self.regime_days[r] += d as u128 * units as u128;
             self.regime_days_sq[r] += d as u128 * d as u128 * units as u128;
         }
     }
@@ -268,7 +287,17 @@ impl Tally {
             self.regime_days[r] += other.regime_days[r];
             self.regime_days_sq[r] += other.regime_days_sq[r];
         }
+        match (&mut self.weights, &other.weights) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, None) => {}
+            _ => panic!("merging a weighted tally with an unweighted one"),
+        }
         self
+    }
+
+    /// The count all probabilities divide by: paths, or their weights' units.
+    pub fn mass(&self) -> u64 {
+        self.weights.as_ref().map_or(self.paths, |w| w.units)
     }
 }
 
@@ -399,6 +428,20 @@ pub(super) fn for_each_path<W: Send>(
     new: impl Fn() -> W + Sync,
     path: impl Fn(&mut W, u64) -> Result<(), EngineError> + Sync,
 ) -> Result<Vec<W>, EngineError> {
+    let paths = batches.start * BATCH_PATHS..(batches.end * BATCH_PATHS).min(config.paths);
+    for_each_path_in(progress, paths, new, path)
+}
+
+/// `for_each_path` over the paths `paths`: batch `b` covers the paths of
+/// `b * BATCH_PATHS .. (b + 1) * BATCH_PATHS` inside the range, so a run continued from
+/// path `k` (`run_more`) takes the same paths in the same batches as one run would.
+pub(super) fn for_each_path_in<W: Send>(
+    progress: &dyn Progress,
+    paths: std::ops::Range<u64>,
+    new: impl Fn() -> W + Sync,
+    path: impl Fn(&mut W, u64) -> Result<(), EngineError> + Sync,
+) -> Result<Vec<W>, EngineError> {
+    let batches = paths.start / BATCH_PATHS..paths.end.div_ceil(BATCH_PATHS);
     let next = AtomicU64::new(batches.start);
     let results = rayon::broadcast(|_| -> Result<Option<W>, EngineError> {
         // Made on the first batch taken: a worker that finds none left costs nothing.
@@ -412,8 +455,8 @@ pub(super) fn for_each_path<W: Send>(
             if progress.cancelled() {
                 return Err(EngineError::Cancelled);
             }
-            let first = b * BATCH_PATHS;
-            let last = (first + BATCH_PATHS).min(config.paths);
+            let first = (b * BATCH_PATHS).max(paths.start);
+            let last = ((b + 1) * BATCH_PATHS).min(paths.end);
             for p in first..last {
                 path(worker, p)?;
             }
@@ -421,6 +464,39 @@ pub(super) fn for_each_path<W: Send>(
         }
     });
     results.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// Continues a run: `tally` holds paths `0..done` of a run with `config`'s seed, and
+/// this adds paths `done..config.paths`. The result is the tally of one run of
+/// `config.paths` paths, to the byte.
+pub fn run_more(
+    model: &Model,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    tally: Tally,
+    done: u64,
+) -> Result<Tally, EngineError> {
+    if config.paths > MAX_PATHS || done > config.paths || tally.paths != done {
+        return Err(EngineError::Paths(config.paths));
+    }
+    let plan = Plan::new(model);
+    let more = in_pool(config, || {
+        let parts = for_each_path_in(
+            progress,
+            done..config.paths,
+            || (Tally::new(&plan), PathState::new(&plan, config.stepping)),
+            |(acc, state), path| {
+                state.simulate(&plan, config.seed, path);
+                if !state.is_finite(&plan) {
+                    return Err(EngineError::NonFinite { path });
+                }
+                acc.add(state);
+                Ok(())
+            },
+        )?;
+        Ok(parts.into_iter().map(|(t, _)| t).collect::<Vec<_>>())
+    })?;
+    Ok(more.into_iter().fold(tally, Tally::merge))
 }
 
 fn run_batches(

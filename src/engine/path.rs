@@ -41,6 +41,8 @@ pub struct PathState {
     noise: DayNoise,
     stocks: Stocks,
     stepper: Stepper,
+    /// The last path's log weight (0 without observations).
+    log_weight: f64,
 }
 
 impl PathState {
@@ -56,6 +58,7 @@ impl PathState {
             noise: DayNoise::new(plan),
             stocks: Stocks::new(plan),
             stepper,
+            log_weight: 0.0,
         }
     }
 
@@ -67,6 +70,7 @@ impl PathState {
             noise,
             stocks,
             stepper,
+            log_weight,
         } = self;
         draws.draw(plan, seed, path);
         noise.seed(plan, seed, path, matches!(stepper, Stepper::Jumps(_)));
@@ -77,6 +81,28 @@ impl PathState {
             Stepper::Jumps(jumps) => jumps.step(plan, schedule, noise, stocks),
             Stepper::Force(forces) => forces.step(plan, &draws.sides, schedule, noise, stocks),
         }
+        *log_weight = plan
+            .model
+            .observations
+            .iter()
+            .zip(stocks.observed())
+            .map(|(o, &stock)| {
+                let bias = o.source.map_or(1.0, |s| draws.biases[s]);
+                o.value.log_at(stock * bias)
+            })
+            .sum();
+    }
+
+    /// The last path's log weight: the sum over observations of the log likelihood of
+    /// the reported figure given the path's stock on its day (times the source's bias);
+    /// 0 without observations.
+    pub fn log_weight(&self) -> f64 {
+        self.log_weight
+    }
+
+    /// Each observation's stock on its day, for the last path.
+    pub fn observed(&self) -> &[f64] {
+        self.stocks.observed()
     }
 
     /// What the last path drew.

@@ -77,6 +77,10 @@ pub struct Plan<'m> {
     pub trend: u64,
     /// Whether a path needs its own schedule of rate pieces (events or regimes).
     pub per_path_cuts: bool,
+    /// The sources' bias streams, `(source, stream)`, for the sources that have a bias.
+    pub biases: Vec<(usize, u64)>,
+    /// Days on which something is observed (`Model::observations`), sorted, distinct.
+    pub observation_days: Vec<u32>,
     /// Where the run's stocks and crossings go.
     pub layout: Layout,
     pub has_killed: Vec<bool>,
@@ -119,6 +123,7 @@ impl<'m> Plan<'m> {
         let mut regime_factors =
             vec![Vec::new(); model.regimes.as_ref().map_or(0, |r| r.names.len())];
         let (mut regime_chain, mut trend) = (0, 0);
+        let mut biases = Vec::new();
         for input in inputs.iter() {
             let id = input.stream;
             match input.what {
@@ -156,6 +161,7 @@ impl<'m> Plan<'m> {
                 What::EventEnd(e) => events[e].end = id,
                 What::RegimeChain => regime_chain = id,
                 What::Trend => trend = id,
+                What::SourceBias(k) => biases.push((k, id)),
                 // A side's inputs: `Draws` takes their streams from the table.
                 _ => {}
             }
@@ -195,8 +201,13 @@ impl<'m> Plan<'m> {
         let has_killed: Vec<bool> = model.sides.iter().map(|s| s.killed.is_some()).collect();
         let combined_killed = has_killed.iter().all(|&k| k);
         let layout = Layout::new(model);
+        let mut observation_days: Vec<u32> = model.observations.iter().map(|o| o.day).collect();
+        observation_days.sort_unstable();
+        observation_days.dedup();
         Plan {
             model,
+            biases,
+            observation_days,
             inputs,
             streams,
             factors,

@@ -24,10 +24,14 @@ enum Cell {
     },
     RegimeDays(usize),
     Crossing(usize),
+    /// An observation's stock on its date.
+    Observed(usize),
+    LogWeight,
 }
 
 /// The columns of a sample row in row order: `path`, the columns of each drawn input (in
-/// the order of `Model::inputs`), and each threshold's crossing day.
+/// the order of `Model::inputs`), each threshold's crossing day, and with observations
+/// each observation's stock and the path's log weight.
 fn layout(model: &Model) -> Vec<(String, ColumnKind, Cell)> {
     let mut c = vec![("path".to_string(), ColumnKind::Path, Cell::Path)];
     let mut factor = 0;
@@ -49,6 +53,20 @@ fn layout(model: &Model) -> Vec<(String, ColumnKind, Cell)> {
             format!("crossing_day.{}", t.name),
             ColumnKind::OptionalDay,
             Cell::Crossing(k),
+        ));
+    }
+    if !model.observations.is_empty() {
+        for (k, o) in model.observations.iter().enumerate() {
+            c.push((
+                format!("observed.{}", o.name),
+                ColumnKind::Number,
+                Cell::Observed(k),
+            ));
+        }
+        c.push((
+            "log_weight".to_string(),
+            ColumnKind::Number,
+            Cell::LogWeight,
         ));
     }
     c
@@ -78,6 +96,8 @@ fn push_row(out: &mut Vec<f64>, cells: &[Cell], state: &PathState, path: u64) {
         Cell::Input { what, factor } => draws.value(what, factor),
         Cell::RegimeDays(r) => f64::from(draws.regime_days[r]),
         Cell::Crossing(t) => state.crossing()[t].map_or(f64::NAN, f64::from),
+        Cell::Observed(k) => state.observed()[k],
+        Cell::LogWeight => state.log_weight(),
     }));
 }
 

@@ -30,6 +30,11 @@ pub(super) struct Stocks {
     /// forward and never step over a report, so a cursor replaces a search per chunk
     /// (which counts with a weekly grid of a fan chart, hundreds of report days).
     next_report: usize,
+    /// Each observation's stock (its metric summed over its sides) on its day, once the
+    /// path has reached it (`Model::observations`).
+    observed: Vec<f64>,
+    /// Like `next_report`, for `Plan::observation_days`.
+    next_observation: usize,
 }
 
 impl Stocks {
@@ -45,6 +50,8 @@ impl Stocks {
             crossing: vec![None; t],
             reported: vec![f64::NAN; plan.stock_slots()],
             next_report: 0,
+            observed: vec![f64::NAN; plan.model.observations.len()],
+            next_observation: 0,
         }
     }
 
@@ -70,6 +77,8 @@ impl Stocks {
         }
         self.crossing.iter_mut().for_each(|c| *c = None);
         self.next_report = model.report_days.partition_point(|&r| r == 0);
+        self.next_observation = 0;
+        self.observe_if_due(plan, 0);
         for t in 0..model.thresholds.len() {
             if self.total(plan, t) >= model.thresholds[t].level {
                 self.crossing[t] = Some(0);
@@ -142,11 +151,18 @@ impl Stocks {
         self.crossing[t] = Some(day);
     }
 
-    /// Whether the path can stop after `day`: every threshold crossed, no report left.
+    /// Each observation's stock on its day, for the last path.
+    pub(super) fn observed(&self) -> &[f64] {
+        &self.observed
+    }
+
+    /// Whether the path can stop after `day`: every threshold crossed, no report or
+    /// observation left.
     #[inline]
     pub(super) fn done(&self, plan: &Plan, day: u32) -> bool {
         self.crossing.iter().all(Option::is_some)
             && plan.model.report_days.last().is_none_or(|&r| r <= day)
+            && plan.observation_days.last().is_none_or(|&r| r <= day)
     }
 
     /// The last day of the chunk starting after `day`: at most `limit`, the horizon, the
@@ -165,6 +181,9 @@ impl Stocks {
         }
         if let Some(&r) = plan.model.report_days.get(self.next_report) {
             debug_assert!(r > day, "the report cursor is behind day {day}");
+            end = end.min(r);
+        }
+        if let Some(&r) = plan.observation_days.get(self.next_observation) {
             end = end.min(r);
         }
         end
@@ -203,8 +222,10 @@ impl Stocks {
         }
     }
 
-    /// Notes the stocks when `day` is the next report day.
+    /// Notes the stocks when `day` is the next report day, and the observed stocks when
+    /// it is the next observation day.
     pub(super) fn record_if_report(&mut self, plan: &Plan, day: u32) {
+        self.observe_if_due(plan, day);
         let report = self.next_report;
         if plan.model.report_days.get(report) != Some(&day) {
             return;
@@ -223,6 +244,23 @@ impl Stocks {
         self.reported[plan.stock_index(report, s, Metric::Casualties)] = cas;
         if plan.combined_killed {
             self.reported[plan.stock_index(report, s, Metric::Killed)] = kil;
+        }
+    }
+
+    /// Notes each observation's stock when `day` is the next observation day.
+    fn observe_if_due(&mut self, plan: &Plan, day: u32) {
+        if plan.observation_days.get(self.next_observation) != Some(&day) {
+            return;
+        }
+        self.next_observation += 1;
+        for (k, o) in plan.model.observations.iter().enumerate() {
+            if o.day == day {
+                let stock = match o.metric {
+                    Metric::Casualties => &self.cum,
+                    Metric::Killed => &self.killed,
+                };
+                self.observed[k] = o.sides.iter().map(|&i| stock[i]).sum();
+            }
         }
     }
 }

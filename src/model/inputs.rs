@@ -6,12 +6,12 @@
 //! The order is fixed: each side's inputs (casualties, rate, killed, killed share, force,
 //! recruits, return to duty), each phase's multipliers, each event's inputs (probability,
 //! happens, start, end, multipliers), the regime chain and the regimes' multipliers, and
-//! the trend. The multipliers come in the order of `Plan::factors`, and the sides' and
+//! the trend, and the sources' biases. The multipliers come in the order of `Plan::factors`, and the sides' and
 //! phases' inputs (the only ones a correlation may name) come first, so a table built
 //! from the sides and phases alone gives them the same indices.
 
 use super::{Event, EventEnd, EventStart, Phase, PhaseEffect, Rate, Regimes, Side, SideId};
-use super::{Model, Trend, TrendDist};
+use super::{Model, Source, Trend, TrendDist};
 use crate::sample::stream::stream_id;
 use crate::sample::Dist;
 
@@ -67,6 +67,8 @@ pub enum What {
     /// `regimes.initial`).
     RegimeChain,
     Trend,
+    /// The bias of source `index` (`Model::sources`): reported = true x bias.
+    SourceBias(usize),
 }
 
 /// The distribution of an input.
@@ -119,6 +121,7 @@ impl Inputs {
         events: &[Event],
         regimes: Option<&Regimes>,
         trend: Option<&Trend>,
+        sources: &[Source],
     ) -> Inputs {
         let mut t = InputList(Vec::new());
         for (i, s) in sides.iter().enumerate() {
@@ -191,6 +194,15 @@ impl Inputs {
         }
         if trend.is_some() {
             t.add("trend.percent_per_month".into(), What::Trend, None);
+        }
+        for (k, s) in sources.iter().enumerate() {
+            if s.bias.is_some() {
+                t.add(
+                    format!("sources.{}.bias", s.name),
+                    What::SourceBias(k),
+                    None,
+                );
+            }
         }
         Inputs(t.0)
     }
@@ -289,6 +301,7 @@ impl Input {
             What::EventEnd(e) => Law::End(&model.events[e].end),
             What::RegimeChain => Law::Chain(model.regimes.as_ref().expect(missing)),
             What::Trend => Law::Trend(&model.trend.as_ref().expect(missing).percent_per_month),
+            What::SourceBias(k) => Law::Dist(model.sources[k].bias.as_ref().expect(missing)),
         }
     }
 
@@ -333,6 +346,7 @@ impl Model {
             &self.events,
             self.regimes.as_ref(),
             self.trend.as_ref(),
+            &self.sources,
         )
     }
 }
@@ -401,7 +415,7 @@ mod tests {
         assert!(named.contains(&("sides.b.casualties", false)));
         assert!(named.contains(&("sides.a.rate_per_day", true)));
         // The loader's table of sides and phases alone is the start of the model's.
-        let known = Inputs::new(&m.sides, &m.phases, &[], None, None);
+        let known = Inputs::new(&m.sides, &m.phases, &[], None, None, &[]);
         assert_eq!(known[..], t[..known.len()]);
     }
 

@@ -135,6 +135,37 @@ pub fn render(projections: &[Projection]) -> String {
                 }
             }
         }
+        if let Some(w) = &p.run.weights {
+            let ess = w.effective_paths.to_string();
+            put(["run", "weights", "", "effective_paths", "", "", "", &ess]);
+        }
+        for o in &p.observations {
+            let (date, day) = (o.date.to_string(), o.day.to_string());
+            let m = o.metric.as_str();
+            let mut at = |kind: &str, id: &str, v: f64| {
+                put([
+                    "observation",
+                    &o.name,
+                    m,
+                    kind,
+                    id,
+                    &date,
+                    &day,
+                    &v.to_string(),
+                ]);
+            };
+            at("value", "", o.value);
+            at("value_p5", "", o.value_p5);
+            at("value_p95", "", o.value_p95);
+            at("prior_percentile", "", o.prior_percentile);
+            at("prior_percentile_se", "", o.prior_percentile_se);
+            for q in &o.prior {
+                at("prior_quantile", &q.p.to_string(), q.value);
+            }
+            for q in &o.posterior {
+                at("posterior_quantile", &q.p.to_string(), q.value);
+            }
+        }
         for r in &p.regimes {
             let (share, se) = (r.share_of_days.to_string(), r.se.to_string());
             put(["regime", &r.name, "", "share_of_days", "", "", "", &share]);

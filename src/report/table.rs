@@ -30,6 +30,16 @@ fn one(out: &mut String, p: &Projection) {
         p.run.seed,
         p.run.noise.description
     );
+    if let Some(w) = &p.run.weights {
+        let _ = writeln!(
+            out,
+            "weighted by {} observations: effective sample size {} of {} paths ({} with zero weight)",
+            p.observations.len(),
+            thousands(w.effective_paths.round()),
+            thousands(p.run.paths as f64),
+            thousands(w.zero_weight_paths as f64)
+        );
+    }
     if !s.set.is_empty() {
         let set: Vec<String> = s.set.iter().map(|a| format!("--set {}", term(a))).collect();
         let _ = writeln!(out, "what-if: {}", set.join(" "));
@@ -128,6 +138,9 @@ fn one(out: &mut String, p: &Projection) {
             );
         }
     }
+    if !p.observations.is_empty() {
+        observations(out, p);
+    }
     if !p.stocks.is_empty() {
         let _ = writeln!(out, "\ncumulative stocks at report dates");
         let mut head = format!("  {:<12}{:<12}{:<12}", "series", "metric", "date");
@@ -153,6 +166,43 @@ fn one(out: &mut String, p: &Projection) {
                 let _ = writeln!(out, "{line}");
             }
         }
+    }
+}
+
+/// Each observation: the figure, its percentile before weighting, and the stock's 90%
+/// intervals before and after.
+fn observations(out: &mut String, p: &Projection) {
+    let _ = writeln!(
+        out,
+        "\nobservations: the figure's percentile among the paths before weighting, and the stock's 90% interval before (prior) and after (posterior)"
+    );
+    for o in &p.observations {
+        let source = o
+            .source
+            .as_deref()
+            .map_or(String::new(), |s| format!(", source {}", term(s)));
+        let _ = writeln!(
+            out,
+            "  {}: {} of {} on {}{source}",
+            term(&o.name),
+            o.metric.as_str(),
+            term(&o.sides.join(" + ")),
+            o.date
+        );
+        let ends = |q: &[crate::projection::StockQuantile]| match (q.first(), q.last()) {
+            (Some(a), Some(b)) => format!("{} - {}", thousands(a.value), thousands(b.value)),
+            _ => "-".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "    figure {} (90%: {} - {})   prior percentile {:.1}%   prior {}   posterior {}",
+            thousands(o.value.round()),
+            thousands(o.value_p5.round()),
+            thousands(o.value_p95.round()),
+            100.0 * o.prior_percentile,
+            ends(&o.prior),
+            ends(&o.posterior)
+        );
     }
 }
 

@@ -8,8 +8,8 @@
 
 use crate::model::{
     MAX_CORRELATIONS, MAX_EVENTS, MAX_HORIZON_DAYS, MAX_NAME_CHARS, MAX_NOISE_CV, MAX_NOISE_SIGMA,
-    MAX_PATHS, MAX_PHASES, MAX_QUANTITY, MAX_REPORT_DATES, MAX_SEED, MAX_THRESHOLDS, MAX_TREND,
-    MIN_NOISE, MIN_TREND,
+    MAX_OBSERVATIONS, MAX_PATHS, MAX_PHASES, MAX_QUANTITY, MAX_REPORT_DATES, MAX_SEED,
+    MAX_THRESHOLDS, MAX_TREND, MIN_NOISE, MIN_TREND,
 };
 
 pub const NOISE_MODELS: &[&str] = &["none", "lognormal", "gamma"];
@@ -95,6 +95,8 @@ pub enum ValueKind {
     Sides,
     /// `[regimes.states.NAME]`: named tables with the keys `STATE`.
     States,
+    /// `[sources.NAME]`: named tables with the keys `SOURCE`.
+    Sources,
     /// A range, or `{ total, from, to }` (`IMPLIED`).
     Rate,
     /// A range, or the string "casualties".
@@ -114,6 +116,7 @@ impl ValueKind {
             ValueKind::Table(keys) | ValueKind::Tables { keys, .. } => Some(keys),
             ValueKind::Sides => Some(SIDE),
             ValueKind::States => Some(STATE),
+            ValueKind::Sources => Some(SOURCE),
             ValueKind::Rate => Some(IMPLIED),
             ValueKind::EventStart => Some(START),
             ValueKind::Trend => Some(TREND_RANGE),
@@ -194,6 +197,8 @@ pub const TOP: &[Key] = &[
     key("trend", ValueKind::Table(TREND), "Growth of the rates, compounded by calendar month."),
     key("correlations", ValueKind::Tables { keys: CORRELATION, max: MAX_CORRELATIONS }, "Groups of inputs drawn through a Gaussian copula."),
     key("force", ValueKind::Table(FORCE), "Force-dependent (Lanchester) attrition."),
+    key("observations", ValueKind::Tables { keys: OBSERVATION, max: MAX_OBSERVATIONS }, "Figures reported after the reference date, which weight the paths by their likelihood."),
+    key("sources", ValueKind::Sources, "The sources observations name, one [sources.NAME] table each, with an optional bias."),
 ];
 
 #[rustfmt::skip]
@@ -251,6 +256,21 @@ pub const THRESHOLD: &[Key] = &[
     key("metric", ValueKind::Choice(METRICS), "the metric summed over the sides").default(DefaultValue::Text("casualties")),
     key("sides", ValueKind::SideList, "the sides whose stocks are summed (default all)"),
     key("level", ValueKind::Number { min: excl(0.0), max: incl(MAX_QUANTITY) }, "level of the summed cumulative metric").required(),
+];
+
+#[rustfmt::skip]
+pub const OBSERVATION: &[Key] = &[
+    key("name", NAME, "label in the output").required(),
+    key("date", ValueKind::Date, "the date the figure is of, from the reference date to the horizon").required(),
+    key("metric", ValueKind::Choice(METRICS), "the metric summed over the sides").default(DefaultValue::Text("casualties")),
+    key("sides", ValueKind::SideList, "the sides whose stocks are summed (default all)"),
+    key("value", ValueKind::Range, "the source's figure as an interval of the truth (lognormal, normal or uniform)").required(),
+    key("source", NAME, "a [sources.NAME] table: observations naming one source share its bias draw"),
+];
+
+#[rustfmt::skip]
+pub const SOURCE: &[Key] = &[
+    key("bias", ValueKind::Range, "reported = true x bias, drawn once per path (default: unbiased)"),
 ];
 
 #[rustfmt::skip]

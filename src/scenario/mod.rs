@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub(crate) mod keys;
+pub mod observe;
 pub mod overrides;
 pub(crate) mod range;
 pub mod schema;

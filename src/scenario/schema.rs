@@ -4,7 +4,7 @@
 //! docs/scenario.schema.json, is kept equal to this by a test; `attrition schema` prints it.
 
 use super::keys::{self, DefaultValue, Key, Limit, ValueKind};
-use crate::model::{MAX_FACTOR, MAX_NAME_CHARS, MAX_REGIMES, MAX_SIDES};
+use crate::model::{MAX_FACTOR, MAX_NAME_CHARS, MAX_REGIMES, MAX_SIDES, MAX_SOURCES};
 use serde_json::{json, Map, Value};
 
 /// The object schema of a table with the keys `keys`: no other key is allowed.
@@ -124,6 +124,12 @@ fn value(k: &Key) -> Value {
             "maxProperties": MAX_REGIMES,
             "propertyNames": { "minLength": 1, "maxLength": MAX_NAME_CHARS },
             "additionalProperties": object(inner, "One regime: its rate multipliers and transition probabilities."),
+        }),
+        ValueKind::Sources => json!({
+            "type": "object",
+            "maxProperties": MAX_SOURCES,
+            "propertyNames": { "minLength": 1, "maxLength": MAX_NAME_CHARS },
+            "additionalProperties": object(inner, "One source: its optional bias."),
         }),
         ValueKind::Rate => {
             json!({ "oneOf": [range(), object(inner, "A daily rate implied by a total over a period: total / days(from, to).")] })

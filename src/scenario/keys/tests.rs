@@ -188,6 +188,8 @@ const DOC_TABLES: &[(&str, usize, Listed)] = &[
         &[("seasonality.", SEASONALITY), ("trend.", TREND)],
     ),
     ("### `[[correlations]]`", 0, &[("", CORRELATION)]),
+    ("## Observations", 0, &[("", OBSERVATION)]),
+    ("## Observations", 1, &[("sources.NAME.", SOURCE)]),
 ];
 
 /// Words the type column of docs/scenarios.md uses for a kind.
@@ -363,6 +365,17 @@ percent_per_month = { lo = -1, hi = 1 }
 [[correlations]]
 inputs = ["sides.a.casualties", "sides.b.casualties"]
 rho = 0.5
+
+[[observations]]
+name = "o"
+date = 2026-06-30
+sides = ["a"]
+metric = "killed"
+value = { lo = 100, hi = 200 }
+source = "s"
+
+[sources.s]
+bias = [0.9, 1.1]
 "#;
 
 /// No key is defined in keys.rs and never read: such a key would be accepted and ignored.

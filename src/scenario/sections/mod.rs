@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 mod bounds;
 pub(crate) mod dynamics;
 pub(crate) mod events;
+pub(crate) mod observations;
 pub(crate) mod phases;
 pub(crate) mod regimes;
 pub(crate) mod sides;
@@ -152,7 +153,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         (Some(n), Some(s), Some(p)) => {
             // The sides' and phases' inputs, the only ones a correlation may name,
             // have the same indices in this table as in the model's (`Model::inputs`).
-            let known = Inputs::new(s, p, &[], None, None);
+            let known = Inputs::new(s, p, &[], None, None, &[]);
             dynamics::correlations(&mut sink, n, &known)
         }
         _ => None,
@@ -165,6 +166,23 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
     let thresholds = match (top.get("thresholds"), &sides) {
         (None, _) => Some(Vec::new()),
         (Some(n), Some(s)) => thresholds(&mut sink, n, s),
+        _ => None,
+    };
+    let sources = match section("sources") {
+        None => Some(Vec::new()),
+        Some(n) => observations::sources(&mut sink, n),
+    };
+    let observations = match (
+        section("observations"),
+        &sides,
+        &sources,
+        reference,
+        horizon,
+    ) {
+        (None, ..) => Some(Vec::new()),
+        (Some(n), Some(s), Some(src), Some(r), Some(h)) => {
+            observations::observations(&mut sink, n, s, src, r, h)
+        }
         _ => None,
     };
     if let (Some(t), Some(r)) = (&thresholds, &report_days) {
@@ -205,6 +223,8 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         correlations: correlations.unwrap_or_default(),
         shock_correlation: noise.map_or(0.0, |n| n.1),
         force_law: force_law.flatten(),
+        observations: observations.unwrap_or_default(),
+        sources: sources.unwrap_or_default(),
     };
     bounds::check(&mut sink, &top, &model);
     if sink.has_errors() {

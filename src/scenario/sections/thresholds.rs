@@ -47,27 +47,7 @@ fn threshold(
             "name the threshold (for example \"2 million combined casualties\")",
         )
         .and_then(|_| non_empty(sink, &t, "name"));
-    let metric = match t.get("metric") {
-        None => Some(Metric::Casualties),
-        Some(v) => string(sink, &t.key_path("metric"), v).and_then(|m| match m.as_str() {
-            "casualties" => Some(Metric::Casualties),
-            "killed" => Some(Metric::Killed),
-            _ => {
-                let hint = did_you_mean(&m, METRICS)
-                    .map(|h| format!("did you mean '{h}'? "))
-                    .unwrap_or_default();
-                sink.error(
-                    Some(v.span().start),
-                    &t.key_path("metric"),
-                    format!(
-                        "unknown metric '{}'; {hint}metrics are: casualties, killed",
-                        crate::scenario::diag::shown(&m)
-                    ),
-                );
-                None
-            }
-        }),
-    };
+    let metric = metric(sink, &t);
     let ids = match t.get("sides") {
         Some(s) => side_list(sink, &t.key_path("sides"), s, names),
         None => Some((0..names.len()).collect()),
@@ -95,6 +75,51 @@ fn threshold(
         }
     });
     let (metric, ids) = (metric?, ids?);
+    if !projects(sink, &t, metric, &ids, sides) {
+        return None;
+    }
+    Some(Threshold {
+        name: name?,
+        metric,
+        sides: ids,
+        level: level?,
+    })
+}
+
+/// A table's `metric` key: casualties (the default) or killed.
+pub(super) fn metric(sink: &mut Sink, t: &Table) -> Option<Metric> {
+    match t.get("metric") {
+        None => Some(Metric::Casualties),
+        Some(v) => string(sink, &t.key_path("metric"), v).and_then(|m| match m.as_str() {
+            "casualties" => Some(Metric::Casualties),
+            "killed" => Some(Metric::Killed),
+            _ => {
+                let hint = did_you_mean(&m, METRICS)
+                    .map(|h| format!("did you mean '{h}'? "))
+                    .unwrap_or_default();
+                sink.error(
+                    Some(v.span().start),
+                    &t.key_path("metric"),
+                    format!(
+                        "unknown metric '{}'; {hint}metrics are: casualties, killed",
+                        crate::scenario::diag::shown(&m)
+                    ),
+                );
+                None
+            }
+        }),
+    }
+}
+
+/// Whether every side in `ids` projects `metric` (killed needs killed and killed_share);
+/// records why not at the table's `metric` key.
+pub(super) fn projects(
+    sink: &mut Sink,
+    t: &Table,
+    metric: Metric,
+    ids: &[SideId],
+    sides: &[Side],
+) -> bool {
     if metric == Metric::Killed {
         let without: Vec<&str> = ids
             .iter()
@@ -115,13 +140,8 @@ fn threshold(
                     without.join("', '")
                 ),
             );
-            return None;
+            return false;
         }
     }
-    Some(Threshold {
-        name: name?,
-        metric,
-        sides: ids,
-        level: level?,
-    })
+    true
 }
