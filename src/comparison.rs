@@ -6,9 +6,15 @@
 //! `t(0.975, g - 1) * sd / sqrt(g)` over the g groups where both quantiles exist, around
 //! the difference over all paths. With common random numbers the groups agree far more
 //! closely than with independent runs, which is the point of running them paired.
+//!
+//! With observations, each scenario's quantiles count its own paths' weights (its own
+//! posterior), and the shares of paths on which one crosses first count the baseline's:
+//! over the baseline's posterior of the shared inputs, how often the other scenario, on
+//! the same inputs, crosses first.
 
 use crate::date::Date;
 use crate::engine::compare::PairTally;
+use crate::engine::weights::UNIT;
 use crate::engine::RunConfig;
 use crate::model::Model;
 use crate::projection::CROSSING_LEVELS;
@@ -115,15 +121,31 @@ impl Comparison {
                         }
                     })
                     .collect();
-                let (pa, pb) = (t.a_first as f64 / n, t.b_first as f64 / n);
+                let weighted = !models[0].observations.is_empty();
+                let (pa, pb, sa, sb) = if weighted {
+                    // Shares of the baseline's weight, with the weighted standard error
+                    // (as `Projection`'s).
+                    let (u, u2) = (t.mass as f64, t.mass_sq as f64);
+                    let se = |k: u64, k2: u64| {
+                        let p = k as f64 / u;
+                        let var = UNIT as f64 * (k2 as f64 * (1.0 - 2.0 * p) + p * p * u2).max(0.0);
+                        (p, var.sqrt() / u)
+                    };
+                    let (pa, sa) = se(t.a_first, t.a_first_sq);
+                    let (pb, sb) = se(t.b_first, t.b_first_sq);
+                    (pa, pb, sa, sb)
+                } else {
+                    let (pa, pb) = (t.a_first as f64 / n, t.b_first as f64 / n);
+                    (pa, pb, binomial_se(pa, n), binomial_se(pb, n))
+                };
                 PairResult {
                     scenario: m.name.clone(),
                     quantiles,
                     p_baseline_first: pa,
                     p_scenario_first: pb,
                     p_same_day: 1.0 - pa - pb,
-                    se_baseline_first: binomial_se(pa, n),
-                    se_scenario_first: binomial_se(pb, n),
+                    se_baseline_first: sa,
+                    se_scenario_first: sb,
                 }
             })
             .collect();

@@ -314,3 +314,45 @@ fn weighted_runs_are_the_same_bytes_on_any_threads_and_in_rounds() {
     };
     assert_eq!(json(&more), json(&two));
 }
+
+#[test]
+fn compare_pairs_weighted_scenarios_on_common_random_numbers() {
+    use attrition::comparison::Comparison;
+    use attrition::engine::compare::compare;
+    let base = model(RICH);
+    // The same scenario with a late offensive, after every observation: its weights are
+    // the baseline's path by path, so the pairs differ only after it starts.
+    let later = model(&RICH.replace(
+        "[[thresholds]]",
+        "[[phases]]\nname = \"offensive\"\nstart = 2026-08-01\nmultiplier = 1.5\n\n[[thresholds]]",
+    ));
+    let c = config(20_000, 4, 2);
+    let pairs = compare(&[&base, &later], &[0, 0], &c, false, &Silent).unwrap();
+    let cmp = Comparison::new(&[&base, &later], "2M", &c, false, &pairs);
+    // The baseline's marginal is the weighted run's, to the day.
+    let (tally, p) = run(&base, &c);
+    assert_eq!(pairs[0].a, tally.crossings[0]);
+    for (q, r) in cmp.against[0]
+        .quantiles
+        .iter()
+        .zip(&p.thresholds[0].crossing)
+    {
+        assert_eq!(q.baseline_day, r.day);
+    }
+    // The offensive only speeds crossings up: never the baseline first.
+    assert_eq!(pairs[0].a_first, 0);
+    assert!(cmp.against[0].p_scenario_first > 0.3);
+    // Paired, the intervals are far narrower than on independent paths.
+    let ind = compare(&[&base, &later], &[0, 0], &c, true, &Silent).unwrap();
+    let ind = Comparison::new(&[&base, &later], "2M", &c, true, &ind);
+    let width = |r: &attrition::comparison::PairResult| {
+        let q = &r.quantiles[2];
+        q.ci_high.unwrap() - q.ci_low.unwrap()
+    };
+    assert!(
+        2.0 * width(&cmp.against[0]) < width(&ind.against[0]),
+        "paired {} vs independent {}",
+        width(&cmp.against[0]),
+        width(&ind.against[0])
+    );
+}

@@ -102,7 +102,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 return EXIT_BAD_INPUT;
             }
             let ess = w.effective_paths();
-            if ess < 1000.0 || ess < 0.01 * config.paths as f64 {
+            if !args.quiet && (ess < 1000.0 || ess < 0.01 * config.paths as f64) {
                 eprintln!(
                     "warning: {file}: the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
                     config.paths

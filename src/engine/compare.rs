@@ -19,8 +19,15 @@ pub struct PairTally {
     pub groups_a: Vec<DayCounts>,
     pub groups_b: Vec<DayCounts>,
     /// Paths on which A crosses strictly earlier than B (not crossing counts as never).
+    /// With observations, these and `mass` count the baseline's weight units.
     pub a_first: u64,
     pub b_first: u64,
+    /// The units `a_first` and `b_first` are shares of: paths, or the baseline's weight
+    /// units; and the squared units of the three (zero without observations).
+    pub mass: u64,
+    pub mass_sq: u64,
+    pub a_first_sq: u64,
+    pub b_first_sq: u64,
 }
 
 impl PairTally {
@@ -32,20 +39,33 @@ impl PairTally {
             groups_b: vec![DayCounts::new(hb); GROUPS],
             a_first: 0,
             b_first: 0,
+            mass: 0,
+            mass_sq: 0,
+            a_first_sq: 0,
+            b_first_sq: 0,
         }
     }
 
-    /// Adds one path's crossing days of A and B; `group` is its batch-means group.
-    fn add(&mut self, group: usize, da: Option<u32>, db: Option<u32>) {
-        self.a.add(da);
-        self.b.add(db);
-        self.groups_a[group].add(da);
-        self.groups_b[group].add(db);
+    /// Adds one path's crossing days of A and B, each counting its scenario's weight
+    /// units (`ua`, `ub`; the baseline's squared: `ua2`); `group` is its batch-means group.
+    fn add(&mut self, group: usize, (da, ua, ua2): Day, (db, ub): (Option<u32>, u64)) {
+        self.a.add_units(da, ua);
+        self.b.add_units(db, ub);
+        self.groups_a[group].add_units(da, ua);
+        self.groups_b[group].add_units(db, ub);
+        self.mass += ua;
+        self.mass_sq += ua2;
         // Not crossing counts as never.
         let key = |d: Option<u32>| d.map_or(u64::MAX, u64::from);
         match key(da).cmp(&key(db)) {
-            std::cmp::Ordering::Less => self.a_first += 1,
-            std::cmp::Ordering::Greater => self.b_first += 1,
+            std::cmp::Ordering::Less => {
+                self.a_first += ua;
+                self.a_first_sq += ua2;
+            }
+            std::cmp::Ordering::Greater => {
+                self.b_first += ua;
+                self.b_first_sq += ua2;
+            }
             std::cmp::Ordering::Equal => {}
         }
     }
@@ -61,8 +81,15 @@ impl PairTally {
         }
         self.a_first += o.a_first;
         self.b_first += o.b_first;
+        self.mass += o.mass;
+        self.mass_sq += o.mass_sq;
+        self.a_first_sq += o.a_first_sq;
+        self.b_first_sq += o.b_first_sq;
     }
 }
+
+/// A path's crossing day in one scenario, with its weight units and their square.
+type Day = (Option<u32>, u64, u64);
 
 /// Runs `models[0]` (the baseline) and each other model on the same paths, pairing the
 /// crossing days of threshold `thresholds[m]` of model `m`. With `independent`, model
@@ -85,7 +112,7 @@ pub fn compare(
     struct Worker {
         states: Vec<PathState>,
         tallies: Vec<PairTally>,
-        days: Vec<Option<u32>>,
+        days: Vec<Day>,
     }
     let parts = super::in_pool(config, || {
         super::for_each_path(
@@ -98,7 +125,7 @@ pub fn compare(
                     .map(|p| PathState::new(p, config.stepping))
                     .collect(),
                 tallies: pairs(),
-                days: vec![None; models.len()],
+                days: vec![(None, 1, 1); models.len()],
             },
             |w, path| {
                 for (m, (state, plan)) in w.states.iter_mut().zip(&plans).enumerate() {
@@ -111,11 +138,18 @@ pub fn compare(
                     if !state.is_finite(plan) {
                         return Err(EngineError::NonFinite { path });
                     }
-                    w.days[m] = state.crossing()[thresholds[m]];
+                    // A scenario with observations counts its own weight.
+                    let (u, u2) = if plan.model.observations.is_empty() {
+                        (1, 1)
+                    } else {
+                        super::weights::units(state.log_weight())
+                    };
+                    w.days[m] = (state.crossing()[thresholds[m]], u, u2);
                 }
                 let g = (path % GROUPS as u64) as usize;
                 for (j, t) in w.tallies.iter_mut().enumerate() {
-                    t.add(g, w.days[0], w.days[j + 1]);
+                    let (db, ub, _) = w.days[j + 1];
+                    t.add(g, w.days[0], (db, ub));
                 }
                 Ok(())
             },

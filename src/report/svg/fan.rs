@@ -11,6 +11,7 @@ use std::fmt::Write;
 
 const BLUE: &str = "#1f5fa8";
 const RED: &str = "#c2452d";
+const GREEN: &str = "#2a7d3f";
 
 /// The last day the fan shows. The whole horizon, unless the report dates and the
 /// thresholds' p95 crossings all lie early in it (a century-long run reported over its
@@ -68,9 +69,20 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
             .collect()
     };
     let (lo5, lo25, mid, hi75, hi95) = (q(0), q(1), q(2), q(3), q(4));
+    // The observations of this stock: its sides and metric, in view.
+    let observed: Vec<_> = p
+        .observations
+        .iter()
+        .filter(|o| o.metric == s.metric && o.sides == sides && f64::from(o.day) <= x1)
+        .collect();
     let top = hi95.iter().map(|v| v.1).fold(0.0, f64::max);
+    let top = observed.iter().map(|o| o.value_p95).fold(top, f64::max);
     let y1 = levels.iter().map(|t| t.level).fold(top, f64::max) * 1.06;
     let low = lo5.iter().map(|v| v.1).fold(f64::INFINITY, f64::min) * 0.96;
+    let low = observed
+        .iter()
+        .map(|o| o.value_p5 * 0.96)
+        .fold(low, f64::min);
     let y0 = low.min(y1 * 0.5).max(0.0);
 
     let metric = s.metric.as_str();
@@ -81,8 +93,13 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
     };
     let mut page = Page::new();
     page.title(&format!("{what}: {}", p.scenario.title));
+    let weighted = if p.run.weights.is_some() {
+        ", weighted by the observations"
+    } else {
+        ""
+    };
     page.subtitle(&format!(
-        "median, 50% and 90% bands over {}; dashed lines: report dates",
+        "median, 50% and 90% bands over {}{weighted}; dashed lines: report dates",
         fan_paths(p)
     ));
     let mut keys = vec![
@@ -103,6 +120,12 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
         keys.push(Key {
             label: "threshold".into(),
             swatch: format!(r#"fill="{RED}""#),
+        });
+    }
+    if !observed.is_empty() {
+        keys.push(Key {
+            label: "reported (90% interval)".into(),
+            swatch: format!(r#"fill="{GREEN}""#),
         });
     }
     page.legend(&keys);
@@ -164,6 +187,24 @@ pub fn fan_chart(p: &Projection, s: &StockSeries) -> String {
             page.body,
             r##"<line class="report-date" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#777" stroke-dasharray="4 4"/>"##,
             f.top, f.bottom
+        );
+    }
+    // Each observation: its stated 90% interval of the truth at its date, the figure as a
+    // dot (the bands are the weighted paths, which the figures pulled).
+    for o in &observed {
+        let x = f.x(f64::from(o.day));
+        let (ya, yb, yc) = (f.y(o.value_p5), f.y(o.value_p95), f.y(o.value));
+        let _ = writeln!(
+            page.body,
+            r##"<g class="observation" data-series="observation"><title>{}: {} ({} to {})</title><line x1="{x:.1}" y1="{ya:.1}" x2="{x:.1}" y2="{yb:.1}" stroke="{GREEN}" stroke-width="2.4"/><line x1="{:.1}" y1="{ya:.1}" x2="{:.1}" y2="{ya:.1}" stroke="{GREEN}" stroke-width="2"/><line x1="{:.1}" y1="{yb:.1}" x2="{:.1}" y2="{yb:.1}" stroke="{GREEN}" stroke-width="2"/><circle cx="{x:.1}" cy="{yc:.1}" r="3.5" fill="{GREEN}"/></g>"##,
+            super::super::escape::xml(&o.name),
+            thousands(o.value),
+            thousands(o.value_p5),
+            thousands(o.value_p95),
+            x - 5.0,
+            x + 5.0,
+            x - 5.0,
+            x + 5.0
         );
     }
     // Each threshold's label goes at an end of its line, on the side the bands leave
