@@ -76,5 +76,66 @@ fn parts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, w1, parts);
+/// W1 with five observations against plain W1: what weighting paths costs (the extra
+/// chunk ends at the observation dates, five likelihoods, and the weighted tally), drawn
+/// from the scenario's ranges and from a proposal (its pilot included).
+fn observations(c: &mut Criterion) {
+    let plain_text = std::fs::read_to_string("scenarios/bench/w1.toml").unwrap();
+    let mut observed = plain_text.clone();
+    for (i, (date, sides, lo, hi)) in [
+        ("2026-01-31", "\"russia\"", 1_200_000, 1_330_000),
+        ("2026-02-28", "\"ukraine\"", 530_000, 640_000),
+        (
+            "2026-03-31",
+            "\"russia\", \"ukraine\"",
+            1_800_000,
+            1_950_000,
+        ),
+        ("2026-04-30", "\"russia\"", 1_280_000, 1_450_000),
+        (
+            "2026-05-31",
+            "\"russia\", \"ukraine\"",
+            1_900_000,
+            2_080_000,
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        observed.push_str(&format!(
+            "\n[[observations]]\nname = \"o{i}\"\ndate = {date}\nsides = [{sides}]\nvalue = {{ lo = {lo}, hi = {hi} }}\n"
+        ));
+    }
+    let mut group = c.benchmark_group("observations");
+    const PATHS: u64 = 20_000;
+    group.throughput(Throughput::Elements(PATHS));
+    group.sample_size(20);
+    use attrition::model::ProposalMode;
+    for (name, text, proposal) in [
+        ("W1 plain", &plain_text, ProposalMode::Off),
+        ("W1 with five observations", &observed, ProposalMode::Off),
+        (
+            "W1 with five observations, proposal",
+            &observed,
+            ProposalMode::Auto,
+        ),
+    ] {
+        let mut model = attrition::scenario::load_str("w1.toml", text).unwrap();
+        model.proposal = proposal;
+        group.bench_function(format!("{name}, run of 20k paths, all cores"), |b| {
+            b.iter(|| {
+                let config = RunConfig {
+                    paths: PATHS,
+                    seed: 1,
+                    threads: None,
+                    stepping: Default::default(),
+                };
+                engine::run(&model, &config, &Silent).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, w1, parts, observations);
 criterion_main!(benches);

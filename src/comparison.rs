@@ -14,7 +14,6 @@
 
 use crate::date::Date;
 use crate::engine::compare::PairTally;
-use crate::engine::weights::UNIT;
 use crate::engine::RunConfig;
 use crate::model::Model;
 use crate::projection::CROSSING_LEVELS;
@@ -126,10 +125,9 @@ impl Comparison {
                     // Shares of the baseline's weight, with the weighted standard error
                     // (as `Projection`'s).
                     let (u, u2) = (t.mass as f64, t.mass_sq as f64);
-                    let se = |k: u64, k2: u64| {
+                    let se = |k: u64, k2: u128| {
                         let p = k as f64 / u;
-                        let var = UNIT as f64 * (k2 as f64 * (1.0 - 2.0 * p) + p * p * u2).max(0.0);
-                        (p, var.sqrt() / u)
+                        (p, crate::projection::share_se(p, u, k2 as f64, u2))
                     };
                     let (pa, sa) = se(t.a_first, t.a_first_sq);
                     let (pb, sb) = se(t.b_first, t.b_first_sq);

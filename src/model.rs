@@ -98,6 +98,20 @@ pub struct Model {
     pub observations: Vec<Observation>,
     /// The sources the observations name.
     pub sources: Vec<Source>,
+    /// How a run with observations draws its inputs.
+    pub proposal: ProposalMode,
+}
+
+/// How a run with observations draws its inputs: from a proposal fitted to them
+/// (`engine::proposal`), or from the scenario's own distributions. Either way the weights
+/// are exact and the estimates unbiased; the proposal buys effective paths.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProposalMode {
+    /// A proposal when the scenario's own draws would waste most paths.
+    #[default]
+    Auto,
+    /// The scenario's own distributions (`--proposal off`).
+    Off,
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,6 @@
 //! documented in docs/output.md.
 
 use crate::date::Date;
-use crate::engine::weights::UNIT;
 use crate::engine::{RunConfig, Tally, WeightTally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
@@ -79,6 +78,11 @@ pub struct WeightInfo {
     pub zero_weight_paths: u64,
     /// The largest log weight of a path (the log likelihoods peak at 0).
     pub best_log_weight: Option<f64>,
+    /// The proposal the inputs were drawn from (`engine::proposal`), if any: each
+    /// proposed input's normal-score mean and standard deviation, the share of paths
+    /// drawn from the scenario's own distributions, and the pilot that fitted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<crate::engine::proposal::Proposal>,
 }
 
 /// How often an event happened, and each threshold's crossing with and without it.
@@ -333,8 +337,8 @@ impl Projection {
             .map(|((i, t), counts)| {
                 let sq = w.map(|w| &w.crossings_sq[i]);
                 let prob = |k: u64| mass.p(k);
-                let share = |k: u64, k_sq: Option<u64>| mass.share(k, k_sq);
-                let (p_not, p_not_se) = share(counts.not_crossed(), sq.map(DayCounts::not_crossed));
+                let share = |k: u64, k_sq: Option<u128>| mass.share(k, k_sq);
+                let (p_not, p_not_se) = share(counts.not_crossed(), sq.map(|c| c.not_crossed()));
                 ThresholdResult {
                     name: t.name.clone(),
                     metric: t.metric,
@@ -394,6 +398,7 @@ impl Projection {
                     effective_paths: w.effective_paths(),
                     zero_weight_paths: w.zero,
                     best_log_weight: w.best_log_weight,
+                    proposal: w.proposal.clone(),
                 }),
                 noise: NoiseInfo::new(model.noise, model.shock_correlation),
             },
@@ -516,7 +521,7 @@ impl Mass {
     }
 
     /// A subset of the paths: `total` units (squared: `total_sq`).
-    fn subset(self, total: u64, total_sq: u64) -> Mass {
+    fn subset(self, total: u64, total_sq: u128) -> Mass {
         match self {
             Mass::Paths(_) => Mass::Paths(total as f64),
             Mass::Weighted { .. } => Mass::Weighted {
@@ -537,9 +542,7 @@ impl Mass {
     fn effective(self) -> f64 {
         match self {
             Mass::Paths(n) => n,
-            Mass::Weighted { units, units_sq } if units_sq > 0.0 => {
-                units * units / (units_sq * UNIT as f64)
-            }
+            Mass::Weighted { units, units_sq } if units_sq > 0.0 => units * units / units_sq,
             Mass::Weighted { .. } => 0.0,
         }
     }
@@ -551,14 +554,13 @@ impl Mass {
     /// The share of `k` units (squared: `k_sq`) and its standard error. Weighted, this is
     /// the self-normalised estimator's delta-method error, sqrt(sum w_i^2 (1_i - p)^2) /
     /// sum w_i, which is sqrt(p (1 - p) / n) when every weight is 1.
-    fn share(self, k: u64, k_sq: Option<u64>) -> (f64, f64) {
+    fn share(self, k: u64, k_sq: Option<u128>) -> (f64, f64) {
         let p = self.p(k);
         match self {
             Mass::Paths(n) => (p, binomial_se(p, n)),
             Mass::Weighted { units, units_sq } => {
                 let a = k_sq.expect("a weighted share has its squares") as f64;
-                let var = UNIT as f64 * (a * (1.0 - 2.0 * p) + p * p * units_sq).max(0.0);
-                (p, var.sqrt() / units)
+                (p, share_se(p, units, a, units_sq))
             }
         }
     }
@@ -568,7 +570,7 @@ fn summary(
     model: &Model,
     counts: &DayCounts,
     mass: Mass,
-    nc_sq: Option<u64>,
+    nc_sq: Option<u128>,
     levels: &[f64],
 ) -> CrossingSummary {
     if counts.total() == 0 {
@@ -659,11 +661,10 @@ fn regimes(model: &Model, tally: &Tally) -> Vec<RegimeShare> {
                 (Mass::Weighted { units, units_sq }, Some(w)) => {
                     // Self-normalised mean of d / h and its delta-method error:
                     // sum w^2 (x - mean)^2 / (sum w)^2.
-                    let k = UNIT as f64;
                     let mean = tally.regime_days[i] as f64 / units / h;
                     let [s1, s2] = w.regime_sq[i];
                     let (s1, s2) = (s1 as f64 / h, s2 as f64 / (h * h));
-                    let var = k * (s2 - 2.0 * mean * s1 + mean * mean * units_sq).max(0.0);
+                    let var = (s2 - 2.0 * mean * s1 + mean * mean * units_sq).max(0.0);
                     (mean, var.sqrt() / units)
                 }
                 _ => {
@@ -687,7 +688,6 @@ fn observations(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<Observation
     let Some(w) = &tally.weights else {
         return Vec::new();
     };
-    let n = tally.paths as f64;
     let quantiles = |h: &crate::stats::LogHistogram| -> Vec<StockQuantile> {
         levels
             .iter()
@@ -703,7 +703,8 @@ fn observations(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<Observation
         .zip(&w.observations)
         .map(|(o, t)| {
             let (value_p5, value_p95) = o.value.interval90();
-            let pct = (t.below as f64 + 0.5 * t.equal as f64) / n;
+            // The prior's own units: one per path, or the proposal's density ratio.
+            let pct = (t.below as f64 + 0.5 * t.equal as f64) / t.prior_units as f64;
             ObservationResult {
                 name: o.name.clone(),
                 date: model.date_of(o.day),
@@ -720,12 +721,25 @@ fn observations(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<Observation
                 value_p95: value_p95.round(),
                 shape: o.value.shape().to_string(),
                 prior_percentile: pct,
-                prior_percentile_se: binomial_se(pct, n),
+                prior_percentile_se: share_se(
+                    pct,
+                    t.prior_units as f64,
+                    t.below_sq as f64,
+                    t.prior_units_sq as f64,
+                ),
                 prior: quantiles(&t.prior),
                 posterior: quantiles(&t.posterior),
             }
         })
         .collect()
+}
+
+/// The standard error of a self-normalised share `p` of `total` units whose part has
+/// squared units `part_sq` (of `total_sq` in all): the delta method's
+/// sqrt(sum w^2 (1_A - p)^2) / sum w, which is the binomial one when every weight is 1.
+pub(crate) fn share_se(p: f64, total: f64, part_sq: f64, total_sq: f64) -> f64 {
+    let var = (part_sq * (1.0 - 2.0 * p) + p * p * total_sq).max(0.0);
+    var.sqrt() / total
 }
 
 /// The weighted tally's verdict on whether any path explains the observations: `None`

@@ -34,9 +34,15 @@ fn ln90(lo: f64, hi: f64) -> (f64, f64) {
     ((lo.ln() + hi.ln()) / 2.0, (hi.ln() - lo.ln()) / (2.0 * Z95))
 }
 
+/// The figure of `closed_form`'s observation: inside the prior, and one sharper than the
+/// prior far in its upper tail, which the scenario's own draws reach with few paths (the
+/// run then draws from a proposal).
+const INSIDE: (f64, f64) = (1_000_000.0, 1_150_000.0);
+const TAIL: (f64, f64) = (1_120_000.0, 1_160_000.0);
+
 /// One side, no noise, a fixed rate of 1,000 a day and a lognormal baseline, observed on
-/// the reference date (with a lognormal source bias or without).
-fn closed_form(bias: Option<(f64, f64)>) -> String {
+/// the reference date as `figure` (with a lognormal source bias or without).
+fn closed_form(bias: Option<(f64, f64)>, figure: (f64, f64)) -> String {
     let (source, sources) = match bias {
         Some((lo, hi)) => (
             "source = \"s\"\n".to_string(),
@@ -65,17 +71,28 @@ level = 1_200_000
 [[observations]]
 name = "baseline"
 date = 2025-12-31
-value = {{ lo = 1_000_000, hi = 1_150_000 }}
-{source}{sources}"#
+value = {{ lo = {}, hi = {} }}
+{source}{sources}"#,
+        figure.0, figure.1
     )
 }
 
 #[test]
 fn a_lognormal_baseline_observed_has_the_closed_form_posterior() {
-    for bias in [None, Some((0.95, 1.1))] {
-        let m = model(&closed_form(bias));
+    use attrition::model::ProposalMode;
+    let cases = [
+        (None, INSIDE, ProposalMode::Off),
+        (Some((0.95, 1.1)), INSIDE, ProposalMode::Off),
+        (None, TAIL, ProposalMode::Auto),
+        (Some((0.95, 1.1)), TAIL, ProposalMode::Auto),
+        (None, TAIL, ProposalMode::Off),
+    ];
+    let mut tail_effective = Vec::new();
+    for (bias, figure, mode) in cases {
+        let mut m = model(&closed_form(bias, figure));
+        m.proposal = mode;
         let (mu0, s0) = ln90(900_000.0, 1_100_000.0);
-        let (lm, sigma) = ln90(1_000_000.0, 1_150_000.0);
+        let (lm, sigma) = ln90(figure.0, figure.1);
         // ln m = ln B + ln b + e: the bias adds its mean and variance to the error's.
         let (mb, sb) = bias.map_or((0.0, 0.0), |(lo, hi)| ln90(lo, hi));
         let v = sigma * sigma + sb * sb;
@@ -83,6 +100,18 @@ fn a_lognormal_baseline_observed_has_the_closed_form_posterior() {
         let mu = (mu0 / (s0 * s0) + (lm - mb) / v) / prec;
         let post = Normal::new(mu, prec.sqrt().recip()).unwrap();
         let (_, p) = run(&m, &config(200_000, 7, 2));
+        let w = p.run.weights.as_ref().unwrap();
+        // The tail figure under `auto` is drawn from a proposal, which buys paths.
+        assert_eq!(
+            w.proposal.is_some(),
+            mode == ProposalMode::Auto,
+            "{bias:?} {figure:?} {mode:?}: effective {}",
+            w.effective_paths
+        );
+        if bias.is_none() && figure == TAIL {
+            tail_effective.push(w.effective_paths);
+        }
+        let bias = (bias, figure, mode);
         let t = &p.thresholds[0];
         for c in &t.p_crossed_by {
             // Crossed by day d exactly when B + 1000 d >= 1.2M.
@@ -125,6 +154,14 @@ fn a_lognormal_baseline_observed_has_the_closed_form_posterior() {
             mu.exp()
         );
     }
+    // The proposal's effective sample size against the scenario's own draws'.
+    let [auto, off] = tail_effective[..] else {
+        panic!("two tail runs")
+    };
+    assert!(
+        auto > 5.0 * off,
+        "proposal {auto} against prior draws {off}"
+    );
 }
 
 /// Events, regimes, noise, killed and a uniform and a lognormal observation.
@@ -254,7 +291,9 @@ fn a_uniform_observation_is_exactly_conditioning() {
         "value = { lo = 1_150_000, hi = 1_300_000 }",
         "value = { lo = 1_150_000, hi = 1_300_000, shape = \"uniform\" }",
     );
-    let m = model(&text);
+    let mut m = model(&text);
+    // The paths the simulator draws: the scenario's own.
+    m.proposal = attrition::model::ProposalMode::Off;
     let paths = 20_000;
     let (tally, p) = run(&m, &config(paths, 3, 2));
     let mut sim = Simulator::new(&m, Stepping::Auto);
@@ -282,7 +321,8 @@ fn a_uniform_observation_is_exactly_conditioning() {
 
 #[test]
 fn the_effective_sample_size_is_kish_of_the_paths_weights() {
-    let m = model(RICH);
+    let mut m = model(RICH);
+    m.proposal = attrition::model::ProposalMode::Off;
     let paths = 30_000;
     let (tally, p) = run(&m, &config(paths, 5, 2));
     let mut sim = Simulator::new(&m, Stepping::Auto);
@@ -313,6 +353,15 @@ fn weighted_runs_are_the_same_bytes_on_any_threads_and_in_rounds() {
         serde_json::to_string(&Projection::from_tally(&m, &c, t, None)).unwrap()
     };
     assert_eq!(json(&more), json(&two));
+    // So with a proposal, which each run fits by itself.
+    let m = model(&closed_form(Some((0.95, 1.1)), TAIL));
+    let one = engine::run(&m, &config(3_000, 9, 1), &Silent).unwrap();
+    assert!(one.weights.as_ref().unwrap().proposal.is_some());
+    let two = engine::run(&m, &config(3_000, 9, 2), &Silent).unwrap();
+    assert_eq!(one, two);
+    let first = engine::run(&m, &config(1_000, 9, 2), &Silent).unwrap();
+    let more = engine::run_more(&m, &config(3_000, 9, 2), &Silent, first, 1_000).unwrap();
+    assert_eq!(more, one);
 }
 
 #[test]

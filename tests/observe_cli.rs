@@ -200,6 +200,9 @@ fn min_effective_paths_runs_rounds_that_equal_one_run() {
         "-q",
         "--min-effective-paths",
         "3000",
+        // The scenario's own draws, whose effective sample size needs rounds.
+        "--proposal",
+        "off",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -207,7 +210,8 @@ fn min_effective_paths_runs_rounds_that_equal_one_run() {
     assert!(run["weights"]["effective_paths"].as_f64().unwrap() >= 3000.0);
     let paths = run["paths"].as_u64().unwrap();
     assert!(paths > 4096, "it added paths: {paths}");
-    let once = attrition(&["run", &f, "-f", "json", "-q", "-n", &paths.to_string()]);
+    let n = paths.to_string();
+    let once = attrition(&["run", &f, "-f", "json", "-q", "-n", &n, "--proposal", "off"]);
     assert_eq!(once.stdout, o.stdout, "rounds and one run differ");
     // A cap stops it short, and says so by the effective sample size it reports.
     let o = attrition(&[
@@ -239,7 +243,8 @@ fn a_weighted_run_warns_on_few_effective_paths_and_samples_carry_log_weights() {
         "[[observations]]\nname = \"killed\"\ndate = 2026-06-30\nsides = [\"russia\"]\nmetric = \"killed\"\nvalue = { lo = 400_000, hi = 450_000 }\n",
     );
     let samples = d.join("s.csv");
-    let o = attrition(&["run", &f, "--samples", samples.to_str().unwrap()]);
+    let s = samples.to_str().unwrap();
+    let o = attrition(&["run", &f, "--samples", s, "--proposal", "off"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("warning:") && stderr(&o).contains("effective sample size"),
@@ -267,7 +272,7 @@ fn a_weighted_run_warns_on_few_effective_paths_and_samples_carry_log_weights() {
     let (s1, s2) = lw
         .iter()
         .fold((0.0, 0.0), |(a, b), &x| (a + x.exp(), b + (2.0 * x).exp()));
-    let o = attrition(&["run", &f, "-f", "json", "-q"]);
+    let o = attrition(&["run", &f, "-f", "json", "-q", "--proposal", "off"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let ess = v["projections"][0]["run"]["weights"]["effective_paths"]
         .as_f64()
@@ -277,4 +282,19 @@ fn a_weighted_run_warns_on_few_effective_paths_and_samples_carry_log_weights() {
         "{ess} vs {}",
         s1 * s1 / s2
     );
+    // Drawn from a proposal, the samples' log weights carry its density ratio: they still
+    // give the reported effective sample size, now far larger, and no warning.
+    let o = attrition(&["run", &f, "--samples", s, "-f", "json"]);
+    assert!(!stderr(&o).contains("warning:"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let w = &v["projections"][0]["run"]["weights"];
+    assert!(w["proposal"]["pilot_paths"].as_u64().unwrap() > 0);
+    let ess_q = w["effective_paths"].as_f64().unwrap();
+    let text = fs::read_to_string(&samples).unwrap();
+    let (s1, s2) = text.lines().skip(1).fold((0.0, 0.0), |(a, b), l| {
+        let x: f64 = l.rsplit(',').next().unwrap().parse().unwrap();
+        (a + x.exp(), b + (2.0 * x).exp())
+    });
+    assert!((ess_q / (s1 * s1 / s2) - 1.0).abs() < 1e-4, "{ess_q}");
+    assert!(ess_q > 20.0 * ess, "{ess_q} against {ess}");
 }

@@ -4,7 +4,7 @@
 
 use super::{backtest, fit};
 use attrition::engine::{RunConfig, Stepping};
-use attrition::model::{Model, MAX_PATHS, MAX_REPORT_DATES};
+use attrition::model::{Model, ProposalMode, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
 use attrition::scenario::overrides::Override;
 use attrition::Date;
@@ -22,6 +22,14 @@ fn stepping() -> impl TypedValueParser<Value = Stepping> {
     PossibleValuesParser::new(["auto", "daily"]).map(|s| match s.as_str() {
         "daily" => Stepping::Daily,
         _ => Stepping::Auto,
+    })
+}
+
+/// `--proposal`: `auto` or `off`.
+fn proposal_mode() -> impl TypedValueParser<Value = ProposalMode> {
+    PossibleValuesParser::new(["auto", "off"]).map(|s| match s.as_str() {
+        "off" => ProposalMode::Off,
+        _ => ProposalMode::Auto,
     })
 }
 
@@ -326,6 +334,11 @@ pub(super) struct RunArgs {
     /// reaches N (or --max-paths). The result is the bytes of one run of the paths used.
     #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
     pub min_effective_paths: Option<u64>,
+    /// With observations: `auto` draws the inputs from a proposal fitted to them by a
+    /// pilot run when the scenario's own ranges would waste most paths (weights stay
+    /// exact); `off` always draws from the scenario's ranges.
+    #[arg(long, default_value = "auto", value_parser = proposal_mode())]
+    pub proposal: ProposalMode,
     /// The most paths --min-effective-paths may use (default 10,000,000).
     #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS), requires = "min_effective_paths")]
     pub max_paths: Option<u64>,

@@ -53,6 +53,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 return EXIT_BAD_INPUT;
             }
         }
+        model.proposal = args.proposal;
         if args.min_effective_paths.is_some() && model.observations.is_empty() {
             eprintln!("error: --min-effective-paths: {file} has no observations, so every path counts fully; give --paths instead");
             return EXIT_BAD_INPUT;

@@ -25,9 +25,9 @@ pub struct PairTally {
     /// The units `a_first` and `b_first` are shares of: paths, or the baseline's weight
     /// units; and the squared units of the three (zero without observations).
     pub mass: u64,
-    pub mass_sq: u64,
-    pub a_first_sq: u64,
-    pub b_first_sq: u64,
+    pub mass_sq: u128,
+    pub a_first_sq: u128,
+    pub b_first_sq: u128,
 }
 
 impl PairTally {
@@ -89,7 +89,7 @@ impl PairTally {
 }
 
 /// A path's crossing day in one scenario, with its weight units and their square.
-type Day = (Option<u32>, u64, u64);
+type Day = (Option<u32>, u64, u128);
 
 /// Runs `models[0]` (the baseline) and each other model on the same paths, pairing the
 /// crossing days of threshold `thresholds[m]` of model `m`. With `independent`, model
@@ -139,11 +139,12 @@ pub fn compare(
                         return Err(EngineError::NonFinite { path });
                     }
                     // A scenario with observations counts its own weight.
-                    let (u, u2) = if plan.model.observations.is_empty() {
-                        (1, 1)
+                    let u = if plan.model.observations.is_empty() {
+                        1
                     } else {
                         super::weights::units(state.log_weight())
                     };
+                    let u2 = super::weights::square(u);
                     w.days[m] = (state.crossing()[thresholds[m]], u, u2);
                 }
                 let g = (path % GROUPS as u64) as usize;

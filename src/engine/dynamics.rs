@@ -4,6 +4,7 @@
 //! name, so two scenarios that share an input share its draws.
 
 use super::plan::Plan;
+use super::proposal::Proposed;
 use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
@@ -110,6 +111,9 @@ pub struct Draws {
     copula_units: Vec<(u64, f64)>,
     /// Normal scores of one correlation group (scratch, reused across paths).
     copula_z: Vec<f64>,
+    /// The inputs drawn through the run's proposal (none without one), and the path's
+    /// prior weight.
+    proposed: Proposed,
 }
 
 impl Draws {
@@ -125,6 +129,7 @@ impl Draws {
             streams: side_streams(plan),
             copula_units: Vec::new(),
             copula_z: Vec::new(),
+            proposed: Proposed::default(),
         }
     }
 
@@ -132,6 +137,9 @@ impl Draws {
     pub(super) fn draw(&mut self, plan: &Plan, seed: u64, path: u64) {
         if !plan.copulas.is_empty() {
             self.draw_copulas(plan, seed, path);
+        }
+        if let Some(q) = &plan.proposal {
+            q.draw(seed, path, &mut self.proposed);
         }
         for (i, side) in plan.model.sides.iter().enumerate() {
             let ids = self.streams[i];
@@ -235,13 +243,26 @@ impl Draws {
         }
     }
 
-    /// The draw of an input: through its copula if it is in one.
+    /// The draw of an input: through its copula if it is in one, through the proposal
+    /// if the run proposes it (never both: `pilot` proposes no correlated input).
     #[inline]
     fn input(&self, dist: &Dist, seed: u64, path: u64, stream: u64) -> f64 {
-        match self.copula_units.iter().find(|(s, _)| *s == stream) {
-            Some(&(_, u)) => dist.quantile(u),
+        let tied = |units: &[(u64, f64)]| units.iter().find(|(s, _)| *s == stream).map(|p| p.1);
+        match tied(&self.copula_units).or_else(|| tied(&self.proposed.units)) {
+            Some(u) => dist.quantile(u),
             None => dist.draw(seed, path, stream),
         }
+    }
+
+    /// `ln(alpha p / q)` of the path's inputs under the run's proposal (`proposal`); 0
+    /// without one.
+    pub fn log_prior_weight(&self) -> f64 {
+        self.proposed.log_prior_weight
+    }
+
+    /// The normal scores the proposal drew, in `Proposal::shifts` order.
+    pub(super) fn proposal_scores(&self) -> &[f64] {
+        &self.proposed.scores
     }
 
     /// Whether each event happens on this path, and when.

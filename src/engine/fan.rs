@@ -33,26 +33,26 @@ pub fn run_casualty_stocks(
     if config.paths == 0 || config.paths > MAX_PATHS {
         return Err(EngineError::Paths(config.paths));
     }
-    let plan = Plan::new(model).casualties_only(buckets);
-    let parts = in_pool(config, || {
-        work_with(
+    in_pool(config, || {
+        let plan = super::prepared(model, config, progress)?.casualties_only(buckets);
+        let parts = work_with(
             &plan,
             config,
             progress,
             0..config.paths.div_ceil(BATCH_PATHS),
             || Stocks::new(&plan),
             |acc, _, state| acc.add(state),
-        )
-    })?;
-    let mut tally = Tally::new(&plan);
-    for mut part in parts {
-        part.flush();
-        tally.paths += part.paths;
-        for (&slot, h) in plan.layout.present().iter().zip(&part.histograms) {
-            tally.stock_slot_mut(slot).merge(h);
+        )?;
+        let mut tally = Tally::new(&plan);
+        for mut part in parts {
+            part.flush();
+            tally.paths += part.paths;
+            for (&slot, h) in plan.layout.present().iter().zip(&part.histograms) {
+                tally.stock_slot_mut(slot).merge(h);
+            }
         }
-    }
-    Ok(tally)
+        Ok(tally)
+    })
 }
 
 /// One worker's histograms (one per slot of `Layout::present`) and its buffer.
@@ -89,7 +89,7 @@ impl<'p> Stocks<'p> {
         }
         if self.weighted {
             // A fan of a run with observations is drawn from the weighted paths.
-            self.units[self.filled] = super::weights::units(state.log_weight()).0;
+            self.units[self.filled] = super::weights::units(state.log_weight());
         }
         self.filled += 1;
         self.paths += 1;

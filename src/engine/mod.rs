@@ -12,7 +12,9 @@ mod jump;
 mod layout;
 mod noise;
 mod path;
+mod pilot;
 mod plan;
+pub mod proposal;
 pub mod samples;
 mod schedule;
 mod stocks;
@@ -222,7 +224,7 @@ impl Tally {
             Some(w) => {
                 let units = weights::units(state.log_weight());
                 w.add(state, units);
-                self.add_units(state, units.0);
+                self.add_units(state, units);
             }
         }
     }
@@ -310,8 +312,24 @@ pub fn run(
     if config.paths == 0 || config.paths > MAX_PATHS {
         return Err(EngineError::Paths(config.paths));
     }
-    let plan = Plan::new(model);
-    in_pool(config, || run_batches(&plan, config, progress))
+    in_pool(config, || {
+        let plan = prepared(model, config, progress)?;
+        run_batches(&plan, config, progress)
+    })
+}
+
+/// The plan of a run of `model` with `config`: with the proposal its observations call
+/// for (`pilot`), fitted in the current pool.
+pub(super) fn prepared<'m>(
+    model: &'m Model,
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Result<Plan<'m>, EngineError> {
+    let mut plan = Plan::new(model);
+    if model.proposal == crate::model::ProposalMode::Auto {
+        plan.proposal = pilot::fit(&plan, config.seed, config.stepping, progress)?;
+    }
+    Ok(plan)
 }
 
 /// Runs like `run`, and hands every path's sample row to `rows` in path order (blocks of
@@ -325,8 +343,8 @@ pub fn run_with_samples(
     if config.paths == 0 || config.paths > MAX_PATHS {
         return Err(EngineError::Paths(config.paths));
     }
-    let plan = Plan::new(model);
     in_pool(config, || {
+        let plan = prepared(model, config, progress)?;
         samples::run_windows(&plan, config, progress, rows)
     })
 }
@@ -479,15 +497,16 @@ pub fn run_more(
     if config.paths > MAX_PATHS || done > config.paths || tally.paths != done {
         return Err(EngineError::Paths(config.paths));
     }
-    let plan = Plan::new(model);
     let more = in_pool(config, || {
+        let plan = prepared(model, config, progress)?;
+        let plan = &plan;
         let parts = for_each_path_in(
             progress,
             done..config.paths,
-            || (Tally::new(&plan), PathState::new(&plan, config.stepping)),
+            || (Tally::new(plan), PathState::new(plan, config.stepping)),
             |(acc, state), path| {
-                state.simulate(&plan, config.seed, path);
-                if !state.is_finite(&plan) {
+                state.simulate(plan, config.seed, path);
+                if !state.is_finite(plan) {
                     return Err(EngineError::NonFinite { path });
                 }
                 acc.add(state);

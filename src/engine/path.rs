@@ -81,23 +81,30 @@ impl PathState {
             Stepper::Jumps(jumps) => jumps.step(plan, schedule, noise, stocks),
             Stepper::Force(forces) => forces.step(plan, &draws.sides, schedule, noise, stocks),
         }
-        *log_weight = plan
-            .model
-            .observations
-            .iter()
-            .zip(stocks.observed())
-            .map(|(o, &stock)| {
-                let bias = o.source.map_or(1.0, |s| draws.biases[s]);
-                o.value.log_at(stock * bias)
-            })
-            .sum();
+        *log_weight = draws.log_prior_weight()
+            + plan
+                .model
+                .observations
+                .iter()
+                .zip(stocks.observed())
+                .map(|(o, &stock)| {
+                    let bias = o.source.map_or(1.0, |s| draws.biases[s]);
+                    o.value.log_at(stock * bias)
+                })
+                .sum::<f64>();
     }
 
     /// The last path's log weight: the sum over observations of the log likelihood of
-    /// the reported figure given the path's stock on its day (times the source's bias);
-    /// 0 without observations.
+    /// the reported figure given the path's stock on its day (times the source's bias),
+    /// plus its prior weight's log under a proposal; 0 without observations.
     pub fn log_weight(&self) -> f64 {
         self.log_weight
+    }
+
+    /// The last path's log prior weight: `ln(alpha p / q)` of its inputs under the run's
+    /// proposal (`proposal`), 0 without one.
+    pub fn log_prior_weight(&self) -> f64 {
+        self.draws.log_prior_weight()
     }
 
     /// Each observation's stock on its day, for the last path.

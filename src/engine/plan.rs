@@ -2,6 +2,7 @@
 //! rate segments, and the report series. Built once per run; never changes.
 
 use super::layout::Layout;
+use super::proposal::Proposal;
 use crate::model::{Inputs, Mechanism, Metric, Model, PhaseEffect, RegimeStep, SideId, What};
 use crate::sample::stream::stream_id;
 use crate::sample::Dist;
@@ -81,6 +82,8 @@ pub struct Plan<'m> {
     pub biases: Vec<(usize, u64)>,
     /// Days on which something is observed (`Model::observations`), sorted, distinct.
     pub observation_days: Vec<u32>,
+    /// The proposal the inputs are drawn from (runs with observations, `pilot`).
+    pub proposal: Option<Proposal>,
     /// Where the run's stocks and crossings go.
     pub layout: Layout,
     pub has_killed: Vec<bool>,
@@ -208,6 +211,7 @@ impl<'m> Plan<'m> {
             model,
             biases,
             observation_days,
+            proposal: None,
             inputs,
             streams,
             factors,

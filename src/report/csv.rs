@@ -138,6 +138,10 @@ pub fn render(projections: &[Projection]) -> String {
         if let Some(w) = &p.run.weights {
             let ess = w.effective_paths.to_string();
             put(["run", "weights", "", "effective_paths", "", "", "", &ess]);
+            if let Some(q) = &w.proposal {
+                let n = q.pilot_paths.to_string();
+                put(["run", "weights", "", "proposal_pilot_paths", "", "", "", &n]);
+            }
         }
         for o in &p.observations {
             let (date, day) = (o.date.to_string(), o.day.to_string());

@@ -39,6 +39,16 @@ fn one(out: &mut String, p: &Projection) {
             thousands(p.run.paths as f64),
             thousands(w.zero_weight_paths as f64)
         );
+        if let Some(q) = &w.proposal {
+            let _ = writeln!(
+                out,
+                "inputs drawn from a proposal fitted to them ({} inputs, {} pilot paths in {} rounds; {}% of paths from the scenario's own ranges), weights exact",
+                q.shifts.len(),
+                thousands(q.pilot_paths as f64),
+                q.rounds,
+                (q.alpha * 100.0).round()
+            );
+        }
     }
     if !s.set.is_empty() {
         let set: Vec<String> = s.set.iter().map(|a| format!("--set {}", term(a))).collect();

@@ -225,6 +225,7 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         force_law: force_law.flatten(),
         observations: observations.unwrap_or_default(),
         sources: sources.unwrap_or_default(),
+        proposal: Default::default(),
     };
     bounds::check(&mut sink, &top, &model);
     if sink.has_errors() {
