@@ -2,7 +2,7 @@
 //! every text inside the canvas and clear of every other text (boxes estimated by the
 //! same `text_box` the renderer places them with), every data series in its own colour,
 //! and overlay titles that count the scenarios drawn. Over every shipped scenario with
-//! the 8-scenario overlays, a 100-year horizon, and titles and names too long to fit.
+//! the 10-scenario overlays, a 100-year horizon, and titles and names too long to fit.
 
 mod common;
 use attrition::report::svg::text::{text_box, Anchor, Rect};
@@ -181,7 +181,7 @@ fn every_shipped_scenario_and_their_overlays_lay_out_cleanly() {
         .map(|p| p.to_str().unwrap().to_string())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 8, "{files:?}");
+    assert_eq!(files.len(), 10, "{files:?}");
     let figs = dir.join("figs");
     plot(&files.iter().map(String::as_str).collect::<Vec<_>>(), &figs);
     let found = check_dir(&figs);
@@ -191,10 +191,14 @@ fn every_shipped_scenario_and_their_overlays_lay_out_cleanly() {
         found.len(),
         found.join("\n")
     );
-    // The killed threshold is in 5 of the 8 scenarios, and the overlay says so.
+    // The 500k killed threshold is in 5 of the 10 scenarios (the two 2026 scenarios ask
+    // about 600k instead), and the overlay says so.
     let killed =
         fs::read_to_string(figs.join("overlay-crossing-2-500k-combined-killed.svg")).unwrap();
-    assert!(killed.contains("5 of 8 scenarios (3 lack this threshold)"));
+    assert!(killed.contains("5 of 10 scenarios (5 lack this threshold)"));
+    let killed =
+        fs::read_to_string(figs.join("overlay-crossing-5-600k-combined-killed.svg")).unwrap();
+    assert!(killed.contains("2 of 10 scenarios (8 lack this threshold)"));
     fs::remove_dir_all(&dir).unwrap();
 }
 

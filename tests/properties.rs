@@ -10,7 +10,7 @@
 //! `PROPTEST_CASES=100000 cargo test --release --test properties` (see docs/reliability.md).
 
 use attrition::engine::{self, RunConfig, Silent};
-use attrition::projection::Projection;
+use attrition::projection::{unexplained, Projection};
 use attrition::scenario::load_bytes;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -187,6 +187,22 @@ fn mutated_scenarios_never_panic_the_loader_or_engine() {
                         stepping: Default::default(),
                     };
                     match engine::run(&model, &config, &Silent) {
+                        // With observations, 8 paths may all have zero weight: the run
+                        // is then refused with a sentence (exit 2 in the CLI), never a
+                        // projection of nothing.
+                        Ok(tally)
+                            if tally
+                                .weights
+                                .as_ref()
+                                .is_some_and(|w| unexplained(&model, w).is_some()) =>
+                        {
+                            let w = tally.weights.as_ref().unwrap();
+                            let msg = unexplained(&model, w).unwrap();
+                            prop_assert!(
+                                model.observations.iter().all(|o| msg.contains(&o.name)),
+                                "{msg}"
+                            );
+                        }
                         Ok(tally) => {
                             let p = Projection::from_tally(&model, &config, &tally, None);
                             check_invariants(&p)?;
