@@ -135,14 +135,12 @@ pub fn compare(
                         config.seed
                     };
                     state.simulate(plan, seed, path);
-                    if !state.is_finite(plan) {
-                        return Err(EngineError::NonFinite { path });
-                    }
+                    super::checked(state, plan, path)?;
                     // A scenario with observations counts its own weight.
                     let u = if plan.model.observations.is_empty() {
                         1
                     } else {
-                        super::weights::units(state.log_weight())
+                        state.units()
                     };
                     let u2 = super::weights::square(u);
                     w.days[m] = (state.crossing()[thresholds[m]], u, u2);

@@ -89,7 +89,7 @@ impl<'p> Stocks<'p> {
         }
         if self.weighted {
             // A fan of a run with observations is drawn from the weighted paths.
-            self.units[self.filled] = super::weights::units(state.log_weight());
+            self.units[self.filled] = state.units();
         }
         self.filled += 1;
         self.paths += 1;

@@ -69,7 +69,7 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EngineError {
     /// The path count is zero or above `MAX_PATHS`.
     Paths(u64),
@@ -81,6 +81,8 @@ pub enum EngineError {
     NonFinite { path: u64 },
     /// The receiver of per-path samples failed (for example a full disk).
     Sink(String),
+    /// A path's weight passed the proposal's anchor (`proposal::Proposal::log_anchor`).
+    AboveAnchor { path: u64, by: f64 },
 }
 
 impl std::fmt::Display for EngineError {
@@ -90,6 +92,10 @@ impl std::fmt::Display for EngineError {
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
             EngineError::Sink(e) => write!(f, "cannot write the samples: {e}"),
+            EngineError::AboveAnchor { path, by } => write!(
+                f,
+                "path {path}'s weight is e^{by:.1} times the most the proposal fitted to the observations allowed for; its weight cannot be counted exactly, so the run stops. Run with --proposal off, or another seed"
+            ),
             EngineError::NonFinite { path } => write!(
                 f,
                 "path {path} produced stocks too large for floating point (overflow): the scenario's rates, multipliers or horizon multiply to more than 1e308"
@@ -222,7 +228,7 @@ impl Tally {
         match &mut self.weights {
             None => self.add_units(state, 1),
             Some(w) => {
-                let units = weights::units(state.log_weight());
+                let units = state.units();
                 w.add(state, units);
                 self.add_units(state, units);
             }
@@ -406,6 +412,19 @@ pub(super) fn work(
     Ok(total)
 }
 
+/// Whether path `path`, just simulated in `state`, can be counted: finite stocks, and a
+/// weight within the proposal's anchor.
+pub(super) fn checked(state: &PathState, plan: &Plan, path: u64) -> Result<(), EngineError> {
+    if !state.is_finite(plan) {
+        return Err(EngineError::NonFinite { path });
+    }
+    let by = state.log_weight() - state.log_anchor();
+    if by > 0.0 {
+        return Err(EngineError::AboveAnchor { path, by });
+    }
+    Ok(())
+}
+
 /// The batch loop of `work` with any accumulator: each worker makes one with `new` and
 /// hands it every path it simulates; the accumulators come back in worker order (or the
 /// first worker's error), for the caller to merge.
@@ -424,9 +443,7 @@ pub(super) fn work_with<A: Send>(
         || (new(), PathState::new(plan, config.stepping)),
         |(acc, state), path| {
             state.simulate(plan, config.seed, path);
-            if !state.is_finite(plan) {
-                return Err(EngineError::NonFinite { path });
-            }
+            checked(state, plan, path)?;
             add(acc, path, state);
             Ok(())
         },
@@ -506,9 +523,7 @@ pub fn run_more(
             || (Tally::new(plan), PathState::new(plan, config.stepping)),
             |(acc, state), path| {
                 state.simulate(plan, config.seed, path);
-                if !state.is_finite(plan) {
-                    return Err(EngineError::NonFinite { path });
-                }
+                checked(state, plan, path)?;
                 acc.add(state);
                 Ok(())
             },

@@ -43,6 +43,8 @@ pub struct PathState {
     stepper: Stepper,
     /// The last path's log weight (0 without observations).
     log_weight: f64,
+    /// The log weight its units count from (`Proposal::log_anchor`; 0 without one).
+    log_anchor: f64,
 }
 
 impl PathState {
@@ -59,6 +61,7 @@ impl PathState {
             stocks: Stocks::new(plan),
             stepper,
             log_weight: 0.0,
+            log_anchor: 0.0,
         }
     }
 
@@ -71,7 +74,9 @@ impl PathState {
             stocks,
             stepper,
             log_weight,
+            log_anchor,
         } = self;
+        *log_anchor = plan.proposal.as_ref().map_or(0.0, |q| q.log_anchor);
         draws.draw(plan, seed, path);
         noise.seed(plan, seed, path, matches!(stepper, Stepper::Jumps(_)));
         schedule.build(plan, draws);
@@ -99,6 +104,16 @@ impl PathState {
     /// plus its prior weight's log under a proposal; 0 without observations.
     pub fn log_weight(&self) -> f64 {
         self.log_weight
+    }
+
+    /// The log weight the last path's units count from (`Proposal::log_anchor`).
+    pub fn log_anchor(&self) -> f64 {
+        self.log_anchor
+    }
+
+    /// The last path's weight in fixed-point units (`weights::units`), from the anchor.
+    pub fn units(&self) -> u64 {
+        super::weights::units(self.log_weight - self.log_anchor)
     }
 
     /// The last path's log prior weight: `ln(alpha p / q)` of its inputs under the run's

@@ -22,7 +22,11 @@ use crate::sample::Dist;
 /// Paths per pilot round.
 pub const PILOT_PATHS: u64 = 4_000;
 /// Rounds at most; the last fit is used even if `beta` has not reached 1.
-const MAX_ROUNDS: u32 = 8;
+const MAX_ROUNDS: u32 = 10;
+/// How far above the anchor round's best log weight the anchor lies: a path of the run
+/// `e^10` times better than the best of 4,000 from the same proposal would stop the run
+/// (`EngineError::AboveAnchor`) rather than be counted wrongly.
+pub const ANCHOR_MARGIN: f64 = 10.0;
 /// Prior draws this efficient (Kish's effective sample size over the paths) need no
 /// proposal.
 const ENOUGH: f64 = 0.3;
@@ -54,20 +58,18 @@ pub(super) fn fit(
     if shifts.is_empty() {
         return Ok(None);
     }
-    let mut q = Proposal {
-        shifts,
-        alpha: 1.0,
-        pilot_paths: 0,
-        rounds: 0,
-        component: stream_id("proposal.component"),
-    };
+    let mut q = Proposal::identity(shifts, stream_id("proposal.component"));
     let mut beta = 0.0;
-    for round in 0..MAX_ROUNDS {
+    // Rounds at beta = 1 so far: one more after reaching it refines the fit.
+    let mut at_one = 0;
+    let mut round = 0;
+    while round < MAX_ROUNDS && at_one < 2 {
         let pilot = simulate(plan, &q, seed, round, stepping, progress)?;
+        round += 1;
         q.pilot_paths += pilot.len() as u64;
-        q.rounds = round + 1;
+        q.rounds = round;
         let n = pilot.len() as f64;
-        if round == 0 && ess(&pilot, 1.0) >= ENOUGH * n {
+        if round == 1 && ess(&pilot, 1.0) >= ENOUGH * n {
             return Ok(None);
         }
         // The largest beta that keeps half the pilot; none above the last round's.
@@ -90,28 +92,87 @@ pub(super) fn fit(
         if total.is_nan() || total <= 0.0 {
             break;
         }
-        for (i, s) in q.shifts.iter_mut().enumerate() {
-            let mean = pilot
-                .iter()
-                .zip(&w)
-                .map(|(p, w)| w * p.scores[i])
-                .sum::<f64>()
-                / total;
-            let var = pilot
-                .iter()
-                .zip(&w)
-                .map(|(p, w)| w * (p.scores[i] - mean).powi(2))
-                .sum::<f64>()
-                / total;
-            s.mean = mean;
-            s.sd = var.sqrt().max(MIN_SD);
-        }
+        refit(&mut q, &pilot, &w, total);
         q.alpha = ALPHA;
         if beta >= 1.0 {
-            break;
+            at_one += 1;
         }
     }
+    // The anchor: the best log weight of a round drawn from the fitted proposal, plus a
+    // margin no path of the run may pass (`Proposal::log_anchor`).
+    let pilot = simulate(plan, &q, seed, round, stepping, progress)?;
+    q.pilot_paths += pilot.len() as u64;
+    let best = pilot
+        .iter()
+        .map(|p| p.log_likelihood + p.log_prior)
+        .fold(f64::NEG_INFINITY, f64::max);
+    q.log_anchor = (best + ANCHOR_MARGIN).min(0.0);
     Ok(Some(q))
+}
+
+/// Sets `q`'s normal to the weighted mean and covariance of the pilot's scores, each
+/// variance at least `MIN_SD^2` (a diagonal one if the covariance is not positive
+/// definite, as with fewer effective paths than inputs).
+fn refit(q: &mut Proposal, pilot: &[PilotPath], w: &[f64], total: f64) {
+    let k = q.shifts.len();
+    let mean: Vec<f64> = (0..k)
+        .map(|i| {
+            pilot
+                .iter()
+                .zip(w)
+                .map(|(p, w)| w * p.scores[i])
+                .sum::<f64>()
+                / total
+        })
+        .collect();
+    let mut cov = vec![0.0; k * k];
+    for (p, &w) in pilot.iter().zip(w) {
+        if w == 0.0 {
+            continue;
+        }
+        for i in 0..k {
+            let di = p.scores[i] - mean[i];
+            for j in 0..=i {
+                cov[i * k + j] += w * di * (p.scores[j] - mean[j]) / total;
+            }
+        }
+    }
+    for i in 0..k {
+        cov[i * k + i] = cov[i * k + i].max(MIN_SD * MIN_SD);
+    }
+    let chol = cholesky(&cov, k).unwrap_or_else(|| {
+        let mut d = vec![0.0; k * k];
+        for i in 0..k {
+            d[i * k + i] = cov[i * k + i].sqrt();
+        }
+        d
+    });
+    for (i, s) in q.shifts.iter_mut().enumerate() {
+        s.mean = mean[i];
+        s.sd = cov[i * k + i].sqrt();
+    }
+    q.chol = chol;
+}
+
+/// The lower Cholesky factor of the symmetric `k x k` matrix whose lower triangle `a`
+/// holds (row-major), or `None` if it is not positive definite.
+fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
+            if i == j {
+                let d = a[i * k + i] - s;
+                if d.is_nan() || d <= 0.0 {
+                    return None;
+                }
+                l[i * k + i] = d.sqrt();
+            } else {
+                l[i * k + j] = (a[i * k + j] - s) / l[j * k + j];
+            }
+        }
+    }
+    Some(l)
 }
 
 /// The inputs a proposal moves: those the path draws by inversion of their own uniform

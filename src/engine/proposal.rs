@@ -2,10 +2,12 @@
 //! closer to where the observations put them, with every path weighted by the exact
 //! density ratio of the scenario's distribution to the proposal's.
 //!
-//! Each proposed input is drawn, as always, from its own keyed uniform `u`; its normal
-//! score `z = Phi^-1(u)` is then moved to `z' = m + s z` (a normal `N(m, s^2)` in place of
-//! the scenario's `N(0, 1)`), and the input takes the value at `Phi(z')` of its own
-//! distribution, so that any shape drawn by inversion can be proposed. A defensive
+//! Each proposed input is drawn, as always, from its own keyed uniform `u`; the vector of
+//! their normal scores `z = Phi^-1(u)` is then moved to `z' = m + L z` (a multivariate
+//! normal `N(m, L L^T)` in place of the scenario's independent `N(0, 1)`: correlated,
+//! because a source's bias and the stock it reports trade off), and each input takes the
+//! value at `Phi(z'_i)` of its own distribution, so that any shape drawn by inversion can
+//! be proposed. A defensive
 //! mixture keeps the ratio bounded (Hesterberg 1995): a share `alpha` of the paths,
 //! chosen by their own uniform, keep the scenario's draws, so the proposal's density is
 //! `q = alpha p + (1 - alpha) g` and the ratio `p / q` is at most `1 / alpha`. A path's
@@ -22,7 +24,8 @@ use crate::sample::stream::keyed_unit;
 /// Share of the paths drawn from the scenario's own distributions.
 pub const ALPHA: f64 = 0.1;
 
-/// One proposed input: its normal score is drawn from `N(mean, sd^2)`.
+/// One proposed input: its normal score is drawn with mean `mean` and standard deviation
+/// `sd` (the marginal of the proposal's normal).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shift {
     /// Its key (`Model::inputs`), for the output.
@@ -37,9 +40,18 @@ pub struct Shift {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Proposal {
     pub shifts: Vec<Shift>,
+    /// The lower Cholesky factor `L` of the scores' covariance, row-major `k x k`.
+    #[serde(skip)]
+    pub chol: Vec<f64>,
     /// The defensive share (`ALPHA`; 1 keeps every path's draws, for the pilot's first
     /// round).
     pub alpha: f64,
+    /// The log weight a path's units are counted from (`weights::units`), at most 0: the
+    /// best log weight of the pilot's last round plus `pilot::ANCHOR_MARGIN`. A path's
+    /// weight can be far below 1 when the reports are far from the scenario's ranges (each
+    /// likelihood peaks at 1, and the prior weight is smallest where the proposal is
+    /// densest), and the fixed-point units resolve `2^-33` of the anchor's weight.
+    pub log_anchor: f64,
     /// Pilot paths simulated to fit it, and its rounds.
     pub pilot_paths: u64,
     pub rounds: u32,
@@ -55,32 +67,72 @@ pub struct Proposed {
     pub units: Vec<(u64, f64)>,
     /// Normal scores `z'` of the same, for the pilot's fit.
     pub scores: Vec<f64>,
+    /// Scratch: the scenario's scores `z`, then `L^-1 (z' - m)`.
+    z: Vec<f64>,
     /// `ln(alpha p / q)`: at most 0.
     pub log_prior_weight: f64,
 }
 
 impl Proposal {
+    /// A proposal with the scenario's own draws: zero means, unit covariance, every path
+    /// kept (the pilot's first round).
+    pub fn identity(shifts: Vec<Shift>, component: u64) -> Self {
+        let k = shifts.len();
+        let mut chol = vec![0.0; k * k];
+        for i in 0..k {
+            chol[i * k + i] = 1.0;
+        }
+        Proposal {
+            shifts,
+            chol,
+            alpha: 1.0,
+            log_anchor: 0.0,
+            pilot_paths: 0,
+            rounds: 0,
+            component,
+        }
+    }
+
     /// Draws path `path`'s proposed inputs into `out`.
     pub fn draw(&self, seed: u64, path: u64, out: &mut Proposed) {
+        let k = self.shifts.len();
         out.units.clear();
         out.scores.clear();
+        out.z.clear();
+        out.z.extend(
+            self.shifts
+                .iter()
+                .map(|s| inverse_cdf(keyed_unit(seed, path, s.stream))),
+        );
         let keep = self.alpha >= 1.0 || keyed_unit(seed, path, self.component) < self.alpha;
-        // ln(g / p) at z': the proposal's normal density over the scenario's.
-        let mut log_ratio = 0.0;
-        for s in &self.shifts {
-            let z = inverse_cdf(keyed_unit(seed, path, s.stream));
-            let z1 = if keep { z } else { s.mean + s.sd * z };
-            let t = (z1 - s.mean) / s.sd;
-            log_ratio += 0.5 * (z1 * z1 - t * t) - s.sd.ln();
+        let l = &self.chol;
+        for i in 0..k {
+            let z1 = if keep {
+                out.z[i]
+            } else {
+                self.shifts[i].mean + (0..=i).map(|j| l[i * k + j] * out.z[j]).sum::<f64>()
+            };
+            out.scores.push(z1);
             // The same open interval as the keyed uniforms, so that the loader's bounds
             // on every draw still hold.
             let u = normal_cdf(z1).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
-            out.units.push((s.stream, u));
-            out.scores.push(z1);
+            out.units.push((self.shifts[i].stream, u));
         }
         out.log_prior_weight = if self.alpha >= 1.0 {
             0.0
         } else {
+            // ln(g / p) at z': with t = L^-1 (z' - m), ln g = -|t|^2/2 - ln det L and
+            // ln p = -|z'|^2/2 (the constants cancel).
+            let mut log_ratio = 0.0;
+            for i in 0..k {
+                let mut t = out.scores[i] - self.shifts[i].mean;
+                for j in 0..i {
+                    t -= l[i * k + j] * out.z[j];
+                }
+                t /= l[i * k + i];
+                out.z[i] = t;
+                log_ratio += 0.5 * (out.scores[i] * out.scores[i] - t * t) - l[i * k + i].ln();
+            }
             // alpha p / q = alpha / (alpha + (1 - alpha) g / p), in logs without overflow.
             let a = self.alpha.ln();
             let b = (1.0 - self.alpha).ln() + log_ratio;
@@ -96,18 +148,20 @@ mod tests {
     use crate::sample::stream::stream_id;
 
     fn proposal(mean: f64, sd: f64) -> Proposal {
-        Proposal {
-            shifts: vec![Shift {
-                key: "x".into(),
-                stream: stream_id("x"),
-                mean,
-                sd,
-            }],
-            alpha: ALPHA,
-            pilot_paths: 0,
-            rounds: 0,
-            component: stream_id("proposal.component"),
-        }
+        let shift = |key: &str, mean: f64, sd: f64| Shift {
+            key: key.into(),
+            stream: stream_id(key),
+            mean,
+            sd,
+        };
+        let mut q = Proposal::identity(
+            vec![shift("x", mean, sd), shift("y", 0.5, 0.8)],
+            stream_id("proposal.component"),
+        );
+        // Correlated: y's score moves with x's.
+        q.chol = vec![sd, 0.0, 0.6 * 0.8, 0.8 * 0.8];
+        q.alpha = ALPHA;
+        q
     }
 
     #[test]
@@ -134,14 +188,15 @@ mod tests {
 
     #[test]
     fn weighted_draws_follow_the_scenario() {
-        // Under the weights, the proposed normal scores are standard normal again:
-        // P(z' < 1) = Phi(1).
+        // Under the weights, the proposed normal scores are independent standard normals
+        // again: P(z'_x < 1, z'_y < 0) = Phi(1) / 2.
         let q = proposal(-1.0, 0.5);
         let mut out = Proposed::default();
         let draws: Vec<(f64, bool)> = (0..200_000)
             .map(|path| {
                 q.draw(11, path, &mut out);
-                (out.log_prior_weight.exp(), out.scores[0] < 1.0)
+                let inside = out.scores[0] < 1.0 && out.scores[1] < 0.0;
+                (out.log_prior_weight.exp(), inside)
             })
             .collect();
         let all: f64 = draws.iter().map(|d| d.0).sum();
@@ -152,7 +207,8 @@ mod tests {
             .map(|&(w, a)| (w * (f64::from(u8::from(a)) - p)).powi(2))
             .sum();
         let se = var.sqrt() / all;
-        let exact = normal_cdf(1.0);
+        // Independent standard normals again, whatever the proposal's correlation.
+        let exact = normal_cdf(1.0) * 0.5;
         assert!(
             (p - exact).abs() < 4.0 * se,
             "{p} against {exact} (se {se})"
@@ -163,6 +219,7 @@ mod tests {
     fn alpha_one_keeps_the_draws() {
         let mut q = proposal(3.0, 0.1);
         q.alpha = 1.0;
+        q.chol = vec![1.0, 0.0, 0.0, 1.0];
         let mut out = Proposed::default();
         q.draw(3, 5, &mut out);
         assert_eq!(out.log_prior_weight, 0.0);
