@@ -8,7 +8,7 @@ use super::proposal::Proposed;
 use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
-use crate::sample::stream::{keyed_unit, stream_id, stream_rng};
+use crate::sample::stream::{stream_id, Keys};
 use crate::sample::Dist;
 
 /// Draws of one side on one path.
@@ -133,39 +133,39 @@ impl Draws {
         }
     }
 
-    /// Draws every input of path `path` of a run with seed `seed`.
-    pub(super) fn draw(&mut self, plan: &Plan, seed: u64, path: u64) {
+    /// Draws every input of path `path` from the streams `keys` gives.
+    pub(super) fn draw(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         if !plan.copulas.is_empty() {
-            self.draw_copulas(plan, seed, path);
+            self.draw_copulas(plan, keys, path);
         }
         if let Some(q) = &plan.proposal {
-            q.draw(seed, path, &mut self.proposed);
+            q.draw(keys, path, &mut self.proposed);
         }
         for (i, side) in plan.model.sides.iter().enumerate() {
             let ids = self.streams[i];
-            let casualties = self.input(&side.casualties, seed, path, ids.casualties);
+            let casualties = self.input(&side.casualties, keys, path, ids.casualties);
             let rate_per_day = match &side.rate {
-                Rate::PerDay(d) => self.input(d, seed, path, ids.rate),
+                Rate::PerDay(d) => self.input(d, keys, path, ids.rate),
                 Rate::ImpliedByTotal { total, days } => {
-                    self.input(total, seed, path, ids.rate) / *days as f64
+                    self.input(total, keys, path, ids.rate) / *days as f64
                 }
                 Rate::ImpliedByBaseline { days } => casualties / *days as f64,
             };
             let (killed, killed_share) = match &side.killed {
                 // Killed are part of casualties: a tail draw above them is cut back.
                 Some(k) => (
-                    self.input(&k.baseline, seed, path, ids.killed)
+                    self.input(&k.baseline, keys, path, ids.killed)
                         .min(casualties),
-                    self.input(&k.share, seed, path, ids.killed_share)
+                    self.input(&k.share, keys, path, ids.killed_share)
                         .clamp(0.0, 1.0),
                 ),
                 None => (f64::NAN, 0.0),
             };
             let (force, recruits_per_day, return_share) = match &side.force {
                 Some(f) => (
-                    self.input(&f.size, seed, path, ids.force),
-                    self.input(&f.recruits_per_day, seed, path, ids.recruits),
-                    self.input(&f.return_share, seed, path, ids.return_share)
+                    self.input(&f.size, keys, path, ids.force),
+                    self.input(&f.recruits_per_day, keys, path, ids.recruits),
+                    self.input(&f.return_share, keys, path, ids.return_share)
                         .clamp(0.0, 1.0),
                 ),
                 None => (f64::NAN, f64::NAN, f64::NAN),
@@ -181,15 +181,15 @@ impl Draws {
             };
         }
         for (k, f) in plan.factors.iter().enumerate() {
-            self.factors[k] = self.input(&f.dist, seed, path, f.stream);
+            self.factors[k] = self.input(&f.dist, keys, path, f.stream);
         }
-        self.draw_events(plan, seed, path);
-        self.draw_regimes(plan, seed, path);
-        self.draw_trend(plan, seed, path);
+        self.draw_events(plan, keys, path);
+        self.draw_regimes(plan, keys, path);
+        self.draw_trend(plan, keys, path);
         for &(k, stream) in &plan.biases {
             let bias = plan.model.sources[k].bias.as_ref();
             self.biases[k] =
-                self.input(bias.expect("a bias stream has a bias"), seed, path, stream);
+                self.input(bias.expect("a bias stream has a bias"), keys, path, stream);
         }
     }
 
@@ -219,18 +219,18 @@ impl Draws {
     }
 
     /// Uniforms of the inputs in correlation groups, for `input` to look up.
-    fn draw_copulas(&mut self, plan: &Plan, seed: u64, path: u64) {
+    fn draw_copulas(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         self.copula_units.clear();
         for g in &plan.copulas {
             let k = g.streams.len();
-            let u0 = keyed_unit(seed, path, g.streams[0]);
+            let u0 = keys.unit(path, g.streams[0]);
             let z = &mut self.copula_z;
             z.clear();
             z.push(inverse_cdf(u0));
             z.extend(
                 g.streams[1..]
                     .iter()
-                    .map(|&s| inverse_cdf(keyed_unit(seed, path, s))),
+                    .map(|&s| inverse_cdf(keys.unit(path, s))),
             );
             // The first input keeps its own uniform, bit for bit (its row of the Cholesky
             // factor is [1, 0, ...]): its draws equal a run without the correlation.
@@ -246,11 +246,11 @@ impl Draws {
     /// The draw of an input: through its copula if it is in one, through the proposal
     /// if the run proposes it (never both: `pilot` proposes no correlated input).
     #[inline]
-    fn input(&self, dist: &Dist, seed: u64, path: u64, stream: u64) -> f64 {
+    fn input(&self, dist: &Dist, keys: &Keys, path: u64, stream: u64) -> f64 {
         let tied = |units: &[(u64, f64)]| units.iter().find(|(s, _)| *s == stream).map(|p| p.1);
         match tied(&self.copula_units).or_else(|| tied(&self.proposed.units)) {
             Some(u) => dist.quantile(u),
-            None => dist.draw(seed, path, stream),
+            None => dist.draw(keys.seed_of(stream), path, stream),
         }
     }
 
@@ -266,20 +266,20 @@ impl Draws {
     }
 
     /// Whether each event happens on this path, and when.
-    fn draw_events(&mut self, plan: &Plan, seed: u64, path: u64) {
+    fn draw_events(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         let model = plan.model;
         let horizon = model.horizon_days;
         for (i, (e, ep)) in model.events.iter().zip(&plan.events).enumerate() {
             let p = e
                 .probability
-                .draw(seed, path, ep.probability)
+                .draw(keys.seed_of(ep.probability), path, ep.probability)
                 .clamp(0.0, 1.0);
             let mut d = EventDraw {
                 probability: p,
                 ..EventDraw::default()
             };
-            if keyed_unit(seed, path, ep.happens) < p {
-                let u = keyed_unit(seed, path, ep.start);
+            if keys.unit(path, ep.happens) < p {
+                let u = keys.unit(path, ep.start);
                 let first = match e.start {
                     EventStart::Window { first, last } => {
                         first as u64
@@ -289,11 +289,11 @@ impl Draws {
                 };
                 if first <= horizon as u64 {
                     let first = first as u32;
-                    let u = keyed_unit(seed, path, ep.end);
+                    let u = keys.unit(path, ep.end);
                     let days = match &e.end {
                         EventEnd::Never => u64::MAX,
                         EventEnd::Duration(dist) => {
-                            let v = dist.draw(seed, path, ep.end).round();
+                            let v = dist.draw(keys.seed_of(ep.end), path, ep.end).round();
                             if v >= u64::MAX as f64 {
                                 u64::MAX
                             } else {
@@ -316,14 +316,14 @@ impl Draws {
     }
 
     /// The regime chain over the horizon, and the days spent in each regime.
-    fn draw_regimes(&mut self, plan: &Plan, seed: u64, path: u64) {
+    fn draw_regimes(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         let model = plan.model;
         let horizon = model.horizon_days;
         self.regime_path.clear();
         if let Some(r) = &model.regimes {
-            let u = keyed_unit(seed, path, stream_id("regimes.initial"));
+            let u = keys.unit(path, stream_id("regimes.initial"));
             let mut state = pick(&r.initial, u);
-            let mut rng = stream_rng(seed, path, plan.regime_chain);
+            let mut rng = keys.rng(path, plan.regime_chain);
             self.regime_path.push((1, state));
             match r.step {
                 RegimeStep::Month => {
@@ -374,10 +374,10 @@ impl Draws {
         }
     }
 
-    fn draw_trend(&mut self, plan: &Plan, seed: u64, path: u64) {
+    fn draw_trend(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         if let Some(t) = &plan.model.trend {
             use crate::model::{TrendDist, MAX_TREND, MIN_TREND};
-            let u = keyed_unit(seed, path, plan.trend);
+            let u = keys.unit(path, plan.trend);
             self.trend = match t.percent_per_month {
                 TrendDist::Fixed(v) => v,
                 TrendDist::Normal { mean, sd } => {

@@ -28,6 +28,7 @@ use plan::Plan;
 pub use weights::{ObservationTally, WeightTally};
 
 use crate::model::{Metric, Model, MAX_PATHS};
+pub use crate::sample::stream::Keys;
 use crate::stats::{DayCounts, LogHistogram};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -123,6 +124,12 @@ impl<'m> Simulator<'m> {
     /// Simulates path `path` of a run with seed `seed`; what it drew and produced.
     pub fn simulate(&mut self, seed: u64, path: u64) -> &PathState {
         self.state.simulate(&self.plan, seed, path);
+        &self.state
+    }
+
+    /// Simulates path `path` with the streams `keys` gives (some re-keyed: `Keys`).
+    pub fn simulate_keyed(&mut self, keys: &Keys, path: u64) -> &PathState {
+        self.state.simulate_keyed(&self.plan, keys, path);
         &self.state
     }
 

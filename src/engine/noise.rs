@@ -6,6 +6,7 @@
 use super::plan::Plan;
 use crate::sample::lanes::Lanes;
 use crate::sample::noise::{NoiseSampler, BLOCK};
+use crate::sample::stream::Keys;
 
 /// Noise streams and blocks of one path (reused across paths).
 pub(super) struct DayNoise {
@@ -30,19 +31,19 @@ impl DayNoise {
         }
     }
 
-    /// Seeds the streams of path `path` of a run with seed `seed`. With `lane_zero_only`
+    /// Seeds the streams of path `path` from `keys`. With `lane_zero_only`
     /// only each side's lane 0 is seeded: the gamma jumps draw from it alone, and seeding
     /// one lane is an eighth of the work.
-    pub(super) fn seed(&mut self, plan: &Plan, seed: u64, path: u64, lane_zero_only: bool) {
+    pub(super) fn seed(&mut self, plan: &Plan, keys: &Keys, path: u64, lane_zero_only: bool) {
         for (lanes, ids) in self.lanes.iter_mut().zip(&plan.streams) {
             if lane_zero_only {
-                lanes.reseed_lane(0, seed, path, ids.noise);
+                lanes.reseed_lane(0, keys.seed_of(ids.noise), path, ids.noise);
             } else {
-                *lanes = Lanes::new(seed, path, ids.noise);
+                *lanes = Lanes::new(keys.seed_of(ids.noise), path, ids.noise);
             }
         }
         if plan.model.shock_correlation > 0.0 {
-            self.common = Lanes::new(seed, path, plan.common_noise);
+            self.common = Lanes::new(keys.seed_of(plan.common_noise), path, plan.common_noise);
         }
     }
 

@@ -16,6 +16,7 @@ use super::plan::Plan;
 use super::schedule::Schedule;
 use super::stocks::Stocks;
 use crate::sample::noise::BLOCK;
+use crate::sample::stream::Keys;
 
 /// How paths move through time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -67,6 +68,11 @@ impl PathState {
 
     /// Simulates path `path` of a run with seed `seed`.
     pub(crate) fn simulate(&mut self, plan: &Plan, seed: u64, path: u64) {
+        self.simulate_keyed(plan, &Keys::new(seed), path);
+    }
+
+    /// Simulates path `path` with the streams `keys` gives (`Keys`: some re-keyed).
+    pub(crate) fn simulate_keyed(&mut self, plan: &Plan, keys: &Keys, path: u64) {
         let PathState {
             draws,
             schedule,
@@ -77,8 +83,8 @@ impl PathState {
             log_anchor,
         } = self;
         *log_anchor = plan.proposal.as_ref().map_or(0.0, |q| q.log_anchor);
-        draws.draw(plan, seed, path);
-        noise.seed(plan, seed, path, matches!(stepper, Stepper::Jumps(_)));
+        draws.draw(plan, keys, path);
+        noise.seed(plan, keys, path, matches!(stepper, Stepper::Jumps(_)));
         schedule.build(plan, draws);
         stocks.start(plan, &draws.sides);
         match stepper {

@@ -19,7 +19,7 @@
 //! as reproducible as one without it.
 
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
-use crate::sample::stream::keyed_unit;
+use crate::sample::stream::Keys;
 
 /// Share of the paths drawn from the scenario's own distributions.
 pub const ALPHA: f64 = 0.1;
@@ -94,7 +94,7 @@ impl Proposal {
     }
 
     /// Draws path `path`'s proposed inputs into `out`.
-    pub fn draw(&self, seed: u64, path: u64, out: &mut Proposed) {
+    pub fn draw(&self, keys: &Keys, path: u64, out: &mut Proposed) {
         let k = self.shifts.len();
         out.units.clear();
         out.scores.clear();
@@ -102,9 +102,9 @@ impl Proposal {
         out.z.extend(
             self.shifts
                 .iter()
-                .map(|s| inverse_cdf(keyed_unit(seed, path, s.stream))),
+                .map(|s| inverse_cdf(keys.unit(path, s.stream))),
         );
-        let keep = self.alpha >= 1.0 || keyed_unit(seed, path, self.component) < self.alpha;
+        let keep = self.alpha >= 1.0 || keys.unit(path, self.component) < self.alpha;
         let l = &self.chol;
         for i in 0..k {
             let z1 = if keep {
@@ -145,7 +145,7 @@ impl Proposal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::stream::stream_id;
+    use crate::sample::stream::{keyed_unit, stream_id};
 
     fn proposal(mean: f64, sd: f64) -> Proposal {
         let shift = |key: &str, mean: f64, sd: f64| Shift {
@@ -172,7 +172,7 @@ mod tests {
         let n = 200_000;
         let (mut sum, mut sum_sq) = (0.0, 0.0);
         for path in 0..n {
-            q.draw(7, path, &mut out);
+            q.draw(&Keys::new(7), path, &mut out);
             assert!(out.log_prior_weight <= 1e-15);
             let w = out.log_prior_weight.exp();
             sum += w;
@@ -194,7 +194,7 @@ mod tests {
         let mut out = Proposed::default();
         let draws: Vec<(f64, bool)> = (0..200_000)
             .map(|path| {
-                q.draw(11, path, &mut out);
+                q.draw(&Keys::new(11), path, &mut out);
                 let inside = out.scores[0] < 1.0 && out.scores[1] < 0.0;
                 (out.log_prior_weight.exp(), inside)
             })
@@ -221,7 +221,7 @@ mod tests {
         q.alpha = 1.0;
         q.chol = vec![1.0, 0.0, 0.0, 1.0];
         let mut out = Proposed::default();
-        q.draw(3, 5, &mut out);
+        q.draw(&Keys::new(3), 5, &mut out);
         assert_eq!(out.log_prior_weight, 0.0);
         let z = inverse_cdf(keyed_unit(3, 5, stream_id("x")));
         assert_eq!(out.scores[0], z);

@@ -138,7 +138,7 @@ mod tests {
         .unwrap();
         let plan = Plan::new(&model);
         let mut draws = Draws::new(&plan);
-        draws.draw(&plan, 1, 0);
+        draws.draw(&plan, &crate::sample::stream::Keys::new(1), 0);
         let mut schedule = Schedule::default();
         schedule.build(&plan, &draws);
         assert_eq!(schedule.starts, [1, 10, 20]);

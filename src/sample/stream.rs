@@ -82,6 +82,66 @@ pub const fn stream_id(name: &str) -> u64 {
     h
 }
 
+/// Where a path's streams are keyed from: every stream from the run's seed, except those
+/// re-keyed to seeds of their own. Re-keying a group of inputs redraws that group alone,
+/// every other input keeping its draw on the same path: the "this input as drawn, the
+/// others redrawn" designs of a sensitivity analysis are runs with re-keyed streams, and a
+/// run with none re-keyed is the plain run, bit for bit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    seed: u64,
+    /// (stream, seed), at most one entry per stream.
+    rekeyed: Vec<(u64, u64)>,
+}
+
+impl Keys {
+    /// Every stream keyed from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Keys {
+            seed,
+            rekeyed: Vec::new(),
+        }
+    }
+
+    /// These keys with `streams` keyed from `seed` instead (replacing an earlier re-key).
+    pub fn rekey(mut self, streams: impl IntoIterator<Item = u64>, seed: u64) -> Self {
+        for stream in streams {
+            match self.rekeyed.iter_mut().find(|(s, _)| *s == stream) {
+                Some(entry) => entry.1 = seed,
+                None => self.rekeyed.push((stream, seed)),
+            }
+        }
+        self
+    }
+
+    /// The run's seed, which every stream not re-keyed is keyed from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The seed stream `stream` is keyed from.
+    #[inline]
+    pub fn seed_of(&self, stream: u64) -> u64 {
+        // A handful of entries at most (one per input of a group): a scan beats a map.
+        self.rekeyed
+            .iter()
+            .find(|(s, _)| *s == stream)
+            .map_or(self.seed, |&(_, k)| k)
+    }
+
+    /// `keyed_unit` of stream `stream` on path `path`.
+    #[inline]
+    pub fn unit(&self, path: u64, stream: u64) -> f64 {
+        keyed_unit(self.seed_of(stream), path, stream)
+    }
+
+    /// `stream_rng` of stream `stream` on path `path`.
+    #[inline]
+    pub fn rng(&self, path: u64, stream: u64) -> PathRng {
+        stream_rng(self.seed_of(stream), path, stream)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +198,19 @@ mod tests {
         0x90d7_b081_c409_fb87,
     ];
     const PINNED_UNIT: u64 = 0x3fe1_b002_1656_f562;
+
+    #[test]
+    fn rekeyed_streams_come_from_their_own_seed_and_the_rest_from_the_run() {
+        let (a, b) = (stream_id("a"), stream_id("b"));
+        let keys = Keys::new(7).rekey([a], 9);
+        assert_eq!(keys.unit(3, a), keyed_unit(9, 3, a));
+        assert_eq!(keys.unit(3, b), keyed_unit(7, 3, b));
+        assert_eq!(keys.rng(3, b).next_u64(), stream_rng(7, 3, b).next_u64());
+        // A later re-key of the same stream replaces the earlier.
+        let keys = keys.rekey([a, b], 11);
+        assert_eq!((keys.seed_of(a), keys.seed_of(b), keys.seed()), (11, 11, 7));
+        assert_eq!(Keys::new(7).unit(3, a), keyed_unit(7, 3, a));
+    }
 
     #[test]
     fn neighbouring_keys_give_unrelated_streams() {
