@@ -5,6 +5,7 @@
 //! when there are none. The keys are documented in docs/scenarios.md.
 
 pub mod diag;
+pub mod grid;
 pub(crate) mod keys;
 pub mod observe;
 pub mod overrides;
