@@ -54,6 +54,7 @@ pub mod sample;
 pub mod scenario;
 pub mod shard;
 pub mod stats;
+pub mod sweep;
 
 pub use date::Date;
 pub use model::Model;

@@ -15,8 +15,12 @@ mod backtest;
 mod compare;
 mod figures;
 mod fit;
+mod merge;
+mod parts;
+mod request;
 mod run;
 mod samples;
+mod sweep;
 mod validate;
 
 use args::{Cli, Command};
@@ -96,6 +100,8 @@ pub fn main() -> i32 {
         Command::Validate { files } => validate::validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Fit(args) => fit::fit(args),
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),

@@ -12,6 +12,7 @@ pub mod fit;
 mod json;
 pub mod parquet;
 pub mod svg;
+pub mod sweep;
 mod table;
 
 use crate::projection::Projection;

@@ -15,10 +15,20 @@ pub const COLUMNS: &[&str] = &[
 /// Reads the observations in `path` and adds them to `model` (whose file `file` names
 /// in messages about it).
 pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), String> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--observe {name}: cannot read the file: {e}"))?;
-    let table = parse_table(&name, &text).map_err(|e| e.to_string())?;
+    let text = read_observations(path)?;
+    add_observations_text(&path.display().to_string(), &text, model)
+}
+
+/// The text of an `--observe` file, or why it cannot be read.
+pub fn read_observations(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("--observe {}: cannot read the file: {e}", path.display()))
+}
+
+/// Adds the observations in `text` (the file `name`) to `model`.
+pub fn add_observations_text(name: &str, text: &str, model: &mut Model) -> Result<(), String> {
+    let name = name.to_string();
+    let table = parse_table(&name, text).map_err(|e| e.to_string())?;
     let fail = |line: usize, msg: String| {
         SeriesError {
             file: name.clone(),

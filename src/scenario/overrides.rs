@@ -214,7 +214,9 @@ pub(crate) fn variant(
     overrides: &[Override],
     all: &str,
 ) -> Result<Model, ScenarioError> {
-    let refused = |o: Option<&Override>, key: String, message: String| match o {
+    // A problem with the value names it; one with the key alone (`apply`) does not, so
+    // that a sweep reports it once for all the key's values.
+    let refused = |o: Option<&Override>, key: String, message: String, of_value: bool| match o {
         Some(Override {
             arg,
             origin: Origin::Set,
@@ -231,11 +233,14 @@ pub(crate) fn variant(
             origin: Origin::Grid { arg },
             ..
         }) => Diagnostic {
-            file: format!(
-                "{file}: --grid {} (value {})",
-                shown(arg),
-                shown(&value.to_string())
-            ),
+            file: match of_value {
+                true => format!(
+                    "{file}: --grid {} (value {})",
+                    shown(arg),
+                    shown(&value.to_string())
+                ),
+                false => format!("{file}: --grid {}", shown(arg)),
+            },
             line: None,
             column: None,
             key,
@@ -250,10 +255,13 @@ pub(crate) fn variant(
             line: Some(*line),
             column: Some(*column),
             key,
-            message: format!(
-                "as the [sweep] value {}: {message}",
-                shown(&value.to_string())
-            ),
+            message: match of_value {
+                true => format!(
+                    "as the [sweep] value {}: {message}",
+                    shown(&value.to_string())
+                ),
+                false => format!("in [sweep]: {message}"),
+            },
         },
         None => Diagnostic {
             file: format!("{file}: {all}"),
@@ -266,7 +274,7 @@ pub(crate) fn variant(
     let mut root = root.clone();
     for o in overrides {
         o.apply(&mut root).map_err(|m| ScenarioError {
-            diagnostics: vec![refused(Some(o), o.key(), m)],
+            diagnostics: vec![refused(Some(o), o.key(), m, false)],
         })?;
     }
     let changed = toml::to_string(&root).map_err(|e| ScenarioError {
@@ -274,6 +282,7 @@ pub(crate) fn variant(
             None,
             String::new(),
             format!("cannot write the changed file: {e}"),
+            false,
         )],
     })?;
     load_str(file, &changed).map_err(|e| ScenarioError {
@@ -290,6 +299,7 @@ pub(crate) fn variant(
                     by.or(overrides.first().filter(|_| overrides.len() == 1)),
                     d.key,
                     d.message,
+                    true,
                 )
             })
             .collect(),
