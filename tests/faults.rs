@@ -67,6 +67,27 @@ fn sigint_stops_promptly_and_writes_nothing() {
     interrupted_by("-INT", &LONG_RUN);
 }
 
+/// A sweep of many points of W1: minutes of work.
+const LONG_SWEEP: [&str; 8] = [
+    "sweep",
+    "scenarios/bench/w1.toml",
+    "--grid",
+    "thresholds[0].level=1e6,2e6,3e6,4e6,5e6",
+    "-n",
+    "50000000",
+    "-f",
+    "json",
+];
+
+#[test]
+fn a_sweep_or_a_shard_stops_on_either_signal_like_run() {
+    interrupted_by("-INT", &LONG_SWEEP);
+    interrupted_by("-TERM", &LONG_SWEEP);
+    // A shard's part is its output: not written when interrupted.
+    let shard = [&LONG_RUN[..4], &["--shard", "1/2"]].concat();
+    interrupted_by("-INT", &shard);
+}
+
 #[test]
 fn a_backtest_stops_on_either_signal_like_run() {
     interrupted_by("-INT", &LONG_BACKTEST);

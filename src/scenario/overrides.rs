@@ -295,11 +295,14 @@ pub(crate) fn variant(
                 let by = overrides.iter().rev().find(|o| {
                     d.key.starts_with(&o.key()) || o.key().starts_with(&d.key) && !d.key.is_empty()
                 });
+                // A problem above the key (an unknown table on its path) is the key's,
+                // whatever its value.
+                let of_value = by.is_none_or(|o| d.key.starts_with(&o.key()));
                 refused(
                     by.or(overrides.first().filter(|_| overrides.len() == 1)),
                     d.key,
                     d.message,
-                    true,
+                    of_value,
                 )
             })
             .collect(),

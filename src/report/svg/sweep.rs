@@ -4,7 +4,7 @@
 //! the intervals are left out and the lines go unlabelled, and a note says so.
 
 use super::page::{Frame, Key, Page, Style, LEFT, RIGHT};
-use super::text::{ellipsize, text_width, Anchor};
+use super::text::{ellipsize, text_width, wrap, Anchor};
 use super::ticks::{value_ticks, vertical_date_ticks, TICK_SIZE};
 use super::{palette, short, trim};
 use crate::date::Date;
@@ -18,6 +18,10 @@ pub const BANDED: usize = 8;
 
 /// The longest a value's label under the axis may be, turned up the page.
 const MAX_LABEL: f64 = 200.0;
+/// The most lines a value's label under the axis takes side by side with the others,
+/// and their spacing.
+const LABEL_LINES: usize = 3;
+const LINE: f64 = TICK_SIZE * 1.25;
 
 /// One series: the points (by index into `Sweep::points`) along the swept key, in the
 /// key's order, and what the other keys are set to.
@@ -175,10 +179,13 @@ pub fn sweep_chart(s: &Sweep, t: usize, k: usize) -> String {
         &xs,
     );
     // Series, dodged apart so that their bars do not cover each other.
-    let slot = match &numbers {
-        Some(_) => 24.0,
-        None => (RIGHT - LEFT) / n as f64,
-    };
+    // The room each value has along x: the least gap between neighbouring values.
+    let mut at: Vec<f64> = xs.iter().map(|&x| f.x(x)).collect();
+    at.sort_by(f64::total_cmp);
+    let slot = at
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(RIGHT - LEFT, f64::min);
     let dodge = if banded && all.len() > 1 {
         (slot * 0.6 / all.len() as f64).min(8.0)
     } else {
@@ -318,15 +325,18 @@ fn axes(
         None => {
             let slot = (r - l) / values.len() as f64;
             let labels: Vec<String> = values.iter().map(Value::to_string).collect();
-            let fits = labels
+            // Side by side, on up to three lines each, if every label fits its slot so.
+            let lines: Vec<Vec<String>> = labels
                 .iter()
-                .all(|s| text_width(s, TICK_SIZE, false) <= slot - 6.0);
+                .map(|s| wrap(s, TICK_SIZE, false, slot - 6.0, LABEL_LINES))
+                .collect();
+            let fits = lines.iter().flatten().all(|l| !l.ends_with('…'));
             let longest = labels
                 .iter()
                 .map(|s| text_width(s, TICK_SIZE, false))
                 .fold(0.0, f64::max)
                 .min(MAX_LABEL);
-            for (s, &v) in labels.iter().zip(xs) {
+            for (k, (s, &v)) in labels.iter().zip(xs).enumerate() {
                 let x = f.x(v);
                 let _ = writeln!(
                     page.body,
@@ -334,7 +344,9 @@ fn axes(
                     b + 5.0
                 );
                 if fits {
-                    page.text(x, b + 19.0, tick, s);
+                    for (i, line) in lines[k].iter().enumerate() {
+                        page.text(x, b + 19.0 + i as f64 * LINE, tick, line);
+                    }
                 } else {
                     // Turned a quarter up the page about its end, which sits under the
                     // tick: the text runs down from the axis.
@@ -350,7 +362,10 @@ fn axes(
                     );
                 }
             }
-            if !fits {
+            if fits {
+                let most = lines.iter().map(Vec::len).max().unwrap_or(1);
+                below = b + 19.0 + (most - 1) as f64 * LINE;
+            } else {
                 below = b + 8.0 + longest + TICK_SIZE;
             }
         }
