@@ -183,7 +183,7 @@ fn replicate_errors(p: &mut Projection, reps: &[Projection], model: &Model) {
     p.run.method.qmc_inputs = model
         .inputs()
         .iter()
-        .filter(|i| i.is_inverted(model))
+        .filter(|i| i.takes_sobol(model))
         .take(DIMENSIONS)
         .map(|i| i.key.clone())
         .collect();

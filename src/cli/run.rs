@@ -214,6 +214,15 @@ impl Targets {
             let met = self.se.is_none_or(|x| reached.se <= x)
                 && self.days.is_none_or(|d| reached.days <= d);
             if met || config.paths >= self.max {
+                if !met && !quiet {
+                    eprintln!(
+                        "warning: {}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
+                        terminal(&model.name),
+                        config.paths,
+                        reached.se,
+                        reached.days
+                    );
+                }
                 p.run.precision = Some(precision::Precision {
                     target_se: self.se,
                     target_days: self.days,

@@ -91,9 +91,9 @@ pub struct Plan<'m> {
     pub combined_killed: bool,
     /// Buckets each stock histogram may keep (`histogram_buckets`).
     stock_buckets: usize,
-    /// Streams of the inputs drawn by inversion (`Input::is_inverted`), in table order:
-    /// the dimensions of a run with randomized quasi-Monte Carlo inputs.
-    pub inverted: Vec<u64>,
+    /// Streams of the inputs with a Sobol dimension (`Input::takes_sobol`), in table
+    /// order: the dimensions of a run with randomized quasi-Monte Carlo inputs.
+    pub sobol: Vec<u64>,
     /// Per threshold, how its P(crossed by) is estimated conditionally (runs with
     /// `Method::Reduced`; empty otherwise).
     pub conditionings: Vec<Option<super::conditional::Conditioning>>,
@@ -214,14 +214,14 @@ impl<'m> Plan<'m> {
         let mut observation_days: Vec<u32> = model.observations.iter().map(|o| o.day).collect();
         observation_days.sort_unstable();
         observation_days.dedup();
-        let inverted = inputs
+        let sobol = inputs
             .iter()
-            .filter(|i| i.is_inverted(model))
+            .filter(|i| i.takes_sobol(model))
             .map(|i| i.stream)
             .collect();
         Plan {
             model,
-            inverted,
+            sobol,
             conditionings: Vec::new(),
             biases,
             observation_days,
@@ -259,12 +259,12 @@ impl<'m> Plan<'m> {
     }
 
     /// The streams of a run with seed `seed`: keyed streams, and with `Method::Reduced`
-    /// the inverted inputs' uniforms from scrambled Sobol points (`sobol::Design`).
+    /// the uniforms of `sobol`'s inputs from scrambled Sobol points (`sobol::Design`).
     pub fn keys(&self, seed: u64, method: super::Method) -> Keys {
         let keys = Keys::new(seed);
         match method {
-            super::Method::Reduced if !self.inverted.is_empty() => {
-                keys.with_design(Design::new(seed, &self.inverted))
+            super::Method::Reduced if !self.sobol.is_empty() => {
+                keys.with_design(Design::new(seed, &self.sobol))
             }
             _ => keys,
         }

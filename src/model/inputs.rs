@@ -327,6 +327,22 @@ impl Input {
         }
     }
 
+    /// Whether a run with randomized quasi-Monte Carlo inputs gives this input a Sobol
+    /// dimension: every input drawn by inversion (`is_inverted`), and each event's
+    /// uniforms (its probability, whether it happens, its start and its end), which
+    /// stratifies the events' occurrence and timing. The regime chain and the day-to-day
+    /// noise, many numbers a path, keep their streams.
+    pub fn takes_sobol(&self, model: &Model) -> bool {
+        match self.law(model) {
+            Law::Happens | Law::Start(_) => true,
+            Law::End(end) => !matches!(end, EventEnd::Never),
+            Law::Dist(d) if matches!(self.what, What::EventProbability(_)) => {
+                d.is_invertible() && !matches!(d, Dist::Fixed(_))
+            }
+            _ => self.is_inverted(model),
+        }
+    }
+
     /// The distribution, when it is a `Dist`.
     pub fn dist<'m>(&self, model: &'m Model) -> Option<&'m Dist> {
         match self.law(model) {
