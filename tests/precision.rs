@@ -178,6 +178,73 @@ fn a_single_lognormal_input_gives_exact_figures_and_intervals() {
     }
 }
 
+#[test]
+fn a_rate_implied_by_the_baseline_scales_the_integrated_baseline() {
+    // rate = B / 1,000 days (from 2023-04-06 to 2025-12-31), no noise: the stock on day d
+    // is B (1 + d / 1,000), so P(crossed 1.5M by d) = P(B >= 1.5M / (1 + d / 1,000)).
+    let m = load_str(
+        "implied.toml",
+        "[scenario]\nname = \"implied\"\nreference_date = 2025-12-31\nhorizon_days = 600\nreport_dates = [2026-07-19, 2026-09-07, 2026-10-27]\n\n[noise]\nmodel = \"none\"\n\n[sides.a]\ncasualties = { lo = 1_100_000, hi = 1_300_000 }\nrate_per_day = { total = \"casualties\", from = 2023-04-06, to = 2025-12-31 }\n\n[[thresholds]]\nname = \"1.5M\"\nlevel = 1_500_000\n",
+    )
+    .unwrap();
+    let z = 1.644_853_626_951_472_2;
+    let b = LogNormal::new(
+        (1.1e6f64.ln() + 1.3e6f64.ln()) / 2.0,
+        (1.3e6f64.ln() - 1.1e6f64.ln()) / (2.0 * z),
+    )
+    .unwrap();
+    for method in [Method::Plain, Method::Reduced] {
+        let p = run(&m, 8192, 2, method);
+        for prob in &p.thresholds[0].p_crossed_by {
+            let exact = b.sf(1.5e6 / (1.0 + f64::from(prob.day) / 1000.0));
+            assert!(exact > 0.05 && exact < 0.95, "{exact}");
+            within(
+                prob.p,
+                prob.se,
+                exact,
+                4.0,
+                &format!("{method:?} day {}", prob.day),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_killed_threshold_integrates_out_the_killed_baseline_under_its_cap() {
+    // Killed on day 0 are drawn, then held at the casualties (both lognormal here, so
+    // the cap binds on a good share of paths), and grow by 0.25 of 1,000 casualties a
+    // day. Without noise, P(killed >= 150,000 by d) = P(min(K, C) >= x) with x =
+    // 150,000 - 250 d, which is P(K >= x) P(C >= x) for independent K and C.
+    let m = load_str(
+        "cap.toml",
+        "[scenario]\nname = \"cap\"\nreference_date = 2025-12-31\nhorizon_days = 400\nreport_dates = [2026-04-10, 2026-05-30, 2026-07-19]\n\n[noise]\nmodel = \"none\"\n\n[sides.a]\ncasualties = { lo = 100_000, hi = 200_000 }\nrate_per_day = 1000\nkilled = { lo = 80_000, hi = 150_000 }\nkilled_share = 0.25\n\n[[thresholds]]\nname = \"k\"\nmetric = \"killed\"\nlevel = 150_000\n",
+    )
+    .unwrap();
+    let z = 1.644_853_626_951_472_2;
+    let ln90 = |lo: f64, hi: f64| {
+        LogNormal::new((lo.ln() + hi.ln()) / 2.0, (hi.ln() - lo.ln()) / (2.0 * z)).unwrap()
+    };
+    let (k, c) = (ln90(80_000.0, 150_000.0), ln90(100_000.0, 200_000.0));
+    for method in [Method::Plain, Method::Reduced] {
+        let p = run(&m, 8192, 9, method);
+        for prob in &p.thresholds[0].p_crossed_by {
+            let x = 150_000.0 - 250.0 * f64::from(prob.day);
+            let exact = k.sf(x) * c.sf(x);
+            assert!(exact > 0.05 && exact < 0.95, "{exact}");
+            within(
+                prob.p,
+                prob.se,
+                exact,
+                4.0,
+                &format!("{method:?} day {}", prob.day),
+            );
+            if method == Method::Reduced {
+                assert_eq!(prob.conditioned_on.as_deref(), Some("sides.a.killed"));
+            }
+        }
+    }
+}
+
 /// The spread of each estimate over `seeds` seeds divided by the mean of its reported
 /// standard errors, for the probabilities `pick` chooses.
 fn error_ratios(

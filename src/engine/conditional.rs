@@ -14,7 +14,10 @@
 //!
 //! its survival function at the shortfall. (A side whose rate is implied by its baseline,
 //! `rate = B / days`, has the stock `B (1 + A(d) / days)` with `A(d)` free of `B`: the
-//! shortfall is then divided by that factor instead.) Averaging that over paths estimates
+//! shortfall is then divided by that factor instead. A killed threshold integrates out a
+//! side's killed on day 0, `K`, which the path holds at its casualties `C`: the side's
+//! killed are `min(K, C)` plus its share of the casualties since, and P(min(K, C) >= x)
+//! is `[C >= x] sf_K(x)`.) Averaging that over paths estimates
 //! P(crossed by d) without bias, and with far less spread than the 0/1 of each path: the
 //! largest source of the spread, the baseline's, is gone, and what is left varies
 //! smoothly with the other inputs, which the scrambled Sobol points then integrate well.
@@ -41,44 +44,47 @@ pub struct Conditioning {
     /// Whether the side's rate is implied by its baseline (`Rate::ImpliedByBaseline`):
     /// its stock is then the baseline times a factor of its own, not plus an amount.
     implied: bool,
+    metric: Metric,
     /// The input's key (`sides.NAME.casualties`), for the output.
     pub key: String,
     sides: Vec<SideId>,
     level: f64,
 }
 
-/// Per threshold of `plan.model`, its conditioning, when one is exact: a casualty
-/// threshold, a run without observations or force law, and a side of the threshold whose
-/// baseline is drawn by inversion from its own stream (`Input::is_inverted`), with a
-/// closed-form survival function, tied by no correlation.
+/// Per threshold of `plan.model`, its conditioning, when one is exact: a run without
+/// observations or force law, and a side of the threshold whose baseline of the
+/// threshold's metric (casualties, or killed) is drawn by inversion from its own stream
+/// (`Input::is_inverted`), with a closed-form survival function, tied by no correlation.
 pub fn conditionings(plan: &Plan) -> Vec<Option<Conditioning>> {
     let model = plan.model;
     let tied = |stream: u64| plan.copulas.iter().any(|g| g.streams.contains(&stream));
-    let eligible = |s: SideId| -> Option<(Dist, String)> {
-        let input = plan.inputs.iter().find(|i| i.what == What::Casualties(s))?;
-        let side = &model.sides[s];
-        let ok =
-            input.is_inverted(model) && !tied(input.stream) && side.casualties.sf(0.0).is_some();
-        ok.then(|| (side.casualties.clone(), input.key.clone()))
+    let eligible = |s: SideId, metric: Metric| -> Option<(Dist, String)> {
+        let what = match metric {
+            Metric::Casualties => What::Casualties(s),
+            Metric::Killed => What::Killed(s),
+        };
+        let input = plan.inputs.iter().find(|i| i.what == what)?;
+        let dist = input.dist(model)?;
+        let ok = input.is_inverted(model) && !tied(input.stream) && dist.sf(0.0).is_some();
+        ok.then(|| (dist.clone(), input.key.clone()))
     };
     model
         .thresholds
         .iter()
         .map(|t| {
-            if !model.observations.is_empty()
-                || model.force_law.is_some()
-                || t.metric != Metric::Casualties
-            {
+            if !model.observations.is_empty() || model.force_law.is_some() {
                 return None;
             }
             let spread = |d: &Dist| d.quantile(0.95) - d.quantile(0.05);
             let (side, (baseline, key)) = t
                 .sides
                 .iter()
-                .filter_map(|&s| eligible(s).map(|e| (s, e)))
+                .filter_map(|&s| eligible(s, t.metric).map(|e| (s, e)))
                 .max_by(|a, b| spread(&a.1 .0).total_cmp(&spread(&b.1 .0)))?;
             Some(Conditioning {
-                implied: matches!(model.sides[side].rate, Rate::ImpliedByBaseline { .. }),
+                implied: t.metric == Metric::Casualties
+                    && matches!(model.sides[side].rate, Rate::ImpliedByBaseline { .. }),
+                metric: t.metric,
                 side,
                 baseline,
                 key,
@@ -103,14 +109,26 @@ impl Conditioning {
     /// simulated in `state`.
     pub fn probability(&self, plan: &Plan, state: &PathState, report: usize) -> f64 {
         let reported = state.reported();
-        let stock = |s: SideId| reported[plan.layout.slot(report, s, Metric::Casualties)];
+        let stock = |s: SideId| reported[plan.layout.slot(report, s, self.metric)];
         let others: f64 = self
             .sides
             .iter()
             .filter(|&&s| s != self.side)
             .map(|&s| stock(s))
             .sum();
-        let (own, baseline) = (stock(self.side), state.draws().sides[self.side].casualties);
+        let draw = &state.draws().sides[self.side];
+        if self.metric == Metric::Killed {
+            // The side's killed are `min(K, C) + b`: its drawn killed on day 0, held at
+            // its casualties `C` (`Draws`), plus the share of its casualties since. With
+            // K integrated out and `x` the shortfall, P(min(K, C) >= x) = [C >= x] sf_K(x).
+            let x = self.level - others - (stock(self.side) - draw.killed);
+            let sf = self
+                .baseline
+                .sf(x)
+                .expect("a conditioning baseline has a survival function");
+            return if draw.casualties >= x { sf } else { 0.0 };
+        }
+        let (own, baseline) = (stock(self.side), draw.casualties);
         // The side's stock is `B a + b` with `a`, `b` free of `B`: `a = 1` and `b` its
         // casualties since day 0, or (a rate implied by the baseline) `b = 0` and `a` the
         // stock's growth factor. Crossed when `B >= (L - others - b) / a`.
