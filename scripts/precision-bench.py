@@ -49,7 +49,8 @@ def attrition(path, se, plain):
 
 def peer_python():
     for py in (sys.executable, os.path.join(ROOT, "target", "peer-venv", "bin", "python")):
-        if subprocess.run([py, "-c", "import numpy"], capture_output=True).returncode == 0:
+        if os.access(py, os.X_OK) and subprocess.run(
+                [py, "-c", "import numpy"], capture_output=True).returncode == 0:
             return py
     venv = os.path.join(ROOT, "target", "peer-venv")
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)

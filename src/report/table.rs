@@ -282,18 +282,24 @@ fn method(p: &Projection) -> String {
                 "randomized quasi-Monte Carlo ({} inputs from scrambled Sobol points, {r} scramblings; every error from their spread)",
                 m.qmc_inputs.len()
             );
-            let conditioned: Vec<String> = p
+            let mut conditioned: Vec<String> = Vec::new();
+            for key in p
                 .thresholds
                 .iter()
                 .flat_map(|t| t.p_crossed_by.first())
                 .filter_map(|c| c.conditioned_on.as_deref())
-                .map(|k| term(k).into_owned())
-                .collect();
-            if let Some(key) = conditioned.first() {
-                let _ = write!(text, "; P(crossed by) conditional on {key}");
-                if conditioned.iter().any(|k| k != key) {
-                    text.push_str(" and others");
+            {
+                let key = term(key).into_owned();
+                if !conditioned.contains(&key) {
+                    conditioned.push(key);
                 }
+            }
+            if !conditioned.is_empty() {
+                let _ = write!(
+                    text,
+                    "; P(crossed by) conditional on {}",
+                    conditioned.join(", ")
+                );
             }
             text
         }
