@@ -34,6 +34,7 @@ fn w1(c: &mut Criterion) {
                     seed: 1,
                     threads: None,
                     stepping: Default::default(),
+                    method: attrition::engine::Method::Plain,
                 },
                 |config| engine::run(&model, &config, &Silent).unwrap(),
                 BatchSize::SmallInput,
@@ -129,6 +130,7 @@ fn observations(c: &mut Criterion) {
                     seed: 1,
                     threads: None,
                     stepping: Default::default(),
+                    method: attrition::engine::Method::Plain,
                 };
                 engine::run(&model, &config, &Silent).unwrap()
             })

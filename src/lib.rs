@@ -48,6 +48,7 @@ pub mod comparison;
 pub mod date;
 pub mod engine;
 pub mod model;
+pub mod precision;
 pub mod projection;
 pub mod report;
 pub mod sample;

@@ -3,7 +3,7 @@
 //! strings and never assume what clap checked.
 
 use super::{backtest, fit};
-use attrition::engine::{RunConfig, Stepping};
+use attrition::engine::{Method, RunConfig, Stepping};
 use attrition::model::{Model, ProposalMode, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
 use attrition::scenario::overrides::Override;
@@ -157,6 +157,21 @@ pub(super) struct EngineOpts {
     /// then weighted by them, as if the file listed them under [[observations]].
     #[arg(long, value_name = "CSV")]
     pub observe: Vec<PathBuf>,
+    /// Plain Monte Carlo: every input from its own random stream, each figure's error from
+    /// the paths' own spread. By default `run` draws the inputs from scrambled Sobol points
+    /// in 16 independent scramblings (randomized quasi-Monte Carlo: the same figures, to the
+    /// same expectation, with smaller errors) and takes each error from their spread.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// A precision target: a finite number above zero.
+fn positive_number(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(x) => Err(format!("{x} is not a precision: give a number above 0")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
 }
 
 /// The `--quantiles` levels, ascending (a type of its own: clap reads an `Option<Vec<_>>`
@@ -273,6 +288,11 @@ impl EngineOpts {
             seed: self.seed.unwrap_or(model.default_seed),
             threads: self.threads.map(|t| t as usize),
             stepping,
+            method: if self.plain {
+                Method::Plain
+            } else {
+                Method::Reduced
+            },
         }
     }
 }
@@ -339,8 +359,22 @@ pub(super) struct RunArgs {
     /// exact); `off` always draws from the scenario's ranges.
     #[arg(long, default_value = "auto", value_parser = proposal_mode())]
     pub proposal: ProposalMode,
-    /// The most paths --min-effective-paths may use (default 10,000,000).
-    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS), requires = "min_effective_paths")]
+    /// Keep adding rounds of --round-paths paths until every reported probability's
+    /// standard error (P(crossed by) each report date, P(not crossed), P(event)) is at
+    /// most X, or --max-paths. The result is the bytes of one run of the paths used.
+    #[arg(long, value_name = "X", value_parser = positive_number, conflicts_with_all = ["min_effective_paths", "paths"])]
+    pub target_se: Option<f64>,
+    /// Keep adding rounds of --round-paths paths until every reported crossing-date
+    /// quantile's 95% interval reaches at most D days either side of it, or --max-paths.
+    #[arg(long, value_name = "D", value_parser = positive_number, conflicts_with_all = ["min_effective_paths", "paths"])]
+    pub target_days: Option<f64>,
+    /// Paths per round of --target-se and --target-days (default 65,536; a multiple of
+    /// 1,024 paths keeps every round's batches whole).
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
+    pub round_paths: Option<u64>,
+    /// The most paths --min-effective-paths, --target-se or --target-days may use
+    /// (default 10,000,000).
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
     pub max_paths: Option<u64>,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]

@@ -4,7 +4,8 @@
 use super::layout::Layout;
 use super::proposal::Proposal;
 use crate::model::{Inputs, Mechanism, Metric, Model, PhaseEffect, RegimeStep, SideId, What};
-use crate::sample::stream::stream_id;
+use crate::sample::sobol::Design;
+use crate::sample::stream::{stream_id, Keys};
 use crate::sample::Dist;
 
 /// A fixed date window and the factors (indices into `Plan::factors`) active in it.
@@ -90,6 +91,12 @@ pub struct Plan<'m> {
     pub combined_killed: bool,
     /// Buckets each stock histogram may keep (`histogram_buckets`).
     stock_buckets: usize,
+    /// Streams of the inputs with a Sobol dimension (`Input::takes_sobol`), in table
+    /// order: the dimensions of a run with randomized quasi-Monte Carlo inputs.
+    pub sobol: Vec<u64>,
+    /// Per threshold, how its P(crossed by) is estimated conditionally (runs with
+    /// `Method::Reduced`; empty otherwise).
+    pub conditionings: Vec<Option<super::conditional::Conditioning>>,
 }
 
 impl<'m> Plan<'m> {
@@ -207,8 +214,15 @@ impl<'m> Plan<'m> {
         let mut observation_days: Vec<u32> = model.observations.iter().map(|o| o.day).collect();
         observation_days.sort_unstable();
         observation_days.dedup();
+        let sobol = inputs
+            .iter()
+            .filter(|i| i.takes_sobol(model))
+            .map(|i| i.stream)
+            .collect();
         Plan {
             model,
+            sobol,
+            conditionings: Vec::new(),
             biases,
             observation_days,
             proposal: None,
@@ -242,6 +256,18 @@ impl<'m> Plan<'m> {
         self.layout = self.layout.casualties_only();
         self.stock_buckets = buckets.max(2);
         self
+    }
+
+    /// The streams of a run with seed `seed`: keyed streams, and with `Method::Reduced`
+    /// the uniforms of `sobol`'s inputs from scrambled Sobol points (`sobol::Design`).
+    pub fn keys(&self, seed: u64, method: super::Method) -> Keys {
+        let keys = Keys::new(seed);
+        match method {
+            super::Method::Reduced if !self.sobol.is_empty() => {
+                keys.with_design(Design::new(seed, &self.sobol))
+            }
+            _ => keys,
+        }
     }
 
     /// Index of the report histogram for (report date, series, metric).
