@@ -69,7 +69,7 @@ fn engine_failure(context: &str, e: &EngineError) -> i32 {
             eprintln!("attrition: interrupted; no output was written");
             EXIT_INTERRUPTED
         }
-        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } => {
+        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } | EngineError::Weighted => {
             eprintln!("error: {context}: {e}");
             EXIT_BAD_INPUT
         }
