@@ -52,6 +52,7 @@ pub mod projection;
 pub mod report;
 pub mod sample;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 
 pub use date::Date;

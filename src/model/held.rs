@@ -318,7 +318,7 @@ mod tests {
         for q in [0.01, 0.2, 0.7] {
             for p in [0.05, 0.5, 0.95] {
                 let g = geometric_percentile(p, q);
-                let cdf = |g: u64| 1.0 - (1.0 - q as f64).powi(g as i32 + 1);
+                let cdf = |g: u64| 1.0 - (1.0 - q).powi(g as i32 + 1);
                 assert!(cdf(g) >= p - 1e-12, "q {q} p {p} g {g}");
                 assert!(g == 0 || cdf(g - 1) < p, "q {q} p {p} g {g}");
             }
