@@ -16,9 +16,8 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
     }
     if let Some(csv) = args.engine.observe.first() {
         eprintln!(
-            "error: --observe {}: {}",
-            csv.display(),
-            EngineError::Weighted
+            "error: --observe {}: observations weight the paths, and Sobol indices by pick-freeze assume paths drawn from the inputs' own distributions, each counting once (docs/sensitivity.md); analyse the scenario without them",
+            csv.display()
         );
         return EXIT_BAD_INPUT;
     }

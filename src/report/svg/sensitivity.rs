@@ -246,7 +246,11 @@ fn end_labels(
         page.text(tx, y, st.anchored(anchor), text);
     };
     if (low - base) * (high - base) > 0.0 {
-        let far = if (low - base).abs() >= (high - base).abs() { low } else { high };
+        let far = if (low - base).abs() >= (high - base).abs() {
+            low
+        } else {
+            high
+        };
         place(far, &format!("{vl} / {vh}"));
     } else {
         if low != base {
