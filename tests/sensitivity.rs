@@ -32,7 +32,7 @@ fn analyse(model: &Model, paths: u64) -> (Sensitivity, SobolTally) {
     )
 }
 
-fn output<'a>(s: &'a Sensitivity, kind: OutputKind, n: usize) -> &'a OutputIndices {
+fn output(s: &Sensitivity, kind: OutputKind, n: usize) -> &OutputIndices {
     s.outputs.iter().filter(|o| o.kind == kind).nth(n).unwrap()
 }
 
