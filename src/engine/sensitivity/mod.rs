@@ -53,10 +53,12 @@ pub fn outputs(model: &Model, thresholds: &[usize]) -> Vec<Output> {
 /// Base paths per bootstrap block: 32 divides a batch (`BATCH_PATHS`), and leaves 60
 /// blocks for 2,000 base paths, enough for the percentile intervals to mean something.
 pub const BLOCK_PATHS: u64 = 32;
-/// Bootstrap replicates.
-pub const REPLICATES: usize = 400;
+/// Bootstrap replicates: SALib draws 100 by default; 200 put the 2.5% and 97.5%
+/// percentiles between the 5th and 6th order statistics of each tail, and keep the
+/// bootstrap under a tenth of the design's cost (docs/performance.md).
+pub const REPLICATES: usize = 200;
 /// The most integer sums per replicate (outputs times `4 + 3 k`): the replicates take
-/// 16 bytes times this times `REPLICATES` per worker (under 64 MiB).
+/// 16 bytes times this times `REPLICATES` per worker (at most 32 MB).
 pub const MAX_SUMS: usize = 10_000;
 /// The largest stock counted exactly: 2^40 people (a trillion). A stock past it makes
 /// its output unavailable rather than risk the sums.
