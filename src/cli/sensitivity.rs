@@ -100,7 +100,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return engine_failure(&file, &e),
     };
-    if !args.quiet {
+    if !args.quiet && runs > 0 {
         eprintln!(
             "attrition: {}: tornado of {} runs of {} paths in {:.2} s",
             terminal(&model.name),

@@ -78,8 +78,12 @@ pub enum HeldKind {
     Happens,
 }
 
-/// The tornado runs a model needs besides its plain run: two per input it can hold.
+/// The runs a tornado of `model` takes: its plain run and two per input it can hold
+/// (none without thresholds to ask about).
 pub fn runs(model: &Model) -> u64 {
+    if model.thresholds.is_empty() {
+        return 0;
+    }
     let inputs = model.inputs();
     let held = inputs
         .iter()
@@ -97,6 +101,9 @@ pub fn tornado(
     levels: &[f64],
     progress: &dyn Progress,
 ) -> Result<Vec<Tornado>, EngineError> {
+    if thresholds.is_empty() {
+        return Ok(Vec::new());
+    }
     let project = |m: &Model| -> Result<Projection, EngineError> {
         let tally = engine::run(m, config, progress)?;
         Ok(Projection::at_levels(

@@ -220,7 +220,7 @@ impl Bootstrap {
             .iter()
             .filter_map(|r| r.estimate(o))
             .collect();
-        if (estimates.len() as f64) < 0.95 * self.replicates.len() as f64 {
+        if estimates.is_empty() || (estimates.len() as f64) < 0.95 * self.replicates.len() as f64 {
             return None;
         }
         let groups = self.replicates.first().map_or(0, |r| r.groups);
@@ -347,6 +347,7 @@ mod tests {
         assert_eq!(main.estimate(0), None);
         assert_eq!(boot.intervals(0, 0.95), None);
         assert_eq!(Sums::new(1, 2).estimate(0), None);
+        assert_eq!(Bootstrap::new(1, 0, 1, 2).intervals(0, 0.95), None);
     }
 
     #[test]
