@@ -53,6 +53,7 @@ pub mod projection;
 pub mod report;
 pub mod sample;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 
 pub use date::Date;

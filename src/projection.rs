@@ -138,6 +138,27 @@ pub struct ScenarioInfo {
     pub sides: Vec<String>,
 }
 
+impl ScenarioInfo {
+    /// What a result says of the scenario `model`, read from `file` (no `--set`).
+    pub fn of(model: &Model, file: Option<&str>) -> Self {
+        ScenarioInfo {
+            name: model.name.clone(),
+            title: model.title.clone(),
+            file: file.map(str::to_string),
+            set: Vec::new(),
+            reference_date: model.reference_date,
+            horizon_date: model.horizon_date(),
+            horizon_days: model.horizon_days,
+            report_dates: model
+                .report_days
+                .iter()
+                .map(|&d| model.date_of(d))
+                .collect(),
+            sides: model.sides.iter().map(|s| s.name.clone()).collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub paths: u64,
@@ -473,21 +494,7 @@ impl Projection {
             .collect();
         let stocks = stock_series(model, tally, &[Metric::Casualties, Metric::Killed], stock);
         Projection {
-            scenario: ScenarioInfo {
-                name: model.name.clone(),
-                title: model.title.clone(),
-                file: file.map(str::to_string),
-                set: Vec::new(),
-                reference_date: model.reference_date,
-                horizon_date: model.horizon_date(),
-                horizon_days: model.horizon_days,
-                report_dates: model
-                    .report_days
-                    .iter()
-                    .map(|&d| model.date_of(d))
-                    .collect(),
-                sides: model.sides.iter().map(|s| s.name.clone()).collect(),
-            },
+            scenario: ScenarioInfo::of(model, file),
             run: RunInfo {
                 paths: tally.paths,
                 seed: config.seed,

@@ -3,6 +3,7 @@
 //! strings and never assume what clap checked.
 
 use super::{backtest, fit};
+use attrition::engine::sensitivity::Grouping;
 use attrition::engine::{Method, RunConfig, Stepping};
 use attrition::model::{Model, ProposalMode, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
@@ -30,6 +31,15 @@ fn proposal_mode() -> impl TypedValueParser<Value = ProposalMode> {
     PossibleValuesParser::new(["auto", "off"]).map(|s| match s.as_str() {
         "off" => ProposalMode::Off,
         _ => ProposalMode::Auto,
+    })
+}
+
+/// `--group`: one of `Grouping::NAMES`.
+fn grouping() -> impl TypedValueParser<Value = Grouping> {
+    PossibleValuesParser::new(Grouping::NAMES).map(|s| match s.as_str() {
+        "side" => Grouping::Side,
+        "mechanism" => Grouping::Mechanism,
+        _ => Grouping::Input,
     })
 }
 
@@ -114,6 +124,15 @@ pub(super) enum Command {
         after_help = "Example:\n  attrition backtest scenarios/status-quo-calibrated.toml data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --origins 2024-01-01..2025-12-01"
     )]
     Backtest(backtest::BacktestArgs),
+    /// Which inputs move the results: first-order and total Sobol indices (with 95%
+    /// bootstrap intervals) of the crossing days, P(crossed by) each report date and each
+    /// side's casualties, for every uncertain input (or group of them) and the day-to-day
+    /// noise; and a tornado of the crossing date with each input held at its 5th and 95th
+    /// percentile (docs/sensitivity.md).
+    #[command(
+        after_help = "Examples:\n  attrition sensitivity scenarios/status-quo.toml\n  attrition sensitivity scenarios/peace-talks.toml --group mechanism --paths 20000 --plot figures\n  attrition sensitivity scenarios/bench/w0.toml -f json --out w0-sobol.json\n\n--paths N sets the base paths: the indices cost N x (k + 2) paths for k groups, the tornado N for the plain run and 2N for each input it holds. --quantiles chooses the crossing-date quantiles of the tornado (default: the median)."
+    )]
+    Sensitivity(SensitivityArgs),
     /// Check scenario files and report every problem, without running them.
     #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
     Validate {
@@ -317,6 +336,37 @@ pub(super) struct CompareArgs {
     /// see how much wider the intervals are without them.
     #[arg(long)]
     pub independent: bool,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct SensitivityArgs {
+    /// The scenario file (TOML); `-` reads standard input.
+    pub file: PathBuf,
+    /// Analyse this threshold only (by name; default: every threshold).
+    #[arg(long)]
+    pub threshold: Option<String>,
+    /// How inputs are grouped: `input` (each alone), `side` (each side's, and the
+    /// inputs of no one side), `mechanism` (day-0 stocks, rates, forces, phases, events,
+    /// regimes, trend). Correlated inputs are always one group; the noise is one group.
+    #[arg(long, default_value = "input", value_parser = grouping())]
+    pub group: Grouping,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = format())]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw SVG figures into DIR (created if missing): the tornado and the total
+    /// indices of each threshold's crossing day.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    // `--paths` is N, the base paths; `--quantiles` chooses the tornado's crossing-date
+    // quantiles (the after_help says so).
+    #[command(flatten)]
+    pub engine: EngineOpts,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,

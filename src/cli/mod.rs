@@ -17,6 +17,7 @@ mod figures;
 mod fit;
 mod run;
 mod samples;
+mod sensitivity;
 mod validate;
 
 use args::{Cli, Command};
@@ -69,7 +70,7 @@ fn engine_failure(context: &str, e: &EngineError) -> i32 {
             eprintln!("attrition: interrupted; no output was written");
             EXIT_INTERRUPTED
         }
-        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } => {
+        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } | EngineError::Weighted => {
             eprintln!("error: {context}: {e}");
             EXIT_BAD_INPUT
         }
@@ -97,6 +98,7 @@ pub fn main() -> i32 {
         Command::Plot { result, out } => plot(&result, &out),
         Command::Compare(args) => compare(args),
         Command::Fit(args) => fit::fit(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {

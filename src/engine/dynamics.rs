@@ -8,7 +8,7 @@ use super::proposal::Proposed;
 use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
-use crate::sample::stream::{stream_id, Keys};
+use crate::sample::stream::Keys;
 use crate::sample::Dist;
 
 /// Draws of one side on one path.
@@ -321,7 +321,7 @@ impl Draws {
         let horizon = model.horizon_days;
         self.regime_path.clear();
         if let Some(r) = &model.regimes {
-            let u = keys.unit(path, stream_id("regimes.initial"));
+            let u = keys.unit(path, plan.regime_initial);
             let mut state = pick(&r.initial, u);
             let mut rng = keys.rng(path, plan.regime_chain);
             self.regime_path.push((1, state));

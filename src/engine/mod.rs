@@ -18,6 +18,7 @@ mod plan;
 pub mod proposal;
 pub mod samples;
 mod schedule;
+pub mod sensitivity;
 mod stocks;
 pub mod weights;
 
@@ -102,6 +103,8 @@ pub enum EngineError {
     Sink(String),
     /// A path's weight passed the proposal's anchor (`proposal::Proposal::log_anchor`).
     AboveAnchor { path: u64, by: f64 },
+    /// A sensitivity analysis of a run with observations, whose paths are weighted.
+    Weighted,
 }
 
 impl std::fmt::Display for EngineError {
@@ -111,6 +114,10 @@ impl std::fmt::Display for EngineError {
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
             EngineError::Sink(e) => write!(f, "cannot write the samples: {e}"),
+            EngineError::Weighted => write!(
+                f,
+                "the scenario has observations, so its paths are weighted (and drawn from a proposal fitted to the observations); Sobol indices by pick-freeze assume paths drawn from the inputs' own distributions, each counting once, and this tool does not estimate weighted ones. Analyse the scenario without its [[observations]] (the sensitivity before the reports)"
+            ),
             EngineError::AboveAnchor { path, by } => write!(
                 f,
                 "path {path}'s weight is e^{by:.1} times the most the proposal fitted to the observations allowed for; its weight cannot be counted exactly, so the run stops. Run with --proposal off, or another seed"

@@ -76,6 +76,8 @@ pub struct Plan<'m> {
     pub common_noise: u64,
     /// Streams of the regime chain's steps and of the trend (0 without them).
     pub regime_chain: u64,
+    /// Stream of the chain's first state (read besides `regime_chain`).
+    pub regime_initial: u64,
     pub trend: u64,
     /// Whether a path needs its own schedule of rate pieces (events or regimes).
     pub per_path_cuts: bool,
@@ -239,6 +241,7 @@ impl<'m> Plan<'m> {
             copulas,
             common_noise: stream_id("noise.shared"),
             regime_chain,
+            regime_initial: stream_id("regimes.initial"),
             trend,
             per_path_cuts: !model.events.is_empty() || model.regimes.is_some(),
             stock_buckets: histogram_budget(layout.slots()),

@@ -234,7 +234,7 @@ pub fn render(projections: &[Projection]) -> String {
     out
 }
 
-fn line(out: &mut String, fields: &[&str]) {
+pub(super) fn line(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

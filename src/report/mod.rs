@@ -11,6 +11,7 @@ pub mod escape;
 pub mod fit;
 mod json;
 pub mod parquet;
+pub mod sensitivity;
 pub mod svg;
 mod table;
 

@@ -33,11 +33,13 @@ pub enum Dist {
         mode: f64,
         hi: f64,
     },
-    /// `lo + (hi - lo) * Beta(alpha, beta)`.
+    /// `lo + (hi - lo) * Beta(alpha, beta)`; `shape` is `[alpha, beta]` (the sampler
+    /// keeps them to itself), for the percentiles.
     Pert {
         lo: f64,
         hi: f64,
         beta: Beta<f64>,
+        shape: [f64; 2],
     },
 }
 
@@ -174,15 +176,21 @@ impl Dist {
         }
         let alpha = 1.0 + lambda * (mode - lo) / (hi - lo);
         let beta = 1.0 + lambda * (hi - mode) / (hi - lo);
+        let shape = [alpha, beta];
         let beta = Beta::new(alpha, beta).map_err(|e| DistError(format!("PERT: {e}")))?;
-        Ok(Dist::Pert { lo, hi, beta })
+        Ok(Dist::Pert {
+            lo,
+            hi,
+            beta,
+            shape,
+        })
     }
 
     /// One draw, using `rng` as this input's own stream.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
-            Dist::Pert { lo, hi, beta } => lo + (hi - lo) * beta.sample(rng),
+            Dist::Pert { lo, hi, beta, .. } => lo + (hi - lo) * beta.sample(rng),
             _ => self.quantile(open_unit(rng)),
         }
     }
@@ -269,6 +277,33 @@ impl Dist {
             }
             Dist::Pert { .. } => return None,
         })
+    }
+
+    /// The value at probability `p` in (0, 1), every shape (PERT's from the Beta's
+    /// inverse CDF, which its draws do not use): where the distribution puts its
+    /// `p`-quantile, as a tornado holds an input.
+    pub fn percentile(&self, p: f64) -> f64 {
+        match *self {
+            Dist::Pert { lo, hi, shape, .. } => {
+                use statrs::distribution::{Beta as Law, ContinuousCDF};
+                let law = Law::new(shape[0], shape[1]).expect("checked when the PERT was made");
+                lo + (hi - lo) * law.inverse_cdf(p)
+            }
+            _ => self.quantile(p),
+        }
+    }
+
+    /// Whether draws can differ from path to path: not a fixed value, nor a range of
+    /// zero width.
+    pub fn varies(&self) -> bool {
+        match *self {
+            Dist::Fixed(_) => false,
+            Dist::LogNormal { sigma, .. } => sigma > 0.0,
+            Dist::TruncNormal { sd, .. } => sd > 0.0,
+            Dist::Uniform { lo, hi }
+            | Dist::Triangular { lo, hi, .. }
+            | Dist::Pert { lo, hi, .. } => hi > lo,
+        }
     }
 
     /// The value at probability `u` in (0, 1); not for PERT (see `is_invertible`).
