@@ -6,7 +6,7 @@
 use crate::date::Date;
 use crate::engine::{RunConfig, Tally};
 use crate::model::Model;
-use crate::projection::{crossing_quantiles, CrossingQuantile, Probability, Projection};
+use crate::projection::{CrossingQuantile, Probability, Projection};
 use crate::sample::stream::PRNG_NAME;
 use crate::scenario::grid::Grid;
 use serde::Serialize;
@@ -94,7 +94,8 @@ pub struct Point {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PointThreshold {
     pub name: String,
-    /// At `Sweep::levels`; `day` and `date` null where not crossed by the horizon.
+    /// At `Sweep::levels`, with 95% intervals; `day` and `date` (or an interval's end)
+    /// null where not crossed by the horizon.
     pub crossing: Vec<CrossingQuantile>,
     /// At `BAND_LEVELS`, whatever `levels` are: what the figures draw.
     pub band: Vec<CrossingQuantile>,
@@ -174,6 +175,8 @@ impl Point {
         levels: &[f64],
     ) -> Point {
         let projection = Projection::at_levels(model, config, tally, None, levels, &[]);
+        // The figures' band, with its intervals as a projection gives them.
+        let band = Projection::at_levels(model, config, tally, None, &BAND_LEVELS, &[]);
         let values = grid
             .at(p)
             .iter()
@@ -183,9 +186,9 @@ impl Point {
         let thresholds = projection
             .thresholds
             .into_iter()
-            .zip(&tally.crossings)
-            .map(|(t, counts)| PointThreshold {
-                band: crossing_quantiles(model, counts, &BAND_LEVELS),
+            .zip(band.thresholds)
+            .map(|(t, b)| PointThreshold {
+                band: b.crossing,
                 name: t.name,
                 crossing: t.crossing,
                 p_crossed_by: t.p_crossed_by,

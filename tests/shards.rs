@@ -312,7 +312,7 @@ fn parts_that_do_not_belong_together_or_are_not_whole_are_refused() {
     refused(
         &[p[0], &bad, p[2]],
         &b,
-        "corrupt: its contents do not match its checksum",
+        "corrupt: its bytes do not match its seal",
         &dir,
     );
     fs::write(
@@ -333,15 +333,16 @@ fn parts_that_do_not_belong_together_or_are_not_whole_are_refused() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A part re-sealed after its tally was changed: the checksum passes, the tally's own
+/// A part re-sealed after its tally was changed: the seal passes, the tally's own
 /// checks do not (the counts no longer add up).
 #[test]
 fn a_resealed_part_with_a_tally_that_does_not_add_up_is_refused() {
     let dir = scratch("resealed");
     let parts = shards(&["run", "scenarios/status-quo.toml", "-n", "3000"], 2, &dir);
     let text = fs::read_to_string(&parts[1]).unwrap();
-    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let counts = &mut doc["work"]["state"]["pieces"][0]["tally"]["crossings"][0];
+    let lines: Vec<&str> = text.lines().collect();
+    let mut work: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let counts = &mut work["state"]["pieces"][0]["tally"]["crossings"][0];
     let first = counts
         .as_array()
         .unwrap()
@@ -349,11 +350,10 @@ fn a_resealed_part_with_a_tally_that_does_not_add_up_is_refused() {
         .position(|c| c.as_u64() != Some(0))
         .unwrap();
     counts[first] = serde_json::json!(counts[first].as_u64().unwrap() + 1);
-    // Sealed as the writer seals: SHA-256 of the compact document without its checksum.
-    doc.as_object_mut().unwrap().remove("sha256");
-    let digest = attrition::shard::sha256::hex(&serde_json::to_vec(&doc).unwrap());
-    doc["sha256"] = serde_json::json!(digest);
-    fs::write(&parts[1], serde_json::to_vec(&doc).unwrap()).unwrap();
+    // Sealed as the writer seals: SHA-256 of the header and work lines.
+    let body = format!("{}\n{}\n", lines[0], serde_json::to_string(&work).unwrap());
+    let seal = attrition::shard::sha256::hex(body.as_bytes());
+    fs::write(&parts[1], format!("{body}{{\"sha256\":\"{seal}\"}}\n")).unwrap();
     let p: Vec<&Path> = parts.iter().map(PathBuf::as_path).collect();
     refused(
         &p,

@@ -280,14 +280,14 @@ fn every_format_has_a_row_per_point_and_threshold() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "point,phases[0].start,threshold,p10,p50,p_crossed_by_2026-03-31,p_crossed_by_2026-03-31_se,p_crossed_by_2026-06-30,p_crossed_by_2026-06-30_se,p_crossed_by_2026-08-31,p_crossed_by_2026-08-31_se,p_crossed_by_2026-12-31,p_crossed_by_2026-12-31_se,p_crossed_by_2027-12-31,p_crossed_by_2027-12-31_se,p_not_crossed,p_not_crossed_se"
+        "point,phases[0].start,threshold,p10_ci_low,p10,p10_ci_high,p50_ci_low,p50,p50_ci_high,p_crossed_by_2026-03-31,p_crossed_by_2026-03-31_se,p_crossed_by_2026-06-30,p_crossed_by_2026-06-30_se,p_crossed_by_2026-08-31,p_crossed_by_2026-08-31_se,p_crossed_by_2026-12-31,p_crossed_by_2026-12-31_se,p_crossed_by_2027-12-31,p_crossed_by_2027-12-31_se,p_not_crossed,p_not_crossed_se"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 4, "{text}");
     assert!(rows[0].starts_with("0,2026-05-01,2M combined casualties,"));
     assert!(rows[3].starts_with("1,2026-09-01,500k combined killed,"));
     // A ceasefire from May: the median is not crossed (an empty cell).
-    assert!(rows[0].split(',').nth(4) == Some(""), "{}", rows[0]);
+    assert!(rows[0].split(',').nth(7) == Some(""), "{}", rows[0]);
     let o = attrition(&args);
     let table = stdout(&o);
     assert!(

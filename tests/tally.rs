@@ -11,6 +11,7 @@ fn run(file: &str, paths: u64, threads: usize) -> Tally {
         seed: 5,
         threads: Some(threads),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     engine::run(&model, &config, &Silent).unwrap()
 }
@@ -106,40 +107,57 @@ fn a_tally_read_back_is_checked_against_the_model_it_claims() {
     v["events"][0]["happened"] = (v["events"][0]["happened"].as_u64().unwrap() + 1).into();
     let changed: Tally = serde_json::from_value(v).unwrap();
     assert!(changed.check(&peace).is_err());
-    // A weighted tally read against its scenario, and against one without observations.
+    // A weighted tally with randomized quasi-Monte Carlo inputs, read against its
+    // scenario, and against one without observations.
     let updated = load("scenarios/status-quo-updated.toml");
     let config = RunConfig {
         paths: 1500,
         seed: 3,
         threads: Some(2),
         stepping: Default::default(),
+        method: attrition::engine::Method::Reduced,
     };
     let weighted = engine::run(&updated, &config, &Silent).unwrap();
+    assert_eq!(weighted.replicates.len(), 16, "scramblings' tallies");
     assert_eq!(weighted.check(&updated), Ok(()));
     let mut plain = updated.clone();
     plain.observations.clear();
-    assert!(weighted.check(&plain).unwrap_err().contains("weighted"));
+    assert!(weighted.check(&plain).is_err());
+    // A scrambling's counts changed: no longer the sum.
+    let mut changed = weighted.clone();
+    changed.replicates[3].paths += 1;
+    assert!(changed.check(&updated).is_err());
 }
 
 #[test]
 fn tallies_of_ranges_merge_to_the_whole_run() {
-    // run_range over any split of the paths, merged in any order: run's tally.
+    // run_range over any split of the paths, merged in any order: run's tally, with plain
+    // inputs and with randomized quasi-Monte Carlo ones (their scramblings' tallies too).
     let model =
         attrition::scenario::load_file("scenarios/grind-and-offensives.toml".as_ref()).unwrap();
-    let config = RunConfig {
-        paths: 3 * 1024 + 100,
-        seed: 11,
-        threads: Some(2),
-        stepping: Default::default(),
-    };
-    let whole = engine::run(&model, &config, &Silent).unwrap();
-    let cuts = [0, 700, 1024, 2900, config.paths];
-    let parts: Vec<Tally> = cuts
-        .windows(2)
-        .map(|w| engine::run_range(&model, &config, w[0]..w[1], &Silent).unwrap())
-        .collect();
-    let merged = parts.into_iter().rev().reduce(|a, b| b.merge(a)).unwrap();
-    assert!(merged == whole);
-    assert!(engine::run_range(&model, &config, 5..5, &Silent).is_err());
-    assert!(engine::run_range(&model, &config, 0..config.paths + 1, &Silent).is_err());
+    for method in [
+        attrition::engine::Method::Plain,
+        attrition::engine::Method::Reduced,
+    ] {
+        let config = RunConfig {
+            paths: 3 * 1024 + 100,
+            seed: 11,
+            threads: Some(2),
+            stepping: Default::default(),
+            method,
+        };
+        let whole = engine::run(&model, &config, &Silent).unwrap();
+        let cuts = [0, 7, 700, 1024, 2900, config.paths];
+        let parts: Vec<Tally> = cuts
+            .windows(2)
+            .map(|w| engine::run_range(&model, &config, w[0]..w[1], &Silent).unwrap())
+            .collect();
+        for p in &parts {
+            assert_eq!(p.check(&model), Ok(()), "{method:?}");
+        }
+        let merged = parts.into_iter().rev().reduce(|a, b| b.merge(a)).unwrap();
+        assert!(merged == whole, "{method:?}");
+        assert!(engine::run_range(&model, &config, 5..5, &Silent).is_err());
+        assert!(engine::run_range(&model, &config, 0..config.paths + 1, &Silent).is_err());
+    }
 }

@@ -11,7 +11,7 @@ use super::*;
 use attrition::engine::compare::PairTally;
 use attrition::engine::Tally;
 use attrition::report::sweep::SweepFormat;
-use attrition::shard::part::{self, Counted, Headline, Part};
+use attrition::shard::part::{self, Counted, Header, Part};
 use attrition::shard::Piece;
 use std::path::{Path, PathBuf};
 
@@ -27,13 +27,13 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
         eprintln!("error: {msg}");
         return EXIT_BAD_INPUT;
     }
+    // Each part's header: its first line only.
     let mut heads = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
-        let bytes = match read(path) {
-            Ok(b) => b,
-            Err(code) => return code,
-        };
-        match part::headline(&bytes) {
+        let header = std::fs::File::open(path)
+            .map_err(|e| format!("cannot read the part: {e}"))
+            .and_then(|f| part::headline(&mut std::io::BufReader::new(f)));
+        match header {
             Ok(h) => heads.push((path.clone(), h)),
             Err(msg) => return refuse(path, &msg),
         }
@@ -42,14 +42,14 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let ordered: Vec<(PathBuf, Headline)> = {
-        let mut slots: Vec<Option<(PathBuf, Headline)>> = heads.into_iter().map(Some).collect();
+    let ordered: Vec<(PathBuf, Header)> = {
+        let mut slots: Vec<Option<(PathBuf, Header)>> = heads.into_iter().map(Some).collect();
         order
             .iter()
             .map(|&i| slots[i].take().expect("each once"))
             .collect()
     };
-    let kind = ordered[0].1.work.kind.clone();
+    let kind = ordered[0].1.kind.clone();
     let code = match kind.as_str() {
         "run" => merge_run(&args, &targets, &ordered),
         "compare" => merge_compare(&args, &ordered),
@@ -85,7 +85,7 @@ fn read(path: &Path) -> Result<Vec<u8>, i32> {
 /// The parts' order by shard index, once they are checked to belong together: one kind,
 /// the same inputs, jobs, path slots and shard count, each shard once, none missing,
 /// each with the stretch of slots its index gets.
-fn in_order(heads: &[(PathBuf, Headline)]) -> Result<Vec<usize>, i32> {
+fn in_order(heads: &[(PathBuf, Header)]) -> Result<Vec<usize>, i32> {
     let (first_path, first) = &heads[0];
     let n = first.shard.count;
     let mut at: Vec<Option<usize>> = vec![None; n.min(heads.len() as u64 + 1) as usize];
@@ -95,16 +95,13 @@ fn in_order(heads: &[(PathBuf, Headline)]) -> Result<Vec<usize>, i32> {
                 path,
                 &format!(
                     "not a part of the same {} as {}: {what}",
-                    terminal(&first.work.kind),
+                    terminal(&first.kind),
                     first_path.display()
                 ),
             )
         };
-        if h.work.kind != first.work.kind {
-            return Err(differs(&format!(
-                "it is a part of {}",
-                terminal(&h.work.kind)
-            )));
+        if h.kind != first.kind {
+            return Err(differs(&format!("it is a part of {}", terminal(&h.kind))));
         }
         if h.inputs_sha256 != first.inputs_sha256 {
             return Err(differs(
@@ -155,7 +152,7 @@ fn in_order(heads: &[(PathBuf, Headline)]) -> Result<Vec<usize>, i32> {
             "error: shard {missing}/{n} is missing: {} of {n} parts given ({}); give every part of the {}",
             heads.len(),
             names.join(", "),
-            terminal(&first.work.kind)
+            terminal(&first.kind)
         );
         return Err(EXIT_BAD_INPUT);
     }
@@ -167,7 +164,7 @@ fn in_order(heads: &[(PathBuf, Headline)]) -> Result<Vec<usize>, i32> {
 /// returns that state. Every part's request must be the one its fingerprint says (the
 /// fingerprints already agree), and its pieces the ones its shard covers.
 fn each_part<S>(
-    parts: &[(PathBuf, Headline)],
+    parts: &[(PathBuf, Header)],
     prepare: impl FnOnce(&Path, &Work) -> Result<(S, Vec<(u64, u64)>), i32>,
     mut take: impl FnMut(&mut S, &Path, Work) -> Result<(), i32>,
 ) -> Result<S, i32> {
@@ -181,15 +178,15 @@ fn each_part<S>(
             Work::Compare(w) => (parts::inputs_hash("compare", &w.request), spans(&w.pieces)),
             Work::Sweep(w) => (parts::inputs_hash("sweep", &w.request), spans(&w.pieces)),
         };
-        if hash != part.inputs_sha256 || part.inputs_sha256 != head.inputs_sha256 {
+        if hash != part.header.inputs_sha256 || part.header != *head {
             return Err(refuse(
                 path,
-                "corrupt: its request does not match its inputs_sha256",
+                "corrupt: its request does not match its inputs_sha256, or its header changed while merging",
             ));
         }
         if let Some(prepare) = prepare.take() {
             let (s, slots) = prepare(path, &part.work)?;
-            if part::Jobs::group(&slots) != part.jobs {
+            if part::Jobs::group(&slots) != part.header.jobs {
                 return Err(refuse(
                     path,
                     "its seeds and path counts are not those of its request (another build?)",
@@ -198,7 +195,7 @@ fn each_part<S>(
             state = Some((s, slots));
         }
         let (s, slots) = state.as_mut().expect("prepared from the first part");
-        if pieces != parts::plan(slots, part.shard) {
+        if pieces != parts::plan(slots, part.header.shard) {
             return Err(refuse(
                 path,
                 "corrupt: its pieces are not the ones its shard covers",
@@ -297,7 +294,7 @@ struct RunMerge {
     projections: Vec<Projection>,
 }
 
-fn merge_run(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, Headline)]) -> i32 {
+fn merge_run(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, Header)]) -> i32 {
     let format = match args.format.as_deref().map(Format::parse) {
         None => Format::Table,
         Some(Some(f)) => f,
@@ -371,7 +368,7 @@ struct SweepMerge {
     points: Vec<attrition::sweep::Point>,
 }
 
-fn merge_sweep(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, Headline)]) -> i32 {
+fn merge_sweep(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, Header)]) -> i32 {
     let format = match args.format.as_deref().map(SweepFormat::parse) {
         None => SweepFormat::Table,
         Some(Some(f)) => f,
@@ -443,7 +440,7 @@ struct CompareMerge {
     whole: Option<Vec<PairTally>>,
 }
 
-fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Headline)]) -> i32 {
+fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i32 {
     let format = match args.format.as_deref().map(CompareFormat::parse) {
         None => CompareFormat::Table,
         Some(Some(f)) => f,

@@ -20,6 +20,7 @@ mod parts;
 mod request;
 mod run;
 mod samples;
+mod sensitivity;
 mod sweep;
 mod validate;
 
@@ -73,7 +74,7 @@ fn engine_failure(context: &str, e: &EngineError) -> i32 {
             eprintln!("attrition: interrupted; no output was written");
             EXIT_INTERRUPTED
         }
-        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } => {
+        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } | EngineError::Weighted => {
             eprintln!("error: {context}: {e}");
             EXIT_BAD_INPUT
         }
@@ -103,6 +104,7 @@ pub fn main() -> i32 {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Fit(args) => fit::fit(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {

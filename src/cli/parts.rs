@@ -76,12 +76,12 @@ pub(super) fn write(
     let part = Part::new(hash, shard, jobs, work);
     let code = emit(Some(out), &part.to_bytes());
     if code == EXIT_OK && !quiet {
-        let range = &part.range;
+        let range = &part.header.range;
         eprintln!(
             "attrition: {kind} shard {shard}: path slots {}..{} of {} in {:.2} s, written to {}",
             range.start,
             range.end,
-            part.total,
+            part.header.total,
             started.elapsed().as_secs_f64(),
             out.display()
         );

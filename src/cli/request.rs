@@ -6,7 +6,7 @@
 
 use super::args::{EngineOpts, Quantiles};
 use attrition::date::Date;
-use attrition::engine::{RunConfig, Stepping};
+use attrition::engine::{Method, RunConfig, Stepping};
 use attrition::model::{Model, ProposalMode, MAX_REPORT_DATES};
 use attrition::scenario::{self, overrides::Override};
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,8 @@ pub(super) struct EngineRequest {
     pub set: Vec<String>,
     pub quantiles: Option<Vec<f64>>,
     pub observe: Vec<InputFile>,
+    /// `--plain`: plain Monte Carlo instead of randomized quasi-Monte Carlo inputs.
+    pub plain: bool,
 }
 
 impl EngineRequest {
@@ -96,6 +98,7 @@ impl EngineRequest {
             set: opts.set.iter().map(|o| o.arg.clone()).collect(),
             quantiles: opts.quantiles.as_ref().map(|q| q.0.clone()),
             observe,
+            plain: opts.plain,
         })
     }
 
@@ -112,31 +115,9 @@ impl EngineRequest {
         self.quantiles.clone().map(Quantiles)
     }
 
-    /// Adds the `--by` dates to `model`'s report days (`file` names it in an error): each
-    /// must fall after its reference date and by its horizon, like a report date in the
-    /// file. Extra report days cut the path into one more chunk there, so with gamma noise
-    /// the run draws its jumps at other points: equal in distribution, not in bytes.
+    /// Adds the `--by` dates to `model`'s report days (`add_report_dates`).
     pub fn add_report_dates(&self, file: &str, model: &mut Model) -> Result<(), String> {
-        for &date in &self.by {
-            let day = date.days_since(model.reference_date);
-            if day <= 0 || day > i64::from(model.horizon_days) {
-                return Err(format!(
-                    "--by {date}: {file} projects from {} to {}; give a date after the first and by the second",
-                    model.reference_date,
-                    model.horizon_date()
-                ));
-            }
-            model.report_days.push(day as u32);
-        }
-        model.report_days.sort_unstable();
-        model.report_days.dedup();
-        if model.report_days.len() > MAX_REPORT_DATES {
-            return Err(format!(
-                "--by: {file} would report on {} dates; at most {MAX_REPORT_DATES}",
-                model.report_days.len()
-            ));
-        }
-        Ok(())
+        add_report_dates(&self.by, file, model)
     }
 
     /// Adds the `--observe` files' observations to `model`.
@@ -148,14 +129,63 @@ impl EngineRequest {
         Ok(())
     }
 
-    /// The run settings for `model`: the options given, else the file's own.
+    /// The run settings for `model`: the options given, else the file's own (`config`).
     pub fn config(&self, model: &Model, stepping: Stepping, threads: Option<u64>) -> RunConfig {
-        RunConfig {
-            paths: self.paths.unwrap_or(model.default_paths),
-            seed: self.seed.unwrap_or(model.default_seed),
-            threads: threads.map(|t| t as usize),
+        config(
+            (self.paths, self.seed, self.plain),
+            model,
             stepping,
+            threads,
+        )
+    }
+}
+
+/// Adds the `--by` dates to `model`'s report days (`file` names it in an error): each
+/// must fall after its reference date and by its horizon, like a report date in the
+/// file. Extra report days cut the path into one more chunk there, so with gamma noise
+/// the run draws its jumps at other points: equal in distribution, not in bytes.
+pub(super) fn add_report_dates(by: &[Date], file: &str, model: &mut Model) -> Result<(), String> {
+    for &date in by {
+        let day = date.days_since(model.reference_date);
+        if day <= 0 || day > i64::from(model.horizon_days) {
+            return Err(format!(
+                "--by {date}: {file} projects from {} to {}; give a date after the first and by the second",
+                model.reference_date,
+                model.horizon_date()
+            ));
         }
+        model.report_days.push(day as u32);
+    }
+    model.report_days.sort_unstable();
+    model.report_days.dedup();
+    if model.report_days.len() > MAX_REPORT_DATES {
+        return Err(format!(
+            "--by: {file} would report on {} dates; at most {MAX_REPORT_DATES}",
+            model.report_days.len()
+        ));
+    }
+    Ok(())
+}
+
+/// The run settings for `model` from `--paths`, `--seed` and `--plain` (`given`), else
+/// the file's own, with `--stepping` and `--threads`.
+pub(super) fn config(
+    given: (Option<u64>, Option<u64>, bool),
+    model: &Model,
+    stepping: Stepping,
+    threads: Option<u64>,
+) -> RunConfig {
+    let (paths, seed, plain) = given;
+    RunConfig {
+        paths: paths.unwrap_or(model.default_paths),
+        seed: seed.unwrap_or(model.default_seed),
+        threads: threads.map(|t| t as usize),
+        stepping,
+        method: if plain {
+            Method::Plain
+        } else {
+            Method::Reduced
+        },
     }
 }
 

@@ -11,6 +11,7 @@ use super::request::{
 };
 use super::samples::{run_with_samples, sample_format};
 use super::*;
+use attrition::precision;
 use attrition::projection::StockSeries;
 use serde::{Deserialize, Serialize};
 
@@ -108,8 +109,23 @@ pub(super) fn run(args: RunArgs) -> i32 {
     for f in &args.engine.observe {
         targets.input("the --observe file", f);
     }
-    if args.min_effective_paths.is_some() && args.samples.is_some() {
-        eprintln!("error: --min-effective-paths and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
+    let targeted = args.target_se.is_some() || args.target_days.is_some();
+    for (set, name) in [
+        (args.min_effective_paths.is_some(), "--min-effective-paths"),
+        (args.target_se.is_some(), "--target-se"),
+        (args.target_days.is_some(), "--target-days"),
+    ] {
+        if set && args.samples.is_some() {
+            eprintln!("error: {name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if args.max_paths.is_some() && !targeted && args.min_effective_paths.is_none() {
+        eprintln!("error: --max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
+        return EXIT_BAD_INPUT;
+    }
+    if args.round_paths.is_some() && !targeted {
+        eprintln!("error: --round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
         return EXIT_BAD_INPUT;
     }
     if let Err(msg) = declare_outputs(&mut targets, &args) {
@@ -145,7 +161,13 @@ pub(super) fn run(args: RunArgs) -> i32 {
         return shard_part(request, &jobs, shard, out, args.quiet);
     }
     let mut projections = Vec::with_capacity(jobs.len());
+    let max = args.max_paths.unwrap_or(DEFAULT_MAX_PATHS);
+    let round = args.round_paths.unwrap_or(ROUND_PATHS);
     for job in &mut jobs {
+        if targeted {
+            // The first round; the rest are added until the targets are met.
+            job.config.paths = round.min(max);
+        }
         // The fan chart's own run, which cannot touch the result's. It goes first: the
         // result's run commits --samples when it ends, and an interrupt of the fan's run
         // after that would leave a file behind.
@@ -168,12 +190,31 @@ pub(super) fn run(args: RunArgs) -> i32 {
             Err(e) => return engine_failure(&job.file, &e),
         };
         if let Some(target) = args.min_effective_paths {
-            let max = args
-                .max_paths
-                .unwrap_or(DEFAULT_MAX_PATHS)
-                .max(job.config.paths);
+            let max = max.max(job.config.paths);
             match more_paths(&job.model, &mut job.config, tally, target, max, args.quiet) {
                 Ok(t) => tally = t,
+                Err(e) => return engine_failure(&job.file, &e),
+            }
+        }
+        let mut precise = None;
+        if targeted {
+            let targets = Targets {
+                se: args.target_se,
+                days: args.target_days,
+                round,
+                max,
+            };
+            let (file, model) = (job.file.clone(), job.model.clone());
+            let project = |config: &RunConfig, tally: &engine::Tally| {
+                let at = Job {
+                    file: file.clone(),
+                    model: model.clone(),
+                    config: *config,
+                };
+                projection(&request, &at, tally, None)
+            };
+            match targets.rounds(&job.model, &mut job.config, tally, &project, args.quiet) {
+                Ok((p, t)) => (precise, tally) = (Some(p), t),
                 Err(e) => return engine_failure(&job.file, &e),
             }
         }
@@ -188,7 +229,11 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             );
         }
-        projections.push(projection(&request, job, &tally, fan));
+        projections.push(match precise {
+            // The projection the rounds stopped at, stating the precision reached.
+            Some(p) => with_fan(p, fan),
+            None => projection(&request, job, &tally, fan),
+        });
     }
     let outputs = Outputs {
         format: args.format.unwrap_or(Format::Table),
@@ -283,6 +328,12 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), String> {
             "its rounds need the whole run's weights; give --paths",
         );
     }
+    if args.target_se.is_some() || args.target_days.is_some() {
+        return flag(
+            "--target-se or --target-days",
+            "their rounds need the whole run's figures; give --paths",
+        );
+    }
     Ok(())
 }
 
@@ -318,6 +369,10 @@ pub(super) fn projection(
         None => Projection::from_tally(model, config, tally, Some(file)),
     };
     projection.scenario.set = request.engine.set.clone();
+    with_fan(projection, fan)
+}
+
+fn with_fan(projection: Projection, fan: Option<(Vec<StockSeries>, u64)>) -> Projection {
     match fan {
         Some((series, paths)) => projection.with_fan(series, paths),
         None => projection,
@@ -345,8 +400,69 @@ pub(super) fn write(
     emit(outputs.out, &report::render(outputs.format, &projections))
 }
 
-/// The most paths `--min-effective-paths` adds up to unless `--max-paths` says.
+/// The most paths `--min-effective-paths`, `--target-se` and `--target-days` add up to
+/// unless `--max-paths` says.
 const DEFAULT_MAX_PATHS: u64 = 10_000_000;
+
+/// Paths per round of `--target-se` and `--target-days` unless `--round-paths` says.
+const ROUND_PATHS: u64 = 65_536;
+
+/// What `--target-se` and `--target-days` ask for, and the rounds they may take.
+struct Targets {
+    se: Option<f64>,
+    days: Option<f64>,
+    round: u64,
+    max: u64,
+}
+
+impl Targets {
+    /// Adds rounds of paths (each continuing the same run, `engine::run_more`, so the
+    /// result is the bytes of one run of the paths used) until `p`, the projection of
+    /// `tally`, meets the targets or the paths reach the most allowed; the projection,
+    /// stating the precision reached. `config.paths` ends as the paths used.
+    fn rounds(
+        &self,
+        model: &Model,
+        config: &mut RunConfig,
+        mut tally: engine::Tally,
+        project: &dyn Fn(&RunConfig, &engine::Tally) -> Projection,
+        quiet: bool,
+    ) -> Result<(Projection, engine::Tally), EngineError> {
+        let mut rounds = 1;
+        loop {
+            let mut p = project(config, &tally);
+            let reached = precision::reached(&p);
+            let met = self.se.is_none_or(|x| reached.se <= x)
+                && self.days.is_none_or(|d| reached.days <= d);
+            if met || config.paths >= self.max {
+                if !met && !quiet {
+                    eprintln!(
+                        "warning: {}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
+                        terminal(&model.name),
+                        config.paths,
+                        reached.se,
+                        reached.days
+                    );
+                }
+                p.run.precision = Some(precision::Precision {
+                    target_se: self.se,
+                    target_days: self.days,
+                    met,
+                    rounds,
+                    largest_se: reached.se,
+                    widest_days: reached.days,
+                });
+                return Ok((p, tally));
+            }
+            let done = config.paths;
+            config.paths = (done + self.round).min(self.max);
+            let progress = watcher(quiet, &model.name, config.paths - done);
+            tally = engine::run_more(model, config, progress.as_ref(), tally, done)?;
+            clear_line(quiet);
+            rounds += 1;
+        }
+    }
+}
 
 /// Adds paths in rounds until the weighted tally's effective sample size reaches
 /// `target` or the paths reach `max`; `config.paths` ends as the paths used. Each round

@@ -5,6 +5,7 @@
 //! The engine never prints; callers watch it through `Progress`.
 
 pub mod compare;
+pub mod conditional;
 mod dynamics;
 mod fan;
 mod force;
@@ -17,6 +18,7 @@ mod plan;
 pub mod proposal;
 pub mod samples;
 mod schedule;
+pub mod sensitivity;
 mod stocks;
 mod tally;
 pub mod weights;
@@ -43,6 +45,22 @@ pub struct RunConfig {
     pub seed: u64,
     pub threads: Option<usize>,
     pub stepping: Stepping,
+    pub method: Method,
+}
+
+/// How a run spends its paths on precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Every input from its own keyed stream: plain Monte Carlo, each figure's error from
+    /// the paths' own spread.
+    #[default]
+    Plain,
+    /// The inputs drawn by inversion from scrambled Sobol points in
+    /// `sobol::REPLICATES` independent scramblings (randomized quasi-Monte Carlo), each
+    /// figure's error from the spread of the scramblings' estimates; events, regimes and
+    /// the noise keep their streams (`Tally::replicates`).
+    Reduced,
 }
 
 impl RunConfig {
@@ -53,6 +71,7 @@ impl RunConfig {
             seed: model.default_seed,
             threads: None,
             stepping: Stepping::Auto,
+            method: Method::Reduced,
         }
     }
 }
@@ -85,6 +104,8 @@ pub enum EngineError {
     Sink(String),
     /// A path's weight passed the proposal's anchor (`proposal::Proposal::log_anchor`).
     AboveAnchor { path: u64, by: f64 },
+    /// A sensitivity analysis of a run with observations, whose paths are weighted.
+    Weighted,
 }
 
 impl std::fmt::Display for EngineError {
@@ -94,6 +115,10 @@ impl std::fmt::Display for EngineError {
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
             EngineError::Sink(e) => write!(f, "cannot write the samples: {e}"),
+            EngineError::Weighted => write!(
+                f,
+                "the scenario has observations, so its paths are weighted (and drawn from a proposal fitted to the observations); Sobol indices by pick-freeze assume paths drawn from the inputs' own distributions, each counting once, and this tool does not estimate weighted ones. Analyse the scenario without its [[observations]] (the sensitivity before the reports)"
+            ),
             EngineError::AboveAnchor { path, by } => write!(
                 f,
                 "path {path}'s weight is e^{by:.1} times the most the proposal fitted to the observations allowed for; its weight cannot be counted exactly, so the run stops. Run with --proposal off, or another seed"
@@ -163,6 +188,9 @@ pub(super) fn prepared<'m>(
     progress: &dyn Progress,
 ) -> Result<Plan<'m>, EngineError> {
     let mut plan = Plan::new(model);
+    if config.method == Method::Reduced {
+        plan.conditionings = conditional::conditionings(&plan);
+    }
     if model.proposal == crate::model::ProposalMode::Auto {
         plan.proposal = pilot::fit(&plan, config.seed, config.stepping, progress)?;
     }
@@ -215,9 +243,10 @@ fn workers(requested: usize, paths: u64) -> usize {
 }
 
 /// Runs batches `first..end` on every thread of the current pool: each worker takes the
-/// next batch from a shared counter and keeps one tally; the tallies are merged at the
-/// end. Counts merge exactly, so which worker ran which batch does not matter, and
-/// memory is one tally per thread. `each` sees every path just simulated.
+/// next batch from a shared counter and keeps one tally (one per scrambling with
+/// randomized quasi-Monte Carlo inputs); the tallies are merged at the end. Counts merge
+/// exactly, so which worker ran which batch does not matter, and memory is one tally per
+/// thread. `each` sees every path just simulated.
 pub(super) fn work(
     plan: &Plan,
     config: &RunConfig,
@@ -225,22 +254,63 @@ pub(super) fn work(
     batches: std::ops::Range<u64>,
     each: &(dyn Fn(u64, &PathState) + Sync),
 ) -> Result<Tally, EngineError> {
-    let tallies = work_with(
-        plan,
-        config,
+    let paths = batches.start * BATCH_PATHS..(batches.end * BATCH_PATHS).min(config.paths);
+    tally_paths(plan, config, progress, paths, each)
+}
+
+/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`).
+fn tally_paths(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    paths: std::ops::Range<u64>,
+    each: &(dyn Fn(u64, &PathState) + Sync),
+) -> Result<Tally, EngineError> {
+    let keys = plan.keys(config.seed, config.method);
+    let parts = if keys.design().is_some() {
+        crate::sample::sobol::REPLICATES as usize
+    } else {
+        1
+    };
+    let workers = for_each_path_in(
         progress,
-        batches,
-        || Tally::new(plan),
-        |tally, path, state| {
-            tally.add(state);
+        paths,
+        || {
+            let tallies: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
+            (tallies, PathState::new(plan, config.stepping))
+        },
+        |(tallies, state), path| {
+            state.simulate_keyed(plan, &keys, path);
+            checked(state, plan, path)?;
+            let part = if parts > 1 {
+                crate::sample::sobol::replicate_of(path)
+            } else {
+                0
+            };
+            tallies[part].add(state);
+            if !tallies[part].conditional.is_empty() {
+                conditional::add(
+                    plan,
+                    &plan.conditionings,
+                    state,
+                    config.seed,
+                    path,
+                    &mut tallies[part].conditional,
+                );
+            }
             each(path, state);
+            Ok(())
         },
     )?;
-    let mut total = Tally::new(plan);
-    for t in tallies {
-        total = total.merge(t);
+    let mut total: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
+    for (tallies, _) in workers {
+        total = total
+            .into_iter()
+            .zip(tallies)
+            .map(|(a, b)| a.merge(b))
+            .collect();
     }
-    Ok(total)
+    Ok(Tally::of_parts(total))
 }
 
 /// Whether path `path`, just simulated in `state`, can be counted: finite stocks, and a
@@ -267,13 +337,14 @@ pub(super) fn work_with<A: Send>(
     new: impl Fn() -> A + Sync,
     add: impl Fn(&mut A, u64, &PathState) + Sync,
 ) -> Result<Vec<A>, EngineError> {
+    let keys = plan.keys(config.seed, config.method);
     let parts = for_each_path(
         config,
         progress,
         batches,
         || (new(), PathState::new(plan, config.stepping)),
         |(acc, state), path| {
-            state.simulate(plan, config.seed, path);
+            state.simulate_keyed(plan, &keys, path);
             checked(state, plan, path)?;
             add(acc, path, state);
             Ok(())
@@ -373,23 +444,7 @@ pub fn run_range(
     }
     let parts = in_pool(config, || {
         let plan = prepared(model, config, progress)?;
-        let plan = &plan;
-        let parts = for_each_path_in(
-            progress,
-            paths,
-            || (Tally::new(plan), PathState::new(plan, config.stepping)),
-            |(acc, state), path| {
-                state.simulate(plan, config.seed, path);
-                checked(state, plan, path)?;
-                acc.add(state);
-                Ok(())
-            },
-        )?;
-        let mut total = Tally::new(plan);
-        for (t, _) in parts {
-            total = total.merge(t);
-        }
-        Ok(total)
+        tally_paths(&plan, config, progress, paths, &|_, _| {})
     })?;
     Ok(parts)
 }
@@ -420,6 +475,7 @@ mod tests {
             seed: 1,
             threads: Some(threads),
             stepping: Stepping::Auto,
+            method: Method::Plain,
         };
         let n = |c: &RunConfig| in_pool(c, || Ok(rayon::current_num_threads())).unwrap();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -442,6 +498,7 @@ mod tests {
                 seed: 1,
                 threads: Some(threads),
                 stepping: Stepping::Auto,
+                method: Method::Plain,
             };
             run(&model, &config, &Silent).unwrap()
         };

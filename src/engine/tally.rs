@@ -32,6 +32,16 @@ pub struct Tally {
     /// figures need.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightTally>,
+    /// Runs with randomized quasi-Monte Carlo inputs (`Method::Reduced`) only: the tally of
+    /// each scrambling (`sobol::REPLICATES` of them, path `p` in `sobol::replicate_of(p)`),
+    /// whose sum is the counts above; each figure's error comes from their spread.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replicates: Vec<Tally>,
+    /// Runs with `Method::Reduced` only: per threshold, per report date, the paths'
+    /// conditional probabilities of having crossed, in units of `conditional::UNIT`
+    /// (empty for a threshold without a conditioning: `conditional::conditionings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditional: Vec<Vec<u64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -75,7 +85,33 @@ impl Tally {
             regime_days: vec![0; plan.regime_factors.len()],
             regime_days_sq: vec![0; plan.regime_factors.len()],
             weights: WeightTally::new(plan),
+            replicates: Vec::new(),
+            conditional: if plan.conditionings.iter().any(Option::is_some) {
+                plan.conditionings
+                    .iter()
+                    .map(|c| match c {
+                        Some(_) => vec![0; plan.model.report_days.len()],
+                        None => Vec::new(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// The tally of a run from its scramblings' tallies (`Tally::replicates`), or the one
+    /// tally of a plain run.
+    pub(super) fn of_parts(mut parts: Vec<Tally>) -> Tally {
+        if parts.len() == 1 {
+            return parts.pop().expect("one part");
+        }
+        let mut pooled = parts[0].clone();
+        for p in &parts[1..] {
+            pooled = pooled.merge(p.clone());
+        }
+        pooled.replicates = parts;
+        pooled
     }
 
     pub fn layout(&self) -> &Layout {
@@ -177,6 +213,39 @@ impl Tally {
             (None, None) => {}
             _ => panic!("merging a weighted tally with an unweighted one"),
         }
+        assert_eq!(
+            self.conditional.len(),
+            other.conditional.len(),
+            "merging tallies of different methods"
+        );
+        for (a, b) in self.conditional.iter_mut().zip(&other.conditional) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        // An empty tally (a merge's start) takes the other's scramblings.
+        match (self.replicates.is_empty(), other.replicates.is_empty()) {
+            (_, true) => assert!(
+                other.replicates.is_empty() && (other.paths == 0 || self.replicates.is_empty()),
+                "merging tallies of different methods"
+            ),
+            (true, false) => {
+                assert_eq!(
+                    self.paths, other.paths,
+                    "merging tallies of different methods"
+                );
+                self.replicates = other.replicates;
+            }
+            (false, false) => {
+                assert_eq!(self.replicates.len(), other.replicates.len());
+                let mine = std::mem::take(&mut self.replicates);
+                self.replicates = mine
+                    .into_iter()
+                    .zip(other.replicates)
+                    .map(|(a, b)| a.merge(b))
+                    .collect();
+            }
+        }
         self
     }
 
@@ -193,8 +262,57 @@ impl Tally {
     /// Merging or reading a tally that fails this would panic or report nonsense, so a
     /// tally from outside is checked before use. Says what is wrong if not.
     pub fn check(&self, model: &Model) -> Result<(), String> {
-        let plan = Plan::new(model);
+        let mut plan = Plan::new(model);
+        // A run with randomized quasi-Monte Carlo inputs counts conditional probabilities
+        // where its thresholds allow (`conditional`), and keeps its scramblings' tallies.
+        if !self.conditional.is_empty() {
+            plan.conditionings = super::conditional::conditionings(&plan);
+        }
         let empty = Tally::new(&plan);
+        if self.conditional.len() != empty.conditional.len()
+            || self
+                .conditional
+                .iter()
+                .zip(&empty.conditional)
+                .any(|(a, b)| a.len() != b.len())
+        {
+            return Err("its conditional probabilities are not of the scenario's thresholds and report dates".into());
+        }
+        if !self.replicates.is_empty() {
+            let n = crate::sample::sobol::REPLICATES as usize;
+            if self.replicates.len() != n {
+                return Err(format!(
+                    "{} scramblings' tallies, not {n}",
+                    self.replicates.len()
+                ));
+            }
+            for r in &self.replicates {
+                if !r.replicates.is_empty() {
+                    return Err("a scrambling's tally holds scramblings of its own".into());
+                }
+                r.check(model)?;
+            }
+            // The counts are the sum of the scramblings'.
+            let mut sum = Tally::new(&plan);
+            for r in &self.replicates {
+                if r.weights.as_ref().map(|w| &w.proposal)
+                    != sum.weights.as_ref().map(|w| &w.proposal)
+                    && sum.paths > 0
+                {
+                    return Err("its scramblings' tallies disagree".into());
+                }
+                if sum.paths == 0 {
+                    sum = r.clone();
+                } else {
+                    sum = sum.merge(r.clone());
+                }
+            }
+            let mut pooled = self.clone();
+            pooled.replicates = Vec::new();
+            if sum != pooled {
+                return Err("its counts are not the sum of its scramblings' tallies".into());
+            }
+        }
         if self.layout != empty.layout {
             return Err(
                 "its layout (report dates, sides, thresholds) is not the scenario's".into(),

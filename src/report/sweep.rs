@@ -57,7 +57,13 @@ fn weighted(s: &Sweep) -> bool {
 
 /// The columns every format has, after `point` and the parameters and `threshold`.
 fn figure_columns(s: &Sweep) -> Vec<String> {
-    let mut out: Vec<String> = s.levels.iter().map(|&p| percent_label(p)).collect();
+    let mut out: Vec<String> = Vec::new();
+    for &p in &s.levels {
+        let q = percent_label(p);
+        out.push(format!("{q}_ci_low"));
+        out.push(q.clone());
+        out.push(format!("{q}_ci_high"));
+    }
     for d in &s.report_dates {
         out.push(format!("p_crossed_by_{d}"));
         out.push(format!("p_crossed_by_{d}_se"));
@@ -70,9 +76,19 @@ fn figure_columns(s: &Sweep) -> Vec<String> {
     out
 }
 
+/// The dates of a row's `figure_columns`: per quantile its 95% interval's low end, the
+/// quantile, the high end.
+fn date_columns(s: &Sweep) -> usize {
+    3 * s.levels.len()
+}
+
 /// One row's figures, in `figure_columns` order: dates (or none) then numbers.
 fn figures(s: &Sweep, p: &Point, t: &PointThreshold) -> (Vec<Option<Date>>, Vec<f64>) {
-    let dates = t.crossing.iter().map(|q| q.date).collect();
+    let dates = t
+        .crossing
+        .iter()
+        .flat_map(|q| [q.ci_low_date, q.date, q.ci_high_date])
+        .collect();
     let mut numbers = Vec::new();
     for c in &t.p_crossed_by {
         numbers.push(c.p);
@@ -113,6 +129,10 @@ pub fn table(s: &Sweep) -> String {
         .map(|p| format!("{} ({} values)", terminal(&p.key), p.values.len()))
         .collect();
     let _ = writeln!(out, "swept: {}", swept.join(" x "));
+    let _ = writeln!(
+        out,
+        "(the quantiles' 95% intervals and the probabilities' standard errors: -f csv, json or parquet)"
+    );
     if !s.scenario.set.is_empty() {
         let set: Vec<String> = s
             .scenario
@@ -223,8 +243,8 @@ fn line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
 }
 
 /// The Parquet file: the CSV's columns, typed: `point` INT64, numeric parameters DOUBLE
-/// and others text, `threshold` text, quantiles DATE (null where not crossed), the rest
-/// DOUBLE.
+/// and others text, `threshold` text, quantiles and their intervals DATE (null where not
+/// crossed), the rest DOUBLE.
 pub fn parquet(s: &Sweep) -> Vec<u8> {
     let mut columns = vec![Column {
         name: "point".into(),
@@ -248,7 +268,7 @@ pub fn parquet(s: &Sweep) -> Vec<u8> {
     for (i, name) in figure_columns(s).into_iter().enumerate() {
         columns.push(Column {
             name,
-            kind: if i < s.levels.len() {
+            kind: if i < date_columns(s) {
                 ColumnType::OptionalDate
             } else {
                 ColumnType::Double

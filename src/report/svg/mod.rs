@@ -9,12 +9,14 @@
 mod crossing;
 mod fan;
 mod page;
+mod sensitivity;
 mod sweep;
 pub mod text;
 mod ticks;
 
 pub use crossing::{crossing_chart, overlay_crossing};
 pub use fan::fan_chart;
+pub use sensitivity::{indices_chart, sensitivity_figures, tornado_chart};
 pub use sweep::sweep_chart;
 
 use super::table::thousands;
