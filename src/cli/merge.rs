@@ -78,10 +78,6 @@ fn refuse(path: &Path, msg: &str) -> i32 {
     EXIT_BAD_INPUT
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, i32> {
-    std::fs::read(path).map_err(|e| refuse(path, &format!("cannot read the part: {e}")))
-}
-
 /// The parts' order by shard index, once they are checked to belong together: one kind,
 /// the same inputs, jobs, path slots and shard count, each shard once, none missing,
 /// each with the stretch of slots its index gets.
@@ -162,46 +158,59 @@ fn in_order(heads: &[(PathBuf, Header)]) -> Result<Vec<usize>, i32> {
 /// Reads the parts in order and hands each one's work to `take`, with the state that
 /// `prepare` made from the first part's request (and the `(seed, paths)` of its jobs);
 /// returns that state. Every part's request must be the one its fingerprint says (the
-/// fingerprints already agree), and its pieces the ones its shard covers.
+/// fingerprints already agree), and its pieces the ones its shard covers. Parts are read,
+/// their seals checked and their JSON parsed a few at a time on every thread (the bulk of
+/// a merge's time), then handed on one by one in order; memory is those few parts.
 fn each_part<S>(
     parts: &[(PathBuf, Header)],
     prepare: impl FnOnce(&Path, &Work) -> Result<(S, Vec<(u64, u64)>), i32>,
     mut take: impl FnMut(&mut S, &Path, Work) -> Result<(), i32>,
 ) -> Result<S, i32> {
+    use rayon::prelude::*;
     let mut prepare = Some(prepare);
     let mut state: Option<(S, Vec<(u64, u64)>)> = None;
-    for (path, head) in parts {
-        let bytes = read(path)?;
-        let part: Part<Work> = Part::read(&bytes).map_err(|m| refuse(path, &m))?;
-        let (hash, pieces) = match &part.work {
-            Work::Run(w) => (parts::inputs_hash("run", &w.request), spans(&w.pieces)),
-            Work::Compare(w) => (parts::inputs_hash("compare", &w.request), spans(&w.pieces)),
-            Work::Sweep(w) => (parts::inputs_hash("sweep", &w.request), spans(&w.pieces)),
-        };
-        if hash != part.header.inputs_sha256 || part.header != *head {
-            return Err(refuse(
-                path,
-                "corrupt: its request does not match its inputs_sha256, or its header changed while merging",
-            ));
-        }
-        if let Some(prepare) = prepare.take() {
-            let (s, slots) = prepare(path, &part.work)?;
-            if part::Jobs::group(&slots) != part.header.jobs {
+    let window = 2 * rayon::current_num_threads().max(1);
+    for chunk in parts.chunks(window) {
+        let read: Vec<Result<Part<Work>, String>> = chunk
+            .par_iter()
+            .map(|(path, _)| {
+                let bytes =
+                    std::fs::read(path).map_err(|e| format!("cannot read the part: {e}"))?;
+                Part::read(&bytes)
+            })
+            .collect();
+        for ((path, head), part) in chunk.iter().zip(read) {
+            let part = part.map_err(|m| refuse(path, &m))?;
+            let (hash, pieces) = match &part.work {
+                Work::Run(w) => (parts::inputs_hash("run", &w.request), spans(&w.pieces)),
+                Work::Compare(w) => (parts::inputs_hash("compare", &w.request), spans(&w.pieces)),
+                Work::Sweep(w) => (parts::inputs_hash("sweep", &w.request), spans(&w.pieces)),
+            };
+            if hash != part.header.inputs_sha256 || part.header != *head {
                 return Err(refuse(
                     path,
-                    "its seeds and path counts are not those of its request (another build?)",
+                    "corrupt: its request does not match its inputs_sha256, or its header changed while merging",
                 ));
             }
-            state = Some((s, slots));
+            if let Some(prepare) = prepare.take() {
+                let (s, slots) = prepare(path, &part.work)?;
+                if part::Jobs::group(&slots) != part.header.jobs {
+                    return Err(refuse(
+                        path,
+                        "its seeds and path counts are not those of its request (another build?)",
+                    ));
+                }
+                state = Some((s, slots));
+            }
+            let (s, slots) = state.as_mut().expect("prepared from the first part");
+            if pieces != parts::plan(slots, part.header.shard) {
+                return Err(refuse(
+                    path,
+                    "corrupt: its pieces are not the ones its shard covers",
+                ));
+            }
+            take(s, path, part.work)?;
         }
-        let (s, slots) = state.as_mut().expect("prepared from the first part");
-        if pieces != parts::plan(slots, part.header.shard) {
-            return Err(refuse(
-                path,
-                "corrupt: its pieces are not the ones its shard covers",
-            ));
-        }
-        take(s, path, part.work)?;
     }
     Ok(state.expect("one part at least").0)
 }

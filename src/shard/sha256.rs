@@ -1,7 +1,9 @@
 //! SHA-256 (FIPS 180-4), for the fingerprints of shard parts: which inputs a part was
-//! made from, and whether its bytes arrived whole. Written here (about sixty lines,
-//! checked against the standard's test vectors and `sha256sum`) rather than pulled in
-//! with a crate and its dependencies, for two hashes per part file.
+//! made from, and whether its bytes arrived whole. Written here (checked against the
+//! standard's test vectors and `sha256sum`) rather than pulled in with a crate and its
+//! dependencies, for two hashes per part file. Where the CPU has the SHA extensions
+//! (x86-64 SHA-NI, chosen at run time) the blocks go through them: a merge hashes every
+//! byte of every part, and the scalar rounds took a quarter of its time.
 
 const K: [u32; 64] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -32,15 +34,82 @@ pub fn digest(bytes: &[u8]) -> [u8; 32] {
         tail.push(0);
     }
     tail.extend_from_slice(&((bytes.len() as u64).wrapping_mul(8)).to_be_bytes());
-    let whole = bytes.chunks_exact(64);
-    for block in whole.chain(tail.chunks_exact(64)) {
-        compress(&mut h, block);
-    }
+    let whole = &bytes[..bytes.len() / 64 * 64];
+    compress_blocks(&mut h, whole);
+    compress_blocks(&mut h, &tail);
     let mut out = [0u8; 32];
     for (o, v) in out.chunks_exact_mut(4).zip(h) {
         o.copy_from_slice(&v.to_be_bytes());
     }
     out
+}
+
+/// Runs the compression function over `blocks` (a whole number of 64-byte blocks).
+fn compress_blocks(h: &mut [u32; 8], blocks: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_sha_ni() {
+        // SAFETY: the CPU has the features `compress_ni` is compiled for.
+        unsafe { compress_ni(h, blocks) };
+        return;
+    }
+    for block in blocks.chunks_exact(64) {
+        compress(h, block);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_sha_ni() -> bool {
+    is_x86_feature_detected!("sha")
+        && is_x86_feature_detected!("sse4.1")
+        && is_x86_feature_detected!("ssse3")
+}
+
+/// The compression function on the SHA extensions: the state as (ABEF, CDGH), four
+/// rounds per pair of `sha256rnds2`, the message schedule by `sha256msg1`/`sha256msg2`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+unsafe fn compress_ni(h: &mut [u32; 8], blocks: &[u8]) {
+    use std::arch::x86_64::*;
+    // Big-endian words from the message bytes.
+    let mask = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203);
+    let dcba = _mm_loadu_si128(h.as_ptr() as *const __m128i);
+    let hgfe = _mm_loadu_si128(h.as_ptr().add(4) as *const __m128i);
+    let cdab = _mm_shuffle_epi32(dcba, 0xB1);
+    let efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    let mut abef = _mm_alignr_epi8(cdab, efgh, 8);
+    let mut cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    for block in blocks.chunks_exact(64) {
+        let (abef_in, cdgh_in) = (abef, cdgh);
+        let p = block.as_ptr() as *const __m128i;
+        let mut w = [
+            _mm_shuffle_epi8(_mm_loadu_si128(p), mask),
+            _mm_shuffle_epi8(_mm_loadu_si128(p.add(1)), mask),
+            _mm_shuffle_epi8(_mm_loadu_si128(p.add(2)), mask),
+            _mm_shuffle_epi8(_mm_loadu_si128(p.add(3)), mask),
+        ];
+        for i in 0..16 {
+            let k = _mm_loadu_si128(K.as_ptr().add(4 * i) as *const __m128i);
+            let m = _mm_add_epi32(w[i % 4], k);
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0E));
+            if i < 12 {
+                // Words 4i + 16 .. 4i + 20 from the four before them.
+                let t = _mm_add_epi32(
+                    _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
+                    _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4),
+                );
+                w[i % 4] = _mm_sha256msg2_epu32(t, w[(i + 3) % 4]);
+            }
+        }
+        abef = _mm_add_epi32(abef, abef_in);
+        cdgh = _mm_add_epi32(cdgh, cdgh_in);
+    }
+    let feba = _mm_shuffle_epi32(abef, 0x1B);
+    let dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    let dcba = _mm_blend_epi16(feba, dchg, 0xF0);
+    let hgfe = _mm_alignr_epi8(dchg, feba, 8);
+    _mm_storeu_si128(h.as_mut_ptr() as *mut __m128i, dcba);
+    _mm_storeu_si128(h.as_mut_ptr().add(4) as *mut __m128i, hgfe);
 }
 
 fn compress(h: &mut [u32; 8], block: &[u8]) {
@@ -98,6 +167,25 @@ mod tests {
             hex(&vec![b'a'; 1_000_000]),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
         );
+    }
+
+    #[test]
+    fn the_sha_extensions_and_the_scalar_rounds_agree() {
+        #[cfg(target_arch = "x86_64")]
+        if has_sha_ni() {
+            let bytes: Vec<u8> = (0..64 * 40).map(|i| (i * 131 % 251) as u8).collect();
+            for blocks in [1, 2, 3, 17, 40] {
+                let data = &bytes[..64 * blocks];
+                let (mut a, mut b) = ([7u32, 1, 2, 3, 4, 5, 6, 0xdead_beef], [0u32; 8]);
+                b.copy_from_slice(&a);
+                // SAFETY: the features are there (has_sha_ni).
+                unsafe { compress_ni(&mut a, data) };
+                for block in data.chunks_exact(64) {
+                    compress(&mut b, block);
+                }
+                assert_eq!(a, b, "{blocks} blocks");
+            }
+        }
     }
 
     #[test]
