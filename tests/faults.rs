@@ -32,7 +32,14 @@ const LONG_BACKTEST: [&str; 8] = [
 /// Starts `args` writing to `-o out`, sends `signal` after half a second, and checks that
 /// it stops promptly with exit 130, leaving the old output and no temporary file.
 fn interrupted_by(signal: &str, args: &[&str]) {
-    let dir = scratch(&format!("{}{signal}", args[0]));
+    // A folder per command line: tests run at once in one process.
+    let id = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        args.hash(&mut h);
+        h.finish()
+    };
+    let dir = scratch(&format!("{}{signal}-{id:x}", args[0]));
     let out = dir.join("out.json");
     fs::write(&out, "precious").unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
