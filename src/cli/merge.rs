@@ -160,7 +160,8 @@ fn in_order(heads: &[(PathBuf, Header)]) -> Result<Vec<usize>, i32> {
 /// returns that state. Every part's request must be the one its fingerprint says (the
 /// fingerprints already agree), and its pieces the ones its shard covers. Parts are read,
 /// their seals checked and their JSON parsed a few at a time on every thread (the bulk of
-/// a merge's time), then handed on one by one in order; memory is those few parts.
+/// a merge's time: up to two a thread, together at most `WINDOW_BYTES` unless one part
+/// is larger alone), then handed on one by one in order; memory is those few parts.
 fn each_part<S>(
     parts: &[(PathBuf, Header)],
     prepare: impl FnOnce(&Path, &Work) -> Result<(S, Vec<(u64, u64)>), i32>,
@@ -169,8 +170,20 @@ fn each_part<S>(
     use rayon::prelude::*;
     let mut prepare = Some(prepare);
     let mut state: Option<(S, Vec<(u64, u64)>)> = None;
-    let window = 2 * rayon::current_num_threads().max(1);
-    for chunk in parts.chunks(window) {
+    let most = 2 * rayon::current_num_threads().max(1);
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut start = 0;
+    while start < parts.len() {
+        let (mut end, mut bytes) = (start, 0);
+        while end < parts.len()
+            && end - start < most
+            && (end == start || bytes + size(&parts[end].0) <= WINDOW_BYTES)
+        {
+            bytes += size(&parts[end].0);
+            end += 1;
+        }
+        let chunk = &parts[start..end];
+        start = end;
         let read: Vec<Result<Part<Work>, String>> = chunk
             .par_iter()
             .map(|(path, _)| {
@@ -214,6 +227,10 @@ fn each_part<S>(
     }
     Ok(state.expect("one part at least").0)
 }
+
+/// The most bytes of parts read at once (unless one part is larger): a part's tallies
+/// take several times its bytes in memory.
+const WINDOW_BYTES: u64 = 32 << 20;
 
 fn spans<T>(pieces: &[Counted<T>]) -> Vec<Piece> {
     pieces
