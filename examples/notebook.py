@@ -116,7 +116,7 @@ if args.check:
 
     summary = json.loads((OUT / "ceasefire-2026.json").read_text())["projections"][0]
     t = summary["thresholds"][0]
-    check(doc["schema_version"] == 2 and len(doc["projections"]) == 2, "JSON has two projections")
+    check(doc["schema_version"] == 3 and len(doc["projections"]) == 2, "JSON has two projections")
     import math
     noise = doc["projections"][0]["run"]["noise"]
     check(noise["model"] == "lognormal" and noise["shape"] is None
@@ -131,9 +131,17 @@ if args.check:
         paths_csv.drop(columns=[c for c in paths_csv if c.startswith("crossing_day")])),
         "CSV and Parquet samples hold the same numbers")
     check(abs(day.isna().mean() - t["p_not_crossed"]) < 1e-12, "P(not crossed) from samples = summary")
+    counts = t["day_counts"]
     for c in t["p_crossed_by"]:
-        check(abs((day <= c["day"]).sum() / PATHS - c["p"]) < 1e-12,
-              f"P(crossed by {c['date']}) from samples = summary ({c['p']})")
+        # The summary counts every path's crossing day exactly (day_counts); its P(crossed
+        # by) averages each path's conditional probability instead (docs/precision.md), an
+        # estimate of the same number with a far smaller error: within 4 of the samples'.
+        share = (day <= c["day"]).sum() / PATHS
+        check((day <= c["day"]).sum() == sum(counts[: c["day"] + 1]),
+              f"paths crossed by {c['date']} from samples = summary's day counts")
+        binomial = math.sqrt(max(share * (1 - share), 1 / PATHS) / PATHS)
+        check(abs(share - c["p"]) < 4 * binomial,
+              f"P(crossed by {c['date']}) from samples ({share}) within 4 se of summary ({c['p']})")
     median = int(day.fillna(10**9).sort_values().iloc[PATHS // 2 - 1])
     check(median == t["crossing"][2]["day"], "median crossing day from samples = summary")
     check(chart.exists() and chart.stat().st_size > 10_000, "chart written")
