@@ -208,8 +208,19 @@ pub struct EventTally {
     pub without: Vec<DayCounts>,
 }
 
+/// Buckets of each histogram of a scrambling's tally (`Tally::replicates`): its stocks
+/// serve only the error of the run's quantiles (the CDF of each scrambling at the run's
+/// quantile, `precision`), for which a few hundred buckets over the values' span are
+/// plenty, and sixteen tallies a worker stay small and in cache.
+pub const REPLICATE_BUCKETS: usize = 256;
+
 impl Tally {
     pub fn new(plan: &Plan) -> Self {
+        Tally::with_buckets(plan, plan.histogram_buckets())
+    }
+
+    /// A tally whose histograms keep at most `buckets` buckets each.
+    fn with_buckets(plan: &Plan, buckets: usize) -> Self {
         Tally {
             layout: plan.layout.clone(),
             paths: 0,
@@ -219,7 +230,7 @@ impl Tally {
                 .iter()
                 .map(|_| DayCounts::new(plan.model.horizon_days))
                 .collect(),
-            stocks: vec![LogHistogram::new(plan.histogram_buckets()); plan.stock_slots()],
+            stocks: vec![LogHistogram::new(buckets); plan.stock_slots()],
             events: plan
                 .events
                 .iter()
@@ -239,7 +250,7 @@ impl Tally {
                 .collect(),
             regime_days: vec![0; plan.regime_factors.len()],
             regime_days_sq: vec![0; plan.regime_factors.len()],
-            weights: WeightTally::new(plan),
+            weights: WeightTally::new(plan, buckets),
             replicates: Vec::new(),
             conditional: if plan.conditionings.iter().any(Option::is_some) {
                 plan.conditionings
@@ -253,20 +264,6 @@ impl Tally {
                 Vec::new()
             },
         }
-    }
-
-    /// The tally of a run from its scramblings' tallies (`Tally::replicates`), or the one
-    /// tally of a plain run.
-    fn of_parts(mut parts: Vec<Tally>) -> Tally {
-        if parts.len() == 1 {
-            return parts.pop().expect("one part");
-        }
-        let mut pooled = parts[0].clone();
-        for p in &parts[1..] {
-            pooled = pooled.merge(p.clone());
-        }
-        pooled.replicates = parts;
-        pooled
     }
 
     pub fn layout(&self) -> &Layout {
@@ -503,7 +500,9 @@ pub(super) fn work(
     tally_paths(plan, config, progress, paths, each)
 }
 
-/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`).
+/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`). A
+/// reduced run (randomized quasi-Monte Carlo inputs) also counts each path in its
+/// scrambling's tally (`Tally::replicates`, small histograms: `REPLICATE_BUCKETS`).
 fn tally_paths(
     plan: &Plan,
     config: &RunConfig,
@@ -515,47 +514,53 @@ fn tally_paths(
     let parts = if keys.design().is_some() {
         crate::sample::sobol::REPLICATES as usize
     } else {
-        1
+        0
+    };
+    let fresh = || -> (Tally, Vec<Tally>) {
+        let replicates = (0..parts)
+            .map(|_| Tally::with_buckets(plan, REPLICATE_BUCKETS))
+            .collect();
+        (Tally::new(plan), replicates)
     };
     let workers = for_each_path_in(
         progress,
         paths,
-        || {
-            let tallies: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
-            (tallies, PathState::new(plan, config.stepping))
-        },
-        |(tallies, state), path| {
+        || (fresh(), PathState::new(plan, config.stepping)),
+        |((pooled, replicates), state), path| {
             state.simulate_keyed(plan, &keys, path);
             checked(state, plan, path)?;
-            let part = if parts > 1 {
-                crate::sample::sobol::replicate_of(path)
-            } else {
-                0
+            let count = |t: &mut Tally| {
+                t.add(state);
+                if !t.conditional.is_empty() {
+                    conditional::add(
+                        plan,
+                        &plan.conditionings,
+                        state,
+                        config.seed,
+                        path,
+                        &mut t.conditional,
+                    );
+                }
             };
-            tallies[part].add(state);
-            if !tallies[part].conditional.is_empty() {
-                conditional::add(
-                    plan,
-                    &plan.conditionings,
-                    state,
-                    config.seed,
-                    path,
-                    &mut tallies[part].conditional,
-                );
+            count(pooled);
+            if parts > 0 {
+                count(&mut replicates[crate::sample::sobol::replicate_of(path)]);
             }
             each(path, state);
             Ok(())
         },
     )?;
-    let mut total: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
-    for (tallies, _) in workers {
-        total = total
+    let (mut pooled, mut replicates) = fresh();
+    for ((p, r), _) in workers {
+        pooled = pooled.merge(p);
+        replicates = replicates
             .into_iter()
-            .zip(tallies)
+            .zip(r)
             .map(|(a, b)| a.merge(b))
             .collect();
     }
-    Ok(Tally::of_parts(total))
+    pooled.replicates = replicates;
+    Ok(pooled)
 }
 
 /// Whether path `path`, just simulated in `state`, can be counted: finite stocks, and a
