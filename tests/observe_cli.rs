@@ -81,6 +81,36 @@ fn bad_observations_exit_2_naming_file_line_and_key() {
             "observations[0].when",
             "unknown key",
         ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = [2, 1]\n",
+            "observations[0].value",
+            "lo (2) is above hi (1)",
+        ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = [0, 2]\n",
+            "observations[0].value",
+            "must be above 0",
+        ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = { lo = -5, hi = 2, shape = \"normal\" }\n",
+            "observations[0].value",
+            "is negative",
+        ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nmetric = \"deaths\"\nvalue = [1, 2]\n",
+            "observations[0].metric",
+            "unknown metric 'deaths'",
+        ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = [1, 2]\n[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = [1, 2]\n",
+            "observations[1].name",
+            "already named 'o'",
+        ),
+        (
+            "[[observations]]\nname = \"o\"\ndate = 2026-06-30\nvalue = [1, 2]\nsource = \"CSIS\"\n[sources.CSIS]\nbias = { lo = 1.2, hi = 0.9 }\n",
+            "sources.CSIS.bias",
+            "above hi",
+        ),
     ];
     for (i, (extra, key, words)) in cases.iter().enumerate() {
         let f = with(&d, &format!("bad{i}.toml"), extra);
