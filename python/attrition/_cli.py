@@ -252,7 +252,7 @@ class Invocation:
             messages.append(
                 Problem(
                     message=self.relabel(m.get("message", "")),
-                    file=self.labels.get(file, file),
+                    file=self.relabel_file(file),
                     line=m.get("line"),
                     column=m.get("column"),
                     key=m.get("key"),

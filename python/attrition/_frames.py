@@ -48,7 +48,7 @@ def table(
     if frame == "polars":
         import polars as pl
 
-        schema = {c: pl.Int64 for c in days}
+        schema: Dict[str, Any] = {c: pl.Int64 for c in days}
         schema.update({c: pl.Date for c in dates})
         return pl.DataFrame(data, schema_overrides=schema, strict=False)
     import pandas as pd
