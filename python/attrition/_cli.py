@@ -107,6 +107,10 @@ def as_list(value: Any) -> List[Any]:
 
 
 def date_arg(value: Union[str, _dt.date]) -> str:
+    """An ISO date from a string as given, a date, or a datetime (a pandas Timestamp) on
+    its day."""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
     return value.isoformat() if isinstance(value, _dt.date) else str(value)
 
 

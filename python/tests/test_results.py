@@ -14,7 +14,8 @@ PATHS = 4000
 
 
 def test_run_gives_the_cli_json_and_tables_of_its_numbers(cli):
-    r = attrition.run(SCENARIO, paths=PATHS, seed=7, by="2026-05-01", quantiles=[0.1, 0.5, 0.9])
+    r = attrition.run(SCENARIO, paths=PATHS, seed=7, by=pd.Timestamp("2026-05-01"),
+                      quantiles=[0.1, 0.5, 0.9])
     doc = cli("run", SCENARIO, "-n", PATHS, "-s", 7, "--by", "2026-05-01",
               "--quantiles", "0.1,0.5,0.9", "-f", "json")
     assert r.raw == doc
