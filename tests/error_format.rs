@@ -312,3 +312,27 @@ fn an_interrupted_run_says_so_as_json() {
     assert_eq!(ms[0]["message"], "interrupted; no output was written");
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn every_message_of_the_commands_goes_through_the_messages_module() {
+    // A command printing to standard error by itself would put text among the JSON lines
+    // (`--error-format json`): only src/cli/messages.rs prints messages, and the
+    // progress line (drawn on terminals only, never in JSON mode) clears itself.
+    for entry in fs::read_dir("src/cli").unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == "messages.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let prints = line.contains("eprintln!") || line.contains("eprint!(");
+            let clears_progress = line.contains(r#"eprint!("\r\x1b[2K")"#);
+            assert!(
+                !prints || clears_progress,
+                "{}:{}: print messages through messages.rs (error, error_in, error_arg, warning_in, note, info): {line}",
+                path.display(),
+                i + 1
+            );
+        }
+    }
+}
