@@ -15,7 +15,10 @@
 use attrition::sample::fast32::{exp32, normals32, signed_unit32};
 use attrition::sample::lanes::{Lanes, LANES};
 use attrition::sample::noise::{block_bits, BLOCK};
-use attrition::sample::stream::stream_id;
+use attrition::sample::stream::{stream_id, Keys};
+
+/// The inputs' streams of the lockstep W1 (seed 1).
+const KEYS: Keys = Keys::new(1);
 use attrition::sample::Dist;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -138,10 +141,10 @@ struct Lockstep {
 impl Lockstep {
     fn start(&mut self, l: usize, path: u64, d: &[Dist; 4]) {
         self.day[l] = 0;
-        self.cum[0][l] = d[0].draw(1, path, 11);
-        self.rate[0][l] = d[1].draw(1, path, 12);
-        self.cum[1][l] = d[2].draw(1, path, 13);
-        self.rate[1][l] = d[3].draw(1, path, 14);
+        self.cum[0][l] = d[0].draw(&KEYS, path, 11);
+        self.rate[0][l] = d[1].draw(&KEYS, path, 12);
+        self.cum[1][l] = d[2].draw(&KEYS, path, 13);
+        self.rate[1][l] = d[3].draw(&KEYS, path, 14);
         self.cross[l] = if self.cum[0][l] + self.cum[1][l] >= 2e6 {
             0
         } else {

@@ -1,7 +1,8 @@
 //! The hot loop on W1 (docs/bench/W1.md): one path at a time, and a whole run of 20,000
 //! paths on every core, reported as paths per second; then the parts a W1 path is made of
 //! (the path without noise, and one block of noise multipliers), which docs/performance.md
-//! adds up into the cost model. `cargo bench --bench engine`.
+//! adds up into the cost model; the re-keyed paths of a sensitivity analysis.
+//! `cargo bench --bench engine`.
 
 use attrition::engine::{self, RunConfig, Silent, Simulator};
 use attrition::model::Noise;
@@ -34,6 +35,7 @@ fn w1(c: &mut Criterion) {
                     seed: 1,
                     threads: None,
                     stepping: Default::default(),
+                    method: attrition::engine::Method::Plain,
                 },
                 |config| engine::run(&model, &config, &Silent).unwrap(),
                 BatchSize::SmallInput,
@@ -129,6 +131,7 @@ fn observations(c: &mut Criterion) {
                     seed: 1,
                     threads: None,
                     stepping: Default::default(),
+                    method: attrition::engine::Method::Plain,
                 };
                 engine::run(&model, &config, &Silent).unwrap()
             })
@@ -137,5 +140,54 @@ fn observations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, w1, parts, observations);
+/// A path of status-quo re-keyed as the pick-freeze design runs it (design A with one
+/// input's stream, or the noise's, keyed from design B's seed) against the plain path:
+/// re-keying should cost a lookup per stream, nothing more. Then a whole pick-freeze run
+/// of 2,000 base paths (9 paths each) on every core, with its bootstrap.
+fn sensitivity(c: &mut Criterion) {
+    use attrition::engine::sensitivity::{self as pick, Grouping};
+    use attrition::engine::Keys;
+    let model = load_file("scenarios/status-quo.toml".as_ref()).unwrap();
+    let groups = pick::groups(&model, Grouping::Input).unwrap();
+    let outputs = pick::outputs(&model, &[0, 1]);
+    let mut group = c.benchmark_group("sensitivity");
+    group.throughput(Throughput::Elements(1));
+    let mut sim = Simulator::new(&model, Default::default());
+    let mut path = 0u64;
+    group.bench_function("status-quo path, plain", |b| {
+        b.iter(|| {
+            path += 1;
+            black_box(sim.simulate(1, black_box(path)).crossing());
+        })
+    });
+    let b_seed = pick::seed_b(1);
+    for g in [&groups[0], groups.last().unwrap()] {
+        let keys = Keys::new(1).rekey(g.streams.iter().copied(), b_seed);
+        group.bench_function(format!("status-quo path, {} re-keyed", g.name), |b| {
+            b.iter(|| {
+                path += 1;
+                black_box(sim.simulate_keyed(&keys, black_box(path)).crossing());
+            })
+        });
+    }
+    const PATHS: u64 = 2_000;
+    group.throughput(Throughput::Elements(PATHS));
+    group.sample_size(10);
+    group.bench_function("pick-freeze run of 2k base paths, all cores", |b| {
+        b.iter_batched(
+            || RunConfig {
+                paths: PATHS,
+                seed: 1,
+                threads: None,
+                stepping: Default::default(),
+                method: attrition::engine::Method::Plain,
+            },
+            |config| pick::run(&model, &config, &groups, &outputs, &Silent).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, w1, parts, observations, sensitivity);
 criterion_main!(benches);

@@ -27,6 +27,7 @@ fn main() {
         seed,
         threads: None,
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     let tally = engine::run(&model, &config, &Silent).unwrap_or_else(|e| {
         eprintln!("{e}");

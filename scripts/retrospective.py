@@ -160,7 +160,7 @@ def percentiles_block(runs):
             table(["report", "figure", *[f"`{s}`" for s in JANUARY]], rows),
             "",
             f"Prior percentiles in % (of {paths:,} paths per scenario, seed of each file; "
-            f"binomial standard error at most {100 * se:.2f} points). † beyond every path. "
+            f"standard error at most {100 * se:.2f} points). † beyond every path. "
             "`figure` is the centre of the report's 90% interval, `sqrt(lo hi)` "
             "(data/README.md, section 12).",
         ]

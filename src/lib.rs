@@ -48,10 +48,12 @@ pub mod comparison;
 pub mod date;
 pub mod engine;
 pub mod model;
+pub mod precision;
 pub mod projection;
 pub mod report;
 pub mod sample;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 
 pub use date::Date;

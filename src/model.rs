@@ -7,8 +7,10 @@
 use crate::date::Date;
 use crate::sample::Dist;
 
+mod held;
 mod inputs;
 mod observations;
+pub use held::{file_key, Held, HeldValue};
 pub use inputs::{ColumnKind, Input, Inputs, Law, Mechanism, What};
 pub use observations::{Likelihood, Observation, Source, MAX_OBSERVATIONS, MAX_SOURCES};
 

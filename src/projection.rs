@@ -5,7 +5,7 @@
 //! documented in docs/output.md.
 
 use crate::date::Date;
-use crate::engine::{RunConfig, Tally, WeightTally};
+use crate::engine::{Method, RunConfig, Tally, WeightTally};
 use crate::model::{Metric, Model, Noise};
 use crate::sample::stream::PRNG_NAME;
 use crate::stats::{binomial_se, DayCounts};
@@ -138,6 +138,27 @@ pub struct ScenarioInfo {
     pub sides: Vec<String>,
 }
 
+impl ScenarioInfo {
+    /// What a result says of the scenario `model`, read from `file` (no `--set`).
+    pub fn of(model: &Model, file: Option<&str>) -> Self {
+        ScenarioInfo {
+            name: model.name.clone(),
+            title: model.title.clone(),
+            file: file.map(str::to_string),
+            set: Vec::new(),
+            reference_date: model.reference_date,
+            horizon_date: model.horizon_date(),
+            horizon_days: model.horizon_days,
+            report_dates: model
+                .report_days
+                .iter()
+                .map(|&d| model.date_of(d))
+                .collect(),
+            sides: model.sides.iter().map(|s| s.name.clone()).collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub paths: u64,
@@ -150,6 +171,43 @@ pub struct RunInfo {
     /// which reads back into the same fields (`attrition plot` reads either).
     #[serde(deserialize_with = "noise_of_either_version")]
     pub noise: NoiseInfo,
+    /// How the paths were drawn and where the figures' errors come from (absent in
+    /// results before schema version 3, which were all plain).
+    #[serde(default)]
+    pub method: MethodInfo,
+    /// Runs with `--target-se` or `--target-days` only: the targets and what the paths
+    /// used reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::Precision>,
+}
+
+/// The run's method (`engine::Method`), as the output states it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MethodInfo {
+    pub name: Method,
+    /// Independent scramblings of the randomized quasi-Monte Carlo inputs, whose spread
+    /// gives every error (reduced runs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<u64>,
+    /// Inputs drawn from scrambled Sobol points (reduced runs only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qmc_inputs: Vec<String>,
+}
+
+/// Which estimator produced a figure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Estimator {
+    /// Counted over paths drawn from the inputs' own streams; errors from the paths.
+    #[default]
+    Plain,
+    /// Counted over paths with randomized quasi-Monte Carlo inputs; errors from the spread
+    /// of the scramblings.
+    Rqmc,
+    /// Each path's conditional probability with one side's baseline integrated out
+    /// (`engine::conditional`), over randomized quasi-Monte Carlo paths; errors from the
+    /// spread of the scramblings.
+    Conditional,
 }
 
 /// The day-to-day noise of a run as numbers, and in the words the table prints: JSON
@@ -260,6 +318,17 @@ pub struct CrossingQuantile {
     pub p: f64,
     pub day: Option<u32>,
     pub date: Option<Date>,
+    /// Its 95% confidence interval (Woodruff's: the quantiles at `p` -/+ the interval of
+    /// the crossing-day CDF there, `precision`); a null end lies beyond the horizon.
+    /// Absent in results before schema version 3.
+    #[serde(default)]
+    pub ci_low_day: Option<u32>,
+    #[serde(default)]
+    pub ci_low_date: Option<Date>,
+    #[serde(default)]
+    pub ci_high_day: Option<u32>,
+    #[serde(default)]
+    pub ci_high_date: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -275,8 +344,15 @@ pub struct Probability {
     pub day: u32,
     pub p: f64,
     /// Monte Carlo standard error: sqrt(p (1 - p) / paths), or its weighted form in runs
-    /// with observations (docs/output.md).
+    /// with observations, or the spread of the scramblings' estimates in a reduced run
+    /// (docs/output.md).
     pub se: f64,
+    /// The estimator of `p` and `se`.
+    #[serde(default)]
+    pub method: Estimator,
+    /// The input integrated out, for a conditional estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditioned_on: Option<String>,
 }
 
 /// Quantiles of one cumulative stock (a side, or `combined`) at the report dates.
@@ -299,6 +375,12 @@ pub struct StockQuantile {
     pub p: f64,
     /// Rounded to a whole number; within 0.01% of the sample quantile.
     pub value: f64,
+    /// Its 95% confidence interval, rounded (as a crossing quantile's); absent in results
+    /// before schema version 3, and in a fan chart's series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
 }
 
 /// Name of the combined series in stock results.
@@ -317,7 +399,8 @@ impl Projection {
     }
 
     /// The projection of a run, reporting the crossing-date quantiles `crossing` and the
-    /// stock quantiles `stock` (each in (0, 1), ascending).
+    /// stock quantiles `stock` (each in (0, 1), ascending), every figure with its error
+    /// (`precision`).
     pub fn at_levels(
         model: &Model,
         config: &RunConfig,
@@ -326,7 +409,27 @@ impl Projection {
         crossing: &[f64],
         stock: &[f64],
     ) -> Self {
+        let mut p = Projection::estimates(model, config, tally, file, crossing, stock);
+        crate::precision::attach(&mut p, model, config, tally, crossing, stock);
+        p
+    }
+
+    /// The figures of a tally, with the errors its own counts give (the paths' spread);
+    /// `precision::attach` adds intervals, and the errors of a reduced run.
+    pub(crate) fn estimates(
+        model: &Model,
+        config: &RunConfig,
+        tally: &Tally,
+        file: Option<&str>,
+        crossing: &[f64],
+        stock: &[f64],
+    ) -> Self {
         let mass = Mass::of(tally);
+        let method = if tally.replicates.is_empty() {
+            Estimator::Plain
+        } else {
+            Estimator::Rqmc
+        };
         let side_names = |ids: &[usize]| ids.iter().map(|&i| model.sides[i].name.clone()).collect();
         let w = tally.weights.as_ref();
         let thresholds = model
@@ -357,13 +460,29 @@ impl Projection {
                     p_crossed_by: model
                         .report_days
                         .iter()
-                        .map(|&d| {
+                        .enumerate()
+                        .map(|(r, &d)| {
                             let (p, se) = share(counts.crossed_by(d), sq.map(|c| c.crossed_by(d)));
-                            Probability {
-                                date: model.date_of(d),
-                                day: d,
-                                p,
-                                se,
+                            let conditional = tally.conditional.get(i).and_then(|u| u.get(r));
+                            match conditional {
+                                // Its error comes from the scramblings (`precision`).
+                                Some(&units) => Probability {
+                                    date: model.date_of(d),
+                                    day: d,
+                                    p: units as f64
+                                        / (tally.paths as f64 * crate::engine::conditional::UNIT),
+                                    se: f64::NAN,
+                                    method: Estimator::Conditional,
+                                    conditioned_on: None,
+                                },
+                                None => Probability {
+                                    date: model.date_of(d),
+                                    day: d,
+                                    p,
+                                    se,
+                                    method,
+                                    conditioned_on: None,
+                                },
                             }
                         })
                         .collect(),
@@ -375,21 +494,7 @@ impl Projection {
             .collect();
         let stocks = stock_series(model, tally, &[Metric::Casualties, Metric::Killed], stock);
         Projection {
-            scenario: ScenarioInfo {
-                name: model.name.clone(),
-                title: model.title.clone(),
-                file: file.map(str::to_string),
-                set: Vec::new(),
-                reference_date: model.reference_date,
-                horizon_date: model.horizon_date(),
-                horizon_days: model.horizon_days,
-                report_dates: model
-                    .report_days
-                    .iter()
-                    .map(|&d| model.date_of(d))
-                    .collect(),
-                sides: model.sides.iter().map(|s| s.name.clone()).collect(),
-            },
+            scenario: ScenarioInfo::of(model, file),
             run: RunInfo {
                 paths: tally.paths,
                 seed: config.seed,
@@ -401,6 +506,11 @@ impl Projection {
                     proposal: w.proposal.clone(),
                 }),
                 noise: NoiseInfo::new(model.noise, model.shock_correlation),
+                method: MethodInfo {
+                    name: config.method,
+                    ..MethodInfo::default()
+                },
+                precision: None,
             },
             events: events(model, tally, crossing),
             regimes: regimes(model, tally),
@@ -472,6 +582,8 @@ fn stock_series(
                             .map(|&p| StockQuantile {
                                 p,
                                 value: h.quantile(p).unwrap_or(f64::NAN).round(),
+                                ci_low: None,
+                                ci_high: None,
                             })
                             .collect(),
                     }
@@ -496,6 +608,10 @@ fn crossing_quantiles(model: &Model, counts: &DayCounts, levels: &[f64]) -> Vec<
                 p,
                 day,
                 date: day.map(|d| model.date_of(d)),
+                ci_low_day: None,
+                ci_low_date: None,
+                ci_high_day: None,
+                ci_high_date: None,
             }
         })
         .collect()
@@ -694,6 +810,8 @@ fn observations(model: &Model, tally: &Tally, levels: &[f64]) -> Vec<Observation
             .map(|&p| StockQuantile {
                 p,
                 value: h.quantile(p).unwrap_or(f64::NAN).round(),
+                ci_low: None,
+                ci_high: None,
             })
             .collect()
     };

@@ -34,7 +34,7 @@ fn every_shipped_scenario_validates_and_runs_in_every_format() {
             match format {
                 "json" => {
                     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-                    assert_eq!(v["schema_version"], 2);
+                    assert_eq!(v["schema_version"], 3);
                     assert!(v["projections"][0]["run"]["noise"]["cv"].is_number());
                     assert_eq!(v["projections"][0]["run"]["paths"], 2000);
                 }

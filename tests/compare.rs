@@ -11,6 +11,7 @@ fn config(paths: u64) -> RunConfig {
         seed: 11,
         threads: Some(2),
         stepping: Stepping::Auto,
+        method: attrition::engine::Method::Plain,
     }
 }
 

@@ -16,6 +16,7 @@ fn config(paths: u64, seed: u64, stepping: Stepping) -> RunConfig {
         seed,
         threads: Some(2),
         stepping,
+        method: attrition::engine::Method::Plain,
     }
 }
 

@@ -18,6 +18,7 @@ fn run(text: &str, paths: u64) -> Result<Projection, EngineError> {
         seed: 1,
         threads: Some(2),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     engine::run(&model, &config, &Silent).map(|t| Projection::from_tally(&model, &config, &t, None))
 }
@@ -183,6 +184,7 @@ fn overflow_is_refused_not_reported_as_numbers() {
         seed: 1,
         threads: Some(1),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     assert!(matches!(
         engine::run(&model, &config, &Silent),
@@ -207,6 +209,7 @@ fn limits_are_enforced_at_the_border() {
         seed: 1,
         threads: Some(1),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     let model = load_str("x.toml", &scenario(10, sides, t)).unwrap();
     assert_eq!(

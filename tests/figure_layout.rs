@@ -244,3 +244,71 @@ fn a_century_long_horizon_and_overlong_names_lay_out_cleanly() {
     assert!(!c.contains(">2100<"), "the axis reaches 2100");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sensitivity_figures_lay_out_cleanly() {
+    // The tornado and the indices of scenarios with events, regimes and correlations,
+    // forces and phases, and one with the longest title and name the loader allows.
+    let dir = scratch("sensitivity");
+    let long = variant(
+        &dir,
+        "peace-talks.toml",
+        "long.toml",
+        &[
+            (
+                "title = \"Peace talks: an uncertain ceasefire that may collapse\"",
+                &format!(
+                    "title = \"{}\"",
+                    &"A very long title about attrition ".repeat(6)[..200]
+                ),
+            ),
+            (
+                "name = \"peace-talks\"",
+                &format!("name = \"{}\"", "x".repeat(100)),
+            ),
+        ],
+    );
+    let figs = dir.join("figs");
+    let files = [
+        "scenarios/status-quo.toml",
+        "scenarios/grind-and-offensives.toml",
+        "scenarios/force-dependent.toml",
+        "scenarios/escalation-2026.toml",
+        long.as_str(),
+    ];
+    for f in files {
+        let args = [
+            "sensitivity",
+            f,
+            "-n",
+            "300",
+            "-q",
+            "--plot",
+            figs.to_str().unwrap(),
+        ];
+        let o = attrition(&args);
+        assert!(
+            o.status.success(),
+            "{f}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let names: Vec<String> = fs::read_dir(&figs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names
+        .iter()
+        .any(|n| n == "status-quo-tornado-2-500k-combined-killed.svg"));
+    assert!(names
+        .iter()
+        .any(|n| n == "grind-and-offensives-indices-1-2m-combined-casualties.svg"));
+    let found = check_dir(&figs);
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -29,6 +29,7 @@ fn shipped_scenarios_match_their_golden_outputs() {
             seed: model.default_seed,
             threads: Some(2),
             stepping: Default::default(),
+            method: attrition::engine::Method::Reduced,
         };
         let tally = engine::run(&model, &config, &Silent).unwrap();
         let name = file.to_str().unwrap();

@@ -20,6 +20,7 @@ fn config(paths: u64, seed: u64, threads: usize) -> RunConfig {
         seed,
         threads: Some(threads),
         stepping: Stepping::Auto,
+        method: attrition::engine::Method::Plain,
     }
 }
 

@@ -173,12 +173,25 @@ fn plot_redraws_a_version_1_result_as_it_draws_the_current_one() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     doc["schema_version"] = 1.into();
     for p in doc["projections"].as_array_mut().unwrap() {
         let sentence = p["run"]["noise"]["description"].clone();
         assert!(sentence.is_string());
         p["run"]["noise"] = sentence;
+        // Nor had it version 3's method and intervals.
+        p["run"].as_object_mut().unwrap().remove("method");
+        for t in p["thresholds"].as_array_mut().unwrap() {
+            for q in t["crossing"].as_array_mut().unwrap() {
+                for k in ["ci_low_day", "ci_low_date", "ci_high_day", "ci_high_date"] {
+                    q.as_object_mut().unwrap().remove(k);
+                }
+            }
+            for c in t["p_crossed_by"].as_array_mut().unwrap() {
+                c.as_object_mut().unwrap().remove("method");
+                c.as_object_mut().unwrap().remove("conditioned_on");
+            }
+        }
     }
     let v1 = dir.join("v1.json");
     fs::write(&v1, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
@@ -211,6 +224,6 @@ fn plot_redraws_a_version_1_result_as_it_draws_the_current_one() {
         then.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("version 1 to 2"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("version 1 to 3"));
     fs::remove_dir_all(&dir).unwrap();
 }

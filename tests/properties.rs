@@ -185,6 +185,7 @@ fn mutated_scenarios_never_panic_the_loader_or_engine() {
                         seed: 1,
                         threads: Some(1),
                         stepping: Default::default(),
+                        method: attrition::engine::Method::Plain,
                     };
                     match engine::run(&model, &config, &Silent) {
                         // With observations, 8 paths may all have zero weight: the run
@@ -331,6 +332,7 @@ fn what_validates_runs_at_the_edges_of_f64() {
                             seed,
                             threads: Some(1),
                             stepping: Default::default(),
+                            method: attrition::engine::Method::Plain,
                         };
                         if let Err(e) = engine::run(&model, &config, &Silent) {
                             prop_assert!(false, "validates but fails to run: {e}\n{text}");
@@ -571,6 +573,7 @@ fn results_keep_their_invariants_on_random_scenarios() {
                 seed: 3,
                 threads: Some(1),
                 stepping: Default::default(),
+                method: attrition::engine::Method::Plain,
             };
             let tally = engine::run(&model, &config, &Silent).unwrap();
             check_invariants(&Projection::from_tally(&model, &config, &tally, None))
@@ -599,6 +602,7 @@ fn random_scenarios_give_the_same_tally_on_one_and_two_threads() {
                     seed: 3,
                     threads: Some(threads),
                     stepping: Default::default(),
+                    method: attrition::engine::Method::Plain,
                 };
                 engine::run(&model, &config, &Silent).unwrap()
             };

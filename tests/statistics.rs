@@ -17,6 +17,7 @@ fn run(m: &Model, paths: u64, seed: u64, threads: usize) -> (Tally, Projection) 
         seed,
         threads: Some(threads),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     let tally = engine::run(m, &config, &Silent).unwrap();
     let p = Projection::from_tally(m, &config, &tally, None);
@@ -204,6 +205,7 @@ fn gamma_jumps_equal_daily_stepping_in_distribution() {
             seed,
             threads: Some(2),
             stepping,
+            method: attrition::engine::Method::Plain,
         };
         engine::run(&m, &config, &Silent).unwrap()
     };
@@ -254,6 +256,7 @@ fn gamma_noise_at_the_largest_cv_keeps_the_exact_answer_in_both_steppings() {
             seed: 4,
             threads: Some(2),
             stepping,
+            method: attrition::engine::Method::Plain,
         };
         let tally = engine::run(&m, &config, &Silent).unwrap();
         let p = Projection::from_tally(&m, &config, &tally, None);

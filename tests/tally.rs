@@ -11,6 +11,7 @@ fn run(file: &str, paths: u64, threads: usize) -> Tally {
         seed: 5,
         threads: Some(threads),
         stepping: Default::default(),
+        method: attrition::engine::Method::Plain,
     };
     engine::run(&model, &config, &Silent).unwrap()
 }

@@ -119,6 +119,7 @@ fn backtest_of_a_stationary_series_covers_at_the_nominal_rate() {
             seed: 9,
             threads: None,
             stepping: Stepping::Auto,
+            method: crate::engine::Method::Plain,
         },
         with_drift: false,
     };

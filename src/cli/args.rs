@@ -3,7 +3,8 @@
 //! strings and never assume what clap checked.
 
 use super::{backtest, fit};
-use attrition::engine::{RunConfig, Stepping};
+use attrition::engine::sensitivity::Grouping;
+use attrition::engine::{Method, RunConfig, Stepping};
 use attrition::model::{Model, ProposalMode, MAX_PATHS, MAX_REPORT_DATES};
 use attrition::report::Format;
 use attrition::scenario::overrides::Override;
@@ -30,6 +31,15 @@ fn proposal_mode() -> impl TypedValueParser<Value = ProposalMode> {
     PossibleValuesParser::new(["auto", "off"]).map(|s| match s.as_str() {
         "off" => ProposalMode::Off,
         _ => ProposalMode::Auto,
+    })
+}
+
+/// `--group`: one of `Grouping::NAMES`.
+fn grouping() -> impl TypedValueParser<Value = Grouping> {
+    PossibleValuesParser::new(Grouping::NAMES).map(|s| match s.as_str() {
+        "side" => Grouping::Side,
+        "mechanism" => Grouping::Mechanism,
+        _ => Grouping::Input,
     })
 }
 
@@ -133,6 +143,15 @@ pub(super) enum Command {
         after_help = "Example:\n  attrition backtest scenarios/status-quo-calibrated.toml data/ua_gs_russian_personnel.csv --corrections data/ua_gs_russian_losses_corrections.csv --origins 2024-01-01..2025-12-01"
     )]
     Backtest(backtest::BacktestArgs),
+    /// Which inputs move the results: first-order and total Sobol indices (with 95%
+    /// bootstrap intervals) of the crossing days, P(crossed by) each report date and each
+    /// side's casualties, for every uncertain input (or group of them) and the day-to-day
+    /// noise; and a tornado of the crossing date with each input held at its 5th and 95th
+    /// percentile (docs/sensitivity.md).
+    #[command(
+        after_help = "Examples:\n  attrition sensitivity scenarios/status-quo.toml\n  attrition sensitivity scenarios/peace-talks.toml --group mechanism --paths 20000 --plot figures\n  attrition sensitivity scenarios/bench/w0.toml -f json --out w0-sobol.json\n\n--paths N sets the base paths: the indices cost N x (k + 2) paths for k groups, the tornado N for the plain run and 2N for each input it holds. --quantiles chooses the crossing-date quantiles of the tornado (default: the median)."
+    )]
+    Sensitivity(SensitivityArgs),
     /// Check scenario files and report every problem, without running them.
     #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
     Validate {
@@ -176,6 +195,21 @@ pub(super) struct EngineOpts {
     /// then weighted by them, as if the file listed them under [[observations]].
     #[arg(long, value_name = "CSV")]
     pub observe: Vec<PathBuf>,
+    /// Plain Monte Carlo: every input from its own random stream, each figure's error from
+    /// the paths' own spread. By default `run` draws the inputs from scrambled Sobol points
+    /// in 16 independent scramblings (randomized quasi-Monte Carlo: the same figures, to the
+    /// same expectation, with smaller errors) and takes each error from their spread.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// A precision target: a finite number above zero.
+fn positive_number(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(x) => Err(format!("{x} is not a precision: give a number above 0")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
 }
 
 /// The `--quantiles` levels, ascending (a type of its own: clap reads an `Option<Vec<_>>`
@@ -292,6 +326,11 @@ impl EngineOpts {
             seed: self.seed.unwrap_or(model.default_seed),
             threads: self.threads.map(|t| t as usize),
             stepping,
+            method: if self.plain {
+                Method::Plain
+            } else {
+                Method::Reduced
+            },
         }
     }
 }
@@ -316,6 +355,37 @@ pub(super) struct CompareArgs {
     /// see how much wider the intervals are without them.
     #[arg(long)]
     pub independent: bool,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct SensitivityArgs {
+    /// The scenario file (TOML); `-` reads standard input.
+    pub file: PathBuf,
+    /// Analyse this threshold only (by name; default: every threshold).
+    #[arg(long)]
+    pub threshold: Option<String>,
+    /// How inputs are grouped: `input` (each alone), `side` (each side's, and the
+    /// inputs of no one side), `mechanism` (day-0 stocks, rates, forces, phases, events,
+    /// regimes, trend). Correlated inputs are always one group; the noise is one group.
+    #[arg(long, default_value = "input", value_parser = grouping())]
+    pub group: Grouping,
+    /// Output format.
+    #[arg(long, short, default_value = "table", value_parser = format())]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw SVG figures into DIR (created if missing): the tornado and the total
+    /// indices of each threshold's crossing day.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    // `--paths` is N, the base paths; `--quantiles` chooses the tornado's crossing-date
+    // quantiles (the after_help says so).
+    #[command(flatten)]
+    pub engine: EngineOpts,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -358,8 +428,22 @@ pub(super) struct RunArgs {
     /// exact); `off` always draws from the scenario's ranges.
     #[arg(long, default_value = "auto", value_parser = proposal_mode())]
     pub proposal: ProposalMode,
-    /// The most paths --min-effective-paths may use (default 10,000,000).
-    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS), requires = "min_effective_paths")]
+    /// Keep adding rounds of --round-paths paths until every reported probability's
+    /// standard error (P(crossed by) each report date, P(not crossed), P(event)) is at
+    /// most X, or --max-paths. The result is the bytes of one run of the paths used.
+    #[arg(long, value_name = "X", value_parser = positive_number, conflicts_with_all = ["min_effective_paths", "paths"])]
+    pub target_se: Option<f64>,
+    /// Keep adding rounds of --round-paths paths until every reported crossing-date
+    /// quantile's 95% interval reaches at most D days either side of it, or --max-paths.
+    #[arg(long, value_name = "D", value_parser = positive_number, conflicts_with_all = ["min_effective_paths", "paths"])]
+    pub target_days: Option<f64>,
+    /// Paths per round of --target-se and --target-days (default 65,536; a multiple of
+    /// 1,024 paths keeps every round's batches whole).
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
+    pub round_paths: Option<u64>,
+    /// The most paths --min-effective-paths, --target-se or --target-days may use
+    /// (default 10,000,000).
+    #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
     pub max_paths: Option<u64>,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]

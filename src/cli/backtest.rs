@@ -173,6 +173,7 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
             seed: args.seed,
             threads: args.threads.map(|t| t as usize),
             stepping: Stepping::Auto,
+            method: attrition::engine::Method::Plain,
         },
         with_drift: true,
     };

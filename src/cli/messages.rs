@@ -94,7 +94,15 @@ pub(super) fn series(e: &SeriesError, argument: Option<&str>) {
     say(&format!("error: {e}"), m);
 }
 
-/// `warning: FILE: MESSAGE`: a result was written, but read it with care.
+/// `warning: MESSAGE`: a result was written, but read it with care.
+pub(super) fn warning(msg: &str) {
+    say(
+        &format!("warning: {msg}"),
+        Message::new(Level::Warning, msg),
+    );
+}
+
+/// `warning: FILE: MESSAGE`, the same about one input file.
 pub(super) fn warning_in(file: &str, msg: &str) {
     say(
         &format!("warning: {file}: {msg}"),

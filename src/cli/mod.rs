@@ -18,6 +18,7 @@ mod fit;
 mod messages;
 mod run;
 mod samples;
+mod sensitivity;
 mod validate;
 
 use args::{Cli, Command, ErrorFormat};
@@ -81,7 +82,7 @@ fn engine_failure(file: Option<&str>, e: &EngineError) -> i32 {
             messages::interrupted();
             EXIT_INTERRUPTED
         }
-        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } => {
+        EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } | EngineError::Weighted => {
             say(&e.to_string());
             EXIT_BAD_INPUT
         }
@@ -117,6 +118,7 @@ pub fn main() -> i32 {
         Command::Plot { result, out } => plot(&result, &out),
         Command::Compare(args) => compare(args),
         Command::Fit(args) => fit::fit(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {

@@ -5,6 +5,7 @@ use super::args::RunArgs;
 use super::figures::{fan, write_figures, FIGURES_RESULT};
 use super::samples::{run_with_samples, sample_format};
 use super::*;
+use attrition::precision;
 
 pub(super) fn run(args: RunArgs) -> i32 {
     let format = args.format;
@@ -35,8 +36,21 @@ pub(super) fn run(args: RunArgs) -> i32 {
     for f in &args.engine.observe {
         targets.input("the --observe file", f);
     }
-    if args.min_effective_paths.is_some() && args.samples.is_some() {
-        return bad_argument("--min-effective-paths", "--min-effective-paths and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
+    let targeted = args.target_se.is_some() || args.target_days.is_some();
+    for (set, name) in [
+        (args.min_effective_paths.is_some(), "--min-effective-paths"),
+        (args.target_se.is_some(), "--target-se"),
+        (args.target_days.is_some(), "--target-days"),
+    ] {
+        if set && args.samples.is_some() {
+            return bad_argument(name, &format!("{name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead"));
+        }
+    }
+    if args.max_paths.is_some() && !targeted && args.min_effective_paths.is_none() {
+        return bad_argument("--max-paths", "--max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
+    }
+    if args.round_paths.is_some() && !targeted {
+        return bad_argument("--round-paths", "--round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
     }
     if let Err((flag, msg)) = declare_outputs(&mut targets, &args) {
         return bad_argument(flag, &msg);
@@ -66,6 +80,12 @@ pub(super) fn run(args: RunArgs) -> i32 {
     let mut projections = Vec::with_capacity(models.len());
     for (file, model) in &models {
         let mut config = args.engine.config(model, args.stepping);
+        let max = args.max_paths.unwrap_or(DEFAULT_MAX_PATHS);
+        let round = args.round_paths.unwrap_or(ROUND_PATHS);
+        if targeted {
+            // The first round; the rest are added until the targets are met.
+            config.paths = round.min(max);
+        }
         // The fan chart's own run, which cannot touch the result's. It goes first: the
         // result's run commits --samples when it ends, and an interrupt of the fan's run
         // after that would leave a file behind.
@@ -88,12 +108,27 @@ pub(super) fn run(args: RunArgs) -> i32 {
             Err(e) => return engine_failure(Some(file), &e),
         };
         if let Some(target) = args.min_effective_paths {
-            let max = args
-                .max_paths
-                .unwrap_or(DEFAULT_MAX_PATHS)
-                .max(config.paths);
+            let max = max.max(config.paths);
             match more_paths(model, &mut config, tally, target, max, args.quiet) {
                 Ok(t) => tally = t,
+                Err(e) => return engine_failure(Some(file), &e),
+            }
+        }
+        let levels = args.engine.quantiles.as_ref().map(|q| &q.0[..]);
+        let project = |config: &RunConfig, tally: &engine::Tally| match levels {
+            Some(q) => Projection::at_levels(model, config, tally, Some(file), q, q),
+            None => Projection::from_tally(model, config, tally, Some(file)),
+        };
+        let mut precise = None;
+        if targeted {
+            let targets = Targets {
+                se: args.target_se,
+                days: args.target_days,
+                round,
+                max,
+            };
+            match targets.rounds(model, &mut config, tally, &project, args.quiet) {
+                Ok((p, t)) => (precise, tally) = (Some(p), t),
                 Err(e) => return engine_failure(Some(file), &e),
             }
         }
@@ -118,9 +153,9 @@ pub(super) fn run(args: RunArgs) -> i32 {
                 started.elapsed().as_secs_f64()
             ));
         }
-        let mut projection = match &args.engine.quantiles {
-            Some(q) => Projection::at_levels(model, &config, &tally, Some(file), &q.0, &q.0),
-            None => Projection::from_tally(model, &config, &tally, Some(file)),
+        let mut projection = match precise {
+            Some(p) => p,
+            None => project(&config, &tally),
         };
         projection.scenario.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
         projections.push(match fan {
@@ -142,8 +177,69 @@ pub(super) fn run(args: RunArgs) -> i32 {
     emit(args.out.as_deref(), &report::render(format, &projections))
 }
 
-/// The most paths `--min-effective-paths` adds up to unless `--max-paths` says.
+/// The most paths `--min-effective-paths`, `--target-se` and `--target-days` add up to
+/// unless `--max-paths` says.
 const DEFAULT_MAX_PATHS: u64 = 10_000_000;
+
+/// Paths per round of `--target-se` and `--target-days` unless `--round-paths` says.
+const ROUND_PATHS: u64 = 65_536;
+
+/// What `--target-se` and `--target-days` ask for, and the rounds they may take.
+struct Targets {
+    se: Option<f64>,
+    days: Option<f64>,
+    round: u64,
+    max: u64,
+}
+
+impl Targets {
+    /// Adds rounds of paths (each continuing the same run, `engine::run_more`, so the
+    /// result is the bytes of one run of the paths used) until `p`, the projection of
+    /// `tally`, meets the targets or the paths reach the most allowed; the projection,
+    /// stating the precision reached. `config.paths` ends as the paths used.
+    fn rounds(
+        &self,
+        model: &Model,
+        config: &mut RunConfig,
+        mut tally: engine::Tally,
+        project: &dyn Fn(&RunConfig, &engine::Tally) -> Projection,
+        quiet: bool,
+    ) -> Result<(Projection, engine::Tally), EngineError> {
+        let mut rounds = 1;
+        loop {
+            let mut p = project(config, &tally);
+            let reached = precision::reached(&p);
+            let met = self.se.is_none_or(|x| reached.se <= x)
+                && self.days.is_none_or(|d| reached.days <= d);
+            if met || config.paths >= self.max {
+                if !met && !quiet {
+                    messages::warning(&format!(
+                        "{}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
+                        terminal(&model.name),
+                        config.paths,
+                        reached.se,
+                        reached.days
+                    ));
+                }
+                p.run.precision = Some(precision::Precision {
+                    target_se: self.se,
+                    target_days: self.days,
+                    met,
+                    rounds,
+                    largest_se: reached.se,
+                    widest_days: reached.days,
+                });
+                return Ok((p, tally));
+            }
+            let done = config.paths;
+            config.paths = (done + self.round).min(self.max);
+            let progress = watcher(quiet, &model.name, config.paths - done);
+            tally = engine::run_more(model, config, progress.as_ref(), tally, done)?;
+            clear_line(quiet);
+            rounds += 1;
+        }
+    }
+}
 
 /// Adds paths in rounds until the weighted tally's effective sample size reaches
 /// `target` or the paths reach `max`; `config.paths` ends as the paths used. Each round

@@ -8,7 +8,7 @@ use super::proposal::Proposed;
 use crate::model::{EventEnd, EventStart, Rate, RegimeStep, What};
 use crate::sample::dist::open_unit;
 use crate::sample::normal::{cdf as normal_cdf, inverse_cdf};
-use crate::sample::stream::{stream_id, Keys};
+use crate::sample::stream::Keys;
 use crate::sample::Dist;
 
 /// Draws of one side on one path.
@@ -250,7 +250,7 @@ impl Draws {
         let tied = |units: &[(u64, f64)]| units.iter().find(|(s, _)| *s == stream).map(|p| p.1);
         match tied(&self.copula_units).or_else(|| tied(&self.proposed.units)) {
             Some(u) => dist.quantile(u),
-            None => dist.draw(keys.seed_of(stream), path, stream),
+            None => dist.draw(keys, path, stream),
         }
     }
 
@@ -272,7 +272,7 @@ impl Draws {
         for (i, (e, ep)) in model.events.iter().zip(&plan.events).enumerate() {
             let p = e
                 .probability
-                .draw(keys.seed_of(ep.probability), path, ep.probability)
+                .draw(keys, path, ep.probability)
                 .clamp(0.0, 1.0);
             let mut d = EventDraw {
                 probability: p,
@@ -293,7 +293,7 @@ impl Draws {
                     let days = match &e.end {
                         EventEnd::Never => u64::MAX,
                         EventEnd::Duration(dist) => {
-                            let v = dist.draw(keys.seed_of(ep.end), path, ep.end).round();
+                            let v = dist.draw(keys, path, ep.end).round();
                             if v >= u64::MAX as f64 {
                                 u64::MAX
                             } else {
@@ -321,7 +321,7 @@ impl Draws {
         let horizon = model.horizon_days;
         self.regime_path.clear();
         if let Some(r) = &model.regimes {
-            let u = keys.unit(path, stream_id("regimes.initial"));
+            let u = keys.unit(path, plan.regime_initial);
             let mut state = pick(&r.initial, u);
             let mut rng = keys.rng(path, plan.regime_chain);
             self.regime_path.push((1, state));

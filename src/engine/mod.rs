@@ -5,6 +5,7 @@
 //! The engine never prints; callers watch it through `Progress`.
 
 pub mod compare;
+pub mod conditional;
 mod dynamics;
 mod fan;
 mod force;
@@ -17,6 +18,7 @@ mod plan;
 pub mod proposal;
 pub mod samples;
 mod schedule;
+pub mod sensitivity;
 mod stocks;
 pub mod weights;
 
@@ -42,6 +44,22 @@ pub struct RunConfig {
     pub seed: u64,
     pub threads: Option<usize>,
     pub stepping: Stepping,
+    pub method: Method,
+}
+
+/// How a run spends its paths on precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Every input from its own keyed stream: plain Monte Carlo, each figure's error from
+    /// the paths' own spread.
+    #[default]
+    Plain,
+    /// The inputs drawn by inversion from scrambled Sobol points in
+    /// `sobol::REPLICATES` independent scramblings (randomized quasi-Monte Carlo), each
+    /// figure's error from the spread of the scramblings' estimates; events, regimes and
+    /// the noise keep their streams (`Tally::replicates`).
+    Reduced,
 }
 
 impl RunConfig {
@@ -52,6 +70,7 @@ impl RunConfig {
             seed: model.default_seed,
             threads: None,
             stepping: Stepping::Auto,
+            method: Method::Reduced,
         }
     }
 }
@@ -84,6 +103,8 @@ pub enum EngineError {
     Sink(String),
     /// A path's weight passed the proposal's anchor (`proposal::Proposal::log_anchor`).
     AboveAnchor { path: u64, by: f64 },
+    /// A sensitivity analysis of a run with observations, whose paths are weighted.
+    Weighted,
 }
 
 impl std::fmt::Display for EngineError {
@@ -93,6 +114,10 @@ impl std::fmt::Display for EngineError {
             EngineError::Threads(e) => write!(f, "cannot start the worker threads: {e}"),
             EngineError::Cancelled => write!(f, "the run was cancelled"),
             EngineError::Sink(e) => write!(f, "cannot write the samples: {e}"),
+            EngineError::Weighted => write!(
+                f,
+                "the scenario has observations, so its paths are weighted (and drawn from a proposal fitted to the observations); Sobol indices by pick-freeze assume paths drawn from the inputs' own distributions, each counting once, and this tool does not estimate weighted ones. Analyse the scenario without its [[observations]] (the sensitivity before the reports)"
+            ),
             EngineError::AboveAnchor { path, by } => write!(
                 f,
                 "path {path}'s weight is e^{by:.1} times the most the proposal fitted to the observations allowed for; its weight cannot be counted exactly, so the run stops. Run with --proposal off, or another seed"
@@ -162,6 +187,16 @@ pub struct Tally {
     /// figures need.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<WeightTally>,
+    /// Runs with randomized quasi-Monte Carlo inputs (`Method::Reduced`) only: the tally of
+    /// each scrambling (`sobol::REPLICATES` of them, path `p` in `sobol::replicate_of(p)`),
+    /// whose sum is the counts above; each figure's error comes from their spread.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replicates: Vec<Tally>,
+    /// Runs with `Method::Reduced` only: per threshold, per report date, the paths'
+    /// conditional probabilities of having crossed, in units of `conditional::UNIT`
+    /// (empty for a threshold without a conditioning: `conditional::conditionings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditional: Vec<Vec<u64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -205,7 +240,33 @@ impl Tally {
             regime_days: vec![0; plan.regime_factors.len()],
             regime_days_sq: vec![0; plan.regime_factors.len()],
             weights: WeightTally::new(plan),
+            replicates: Vec::new(),
+            conditional: if plan.conditionings.iter().any(Option::is_some) {
+                plan.conditionings
+                    .iter()
+                    .map(|c| match c {
+                        Some(_) => vec![0; plan.model.report_days.len()],
+                        None => Vec::new(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// The tally of a run from its scramblings' tallies (`Tally::replicates`), or the one
+    /// tally of a plain run.
+    fn of_parts(mut parts: Vec<Tally>) -> Tally {
+        if parts.len() == 1 {
+            return parts.pop().expect("one part");
+        }
+        let mut pooled = parts[0].clone();
+        for p in &parts[1..] {
+            pooled = pooled.merge(p.clone());
+        }
+        pooled.replicates = parts;
+        pooled
     }
 
     pub fn layout(&self) -> &Layout {
@@ -307,6 +368,39 @@ impl Tally {
             (None, None) => {}
             _ => panic!("merging a weighted tally with an unweighted one"),
         }
+        assert_eq!(
+            self.conditional.len(),
+            other.conditional.len(),
+            "merging tallies of different methods"
+        );
+        for (a, b) in self.conditional.iter_mut().zip(&other.conditional) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        // An empty tally (a merge's start) takes the other's scramblings.
+        match (self.replicates.is_empty(), other.replicates.is_empty()) {
+            (_, true) => assert!(
+                other.replicates.is_empty() && (other.paths == 0 || self.replicates.is_empty()),
+                "merging tallies of different methods"
+            ),
+            (true, false) => {
+                assert_eq!(
+                    self.paths, other.paths,
+                    "merging tallies of different methods"
+                );
+                self.replicates = other.replicates;
+            }
+            (false, false) => {
+                assert_eq!(self.replicates.len(), other.replicates.len());
+                let mine = std::mem::take(&mut self.replicates);
+                self.replicates = mine
+                    .into_iter()
+                    .zip(other.replicates)
+                    .map(|(a, b)| a.merge(b))
+                    .collect();
+            }
+        }
         self
     }
 
@@ -339,6 +433,9 @@ pub(super) fn prepared<'m>(
     progress: &dyn Progress,
 ) -> Result<Plan<'m>, EngineError> {
     let mut plan = Plan::new(model);
+    if config.method == Method::Reduced {
+        plan.conditionings = conditional::conditionings(&plan);
+    }
     if model.proposal == crate::model::ProposalMode::Auto {
         plan.proposal = pilot::fit(&plan, config.seed, config.stepping, progress)?;
     }
@@ -391,9 +488,10 @@ fn workers(requested: usize, paths: u64) -> usize {
 }
 
 /// Runs batches `first..end` on every thread of the current pool: each worker takes the
-/// next batch from a shared counter and keeps one tally; the tallies are merged at the
-/// end. Counts merge exactly, so which worker ran which batch does not matter, and
-/// memory is one tally per thread. `each` sees every path just simulated.
+/// next batch from a shared counter and keeps one tally (one per scrambling with
+/// randomized quasi-Monte Carlo inputs); the tallies are merged at the end. Counts merge
+/// exactly, so which worker ran which batch does not matter, and memory is one tally per
+/// thread. `each` sees every path just simulated.
 pub(super) fn work(
     plan: &Plan,
     config: &RunConfig,
@@ -401,22 +499,63 @@ pub(super) fn work(
     batches: std::ops::Range<u64>,
     each: &(dyn Fn(u64, &PathState) + Sync),
 ) -> Result<Tally, EngineError> {
-    let tallies = work_with(
-        plan,
-        config,
+    let paths = batches.start * BATCH_PATHS..(batches.end * BATCH_PATHS).min(config.paths);
+    tally_paths(plan, config, progress, paths, each)
+}
+
+/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`).
+fn tally_paths(
+    plan: &Plan,
+    config: &RunConfig,
+    progress: &dyn Progress,
+    paths: std::ops::Range<u64>,
+    each: &(dyn Fn(u64, &PathState) + Sync),
+) -> Result<Tally, EngineError> {
+    let keys = plan.keys(config.seed, config.method);
+    let parts = if keys.design().is_some() {
+        crate::sample::sobol::REPLICATES as usize
+    } else {
+        1
+    };
+    let workers = for_each_path_in(
         progress,
-        batches,
-        || Tally::new(plan),
-        |tally, path, state| {
-            tally.add(state);
+        paths,
+        || {
+            let tallies: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
+            (tallies, PathState::new(plan, config.stepping))
+        },
+        |(tallies, state), path| {
+            state.simulate_keyed(plan, &keys, path);
+            checked(state, plan, path)?;
+            let part = if parts > 1 {
+                crate::sample::sobol::replicate_of(path)
+            } else {
+                0
+            };
+            tallies[part].add(state);
+            if !tallies[part].conditional.is_empty() {
+                conditional::add(
+                    plan,
+                    &plan.conditionings,
+                    state,
+                    config.seed,
+                    path,
+                    &mut tallies[part].conditional,
+                );
+            }
             each(path, state);
+            Ok(())
         },
     )?;
-    let mut total = Tally::new(plan);
-    for t in tallies {
-        total = total.merge(t);
+    let mut total: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
+    for (tallies, _) in workers {
+        total = total
+            .into_iter()
+            .zip(tallies)
+            .map(|(a, b)| a.merge(b))
+            .collect();
     }
-    Ok(total)
+    Ok(Tally::of_parts(total))
 }
 
 /// Whether path `path`, just simulated in `state`, can be counted: finite stocks, and a
@@ -443,13 +582,14 @@ pub(super) fn work_with<A: Send>(
     new: impl Fn() -> A + Sync,
     add: impl Fn(&mut A, u64, &PathState) + Sync,
 ) -> Result<Vec<A>, EngineError> {
+    let keys = plan.keys(config.seed, config.method);
     let parts = for_each_path(
         config,
         progress,
         batches,
         || (new(), PathState::new(plan, config.stepping)),
         |(acc, state), path| {
-            state.simulate(plan, config.seed, path);
+            state.simulate_keyed(plan, &keys, path);
             checked(state, plan, path)?;
             add(acc, path, state);
             Ok(())
@@ -523,21 +663,9 @@ pub fn run_more(
     }
     let more = in_pool(config, || {
         let plan = prepared(model, config, progress)?;
-        let plan = &plan;
-        let parts = for_each_path_in(
-            progress,
-            done..config.paths,
-            || (Tally::new(plan), PathState::new(plan, config.stepping)),
-            |(acc, state), path| {
-                state.simulate(plan, config.seed, path);
-                checked(state, plan, path)?;
-                acc.add(state);
-                Ok(())
-            },
-        )?;
-        Ok(parts.into_iter().map(|(t, _)| t).collect::<Vec<_>>())
+        tally_paths(&plan, config, progress, done..config.paths, &|_, _| {})
     })?;
-    Ok(more.into_iter().fold(tally, Tally::merge))
+    Ok(tally.merge(more))
 }
 
 fn run_batches(
@@ -566,6 +694,7 @@ mod tests {
             seed: 1,
             threads: Some(threads),
             stepping: Stepping::Auto,
+            method: Method::Plain,
         };
         let n = |c: &RunConfig| in_pool(c, || Ok(rayon::current_num_threads())).unwrap();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -588,6 +717,7 @@ mod tests {
                 seed: 1,
                 threads: Some(threads),
                 stepping: Stepping::Auto,
+                method: Method::Plain,
             };
             run(&model, &config, &Silent).unwrap()
         };

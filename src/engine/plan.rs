@@ -4,7 +4,8 @@
 use super::layout::Layout;
 use super::proposal::Proposal;
 use crate::model::{Inputs, Mechanism, Metric, Model, PhaseEffect, RegimeStep, SideId, What};
-use crate::sample::stream::stream_id;
+use crate::sample::sobol::Design;
+use crate::sample::stream::{stream_id, Keys};
 use crate::sample::Dist;
 
 /// A fixed date window and the factors (indices into `Plan::factors`) active in it.
@@ -75,6 +76,8 @@ pub struct Plan<'m> {
     pub common_noise: u64,
     /// Streams of the regime chain's steps and of the trend (0 without them).
     pub regime_chain: u64,
+    /// Stream of the chain's first state (read besides `regime_chain`).
+    pub regime_initial: u64,
     pub trend: u64,
     /// Whether a path needs its own schedule of rate pieces (events or regimes).
     pub per_path_cuts: bool,
@@ -90,6 +93,12 @@ pub struct Plan<'m> {
     pub combined_killed: bool,
     /// Buckets each stock histogram may keep (`histogram_buckets`).
     stock_buckets: usize,
+    /// Streams of the inputs with a Sobol dimension (`Input::takes_sobol`), in table
+    /// order: the dimensions of a run with randomized quasi-Monte Carlo inputs.
+    pub sobol: Vec<u64>,
+    /// Per threshold, how its P(crossed by) is estimated conditionally (runs with
+    /// `Method::Reduced`; empty otherwise).
+    pub conditionings: Vec<Option<super::conditional::Conditioning>>,
 }
 
 impl<'m> Plan<'m> {
@@ -207,8 +216,15 @@ impl<'m> Plan<'m> {
         let mut observation_days: Vec<u32> = model.observations.iter().map(|o| o.day).collect();
         observation_days.sort_unstable();
         observation_days.dedup();
+        let sobol = inputs
+            .iter()
+            .filter(|i| i.takes_sobol(model))
+            .map(|i| i.stream)
+            .collect();
         Plan {
             model,
+            sobol,
+            conditionings: Vec::new(),
             biases,
             observation_days,
             proposal: None,
@@ -225,6 +241,7 @@ impl<'m> Plan<'m> {
             copulas,
             common_noise: stream_id("noise.shared"),
             regime_chain,
+            regime_initial: stream_id("regimes.initial"),
             trend,
             per_path_cuts: !model.events.is_empty() || model.regimes.is_some(),
             stock_buckets: histogram_budget(layout.slots()),
@@ -242,6 +259,18 @@ impl<'m> Plan<'m> {
         self.layout = self.layout.casualties_only();
         self.stock_buckets = buckets.max(2);
         self
+    }
+
+    /// The streams of a run with seed `seed`: keyed streams, and with `Method::Reduced`
+    /// the uniforms of `sobol`'s inputs from scrambled Sobol points (`sobol::Design`).
+    pub fn keys(&self, seed: u64, method: super::Method) -> Keys {
+        let keys = Keys::new(seed);
+        match method {
+            super::Method::Reduced if !self.sobol.is_empty() => {
+                keys.with_design(Design::new(seed, &self.sobol))
+            }
+            _ => keys,
+        }
     }
 
     /// Index of the report histogram for (report date, series, metric).

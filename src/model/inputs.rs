@@ -305,6 +305,44 @@ impl Input {
         }
     }
 
+    /// Whether the path draws this input by inversion of one uniform of its own stream (a
+    /// scrambled Sobol coordinate in a run with randomized quasi-Monte Carlo inputs):
+    /// sides' inputs, multipliers, sources' biases and the trend, unless fixed or PERT
+    /// (drawn by a Beta sampler). Events (their probability, occurrence and dates) and
+    /// the regime chain keep their streams.
+    pub fn is_inverted(&self, model: &Model) -> bool {
+        match self.what {
+            What::EventProbability(_)
+            | What::EventHappens(_)
+            | What::EventStart(_)
+            | What::EventEnd(_)
+            | What::RegimeChain => false,
+            What::Trend => matches!(
+                self.law(model),
+                Law::Trend(TrendDist::Normal { .. } | TrendDist::Uniform { .. })
+            ),
+            _ => self
+                .dist(model)
+                .is_some_and(|d| d.is_invertible() && !matches!(d, Dist::Fixed(_))),
+        }
+    }
+
+    /// Whether a run with randomized quasi-Monte Carlo inputs gives this input a Sobol
+    /// dimension: every input drawn by inversion (`is_inverted`), and each event's
+    /// uniforms (its probability, whether it happens, its start and its end), which
+    /// stratifies the events' occurrence and timing. The regime chain and the day-to-day
+    /// noise, many numbers a path, keep their streams.
+    pub fn takes_sobol(&self, model: &Model) -> bool {
+        match self.law(model) {
+            Law::Happens | Law::Start(_) => true,
+            Law::End(end) => !matches!(end, EventEnd::Never),
+            Law::Dist(d) if matches!(self.what, What::EventProbability(_)) => {
+                d.is_invertible() && !matches!(d, Dist::Fixed(_))
+            }
+            _ => self.is_inverted(model),
+        }
+    }
+
     /// The distribution, when it is a `Dist`.
     pub fn dist<'m>(&self, model: &'m Model) -> Option<&'m Dist> {
         match self.law(model) {

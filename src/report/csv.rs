@@ -32,6 +32,16 @@ pub fn render(projections: &[Projection]) -> String {
                 let day = q.day.map(|d| d.to_string()).unwrap_or_default();
                 let date = q.date.map(|d| d.to_string()).unwrap_or_default();
                 row("quantile", &q.p.to_string(), date, day.clone(), day);
+                // The interval's ends, each with its own day and date (empty beyond the
+                // horizon).
+                for (kind, d, date) in [
+                    ("quantile_ci_low", q.ci_low_day, q.ci_low_date),
+                    ("quantile_ci_high", q.ci_high_day, q.ci_high_date),
+                ] {
+                    let day = d.map(|d| d.to_string()).unwrap_or_default();
+                    let date = date.map(|d| d.to_string()).unwrap_or_default();
+                    row(kind, &q.p.to_string(), date, day.clone(), day);
+                }
             }
             if let Some(m) = &t.mean_of_crossed {
                 let whole = m.date.days_since(p.scenario.reference_date);
@@ -61,6 +71,11 @@ pub fn render(projections: &[Projection]) -> String {
                     c.day.to_string(),
                     c.se.to_string(),
                 );
+                let how = serde_json::to_value(c.method)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                row("cdf_method", &id, id.clone(), c.day.to_string(), how);
             }
             let h = p.scenario.horizon_date.to_string();
             let hd = p.scenario.horizon_days.to_string();
@@ -135,6 +150,20 @@ pub fn render(projections: &[Projection]) -> String {
                 }
             }
         }
+        let (method, replicates) = match p.run.method.replicates {
+            Some(r) => ("reduced", r),
+            None => ("plain", 1),
+        };
+        put([
+            "run",
+            "method",
+            "",
+            "replicates",
+            method,
+            "",
+            "",
+            &replicates.to_string(),
+        ]);
         if let Some(w) = &p.run.weights {
             let ess = w.effective_paths.to_string();
             put(["run", "weights", "", "effective_paths", "", "", "", &ess]);
@@ -178,18 +207,26 @@ pub fn render(projections: &[Projection]) -> String {
         for s in &p.stocks {
             for point in &s.points {
                 for q in &point.quantiles {
-                    let fields = [
-                        scenario.as_str(),
-                        "stock",
-                        &s.series,
-                        s.metric.as_str(),
-                        "quantile",
-                        &q.p.to_string(),
-                        &point.date.to_string(),
-                        &point.day.to_string(),
-                        &q.value.to_string(),
+                    let ends = [
+                        ("quantile", Some(q.value)),
+                        ("quantile_ci_low", q.ci_low),
+                        ("quantile_ci_high", q.ci_high),
                     ];
-                    line(&mut out, &fields);
+                    for (kind, value) in ends {
+                        let Some(value) = value else { continue };
+                        let fields = [
+                            scenario.as_str(),
+                            "stock",
+                            &s.series,
+                            s.metric.as_str(),
+                            kind,
+                            &q.p.to_string(),
+                            &point.date.to_string(),
+                            &point.day.to_string(),
+                            &value.to_string(),
+                        ];
+                        line(&mut out, &fields);
+                    }
                 }
             }
         }
@@ -197,7 +234,7 @@ pub fn render(projections: &[Projection]) -> String {
     out
 }
 
-fn line(out: &mut String, fields: &[&str]) {
+pub(super) fn line(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

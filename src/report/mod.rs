@@ -13,6 +13,7 @@ pub mod fit;
 mod json;
 pub mod message;
 pub mod parquet;
+pub mod sensitivity;
 pub mod svg;
 mod table;
 
@@ -41,11 +42,14 @@ impl Format {
 
 /// Version of the JSON and CSV layouts; bumped on any change a reader could notice.
 /// 2: `run.noise` is an object of fields (model, sigma, cv, shape, correlation,
-/// description) where version 1 had only the description.
-pub const SCHEMA_VERSION: u32 = 2;
+/// description) where version 1 had only the description. 3: `run.method` (plain or
+/// reduced), `se` from the scramblings in reduced runs, each probability's `method`,
+/// every quantile's 95% interval (`ci_low*`, `ci_high*`), and `run.precision`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The oldest JSON result `attrition plot` reads: version 1 differs only in `run.noise`,
-/// which reads back exactly from its sentence.
+/// which reads back exactly from its sentence; version 2 lacks version 3's additions,
+/// which read back as a plain run's without intervals.
 pub const OLDEST_READABLE_SCHEMA_VERSION: u32 = 1;
 
 pub fn render(format: Format, projections: &[Projection]) -> Vec<u8> {

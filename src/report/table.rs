@@ -3,7 +3,7 @@
 //! it are shown as escapes instead of reaching the terminal.
 
 use super::escape::terminal as term;
-use crate::projection::Projection;
+use crate::projection::{Estimator, Projection};
 use std::fmt::Write;
 
 pub fn render(projections: &[Projection]) -> String {
@@ -50,6 +50,36 @@ fn one(out: &mut String, p: &Projection) {
             );
         }
     }
+    let _ = writeln!(out, "method: {}", method(p));
+    if let Some(pr) = &p.run.precision {
+        let mut asked = Vec::new();
+        if let Some(x) = pr.target_se {
+            asked.push(format!(
+                "every se at most {x} (largest {})",
+                se(pr.largest_se)
+            ));
+        }
+        if let Some(d) = pr.target_days {
+            asked.push(format!(
+                "every date within {d} days (widest {})",
+                pr.widest_days
+            ));
+        }
+        let verdict = if pr.met {
+            format!(
+                "met with {} paths in {}",
+                thousands(p.run.paths as f64),
+                rounds(pr.rounds)
+            )
+        } else {
+            format!(
+                "NOT met: stopped at {} paths (--max-paths) after {}",
+                thousands(p.run.paths as f64),
+                rounds(pr.rounds)
+            )
+        };
+        let _ = writeln!(out, "precision: {}: {verdict}", asked.join(", "));
+    }
     if !s.set.is_empty() {
         let set: Vec<String> = s.set.iter().map(|a| format!("--set {}", term(a))).collect();
         let _ = writeln!(out, "what-if: {}", set.join(" "));
@@ -66,7 +96,9 @@ fn one(out: &mut String, p: &Projection) {
         let mut head = format!("  {:<16}", "crossing date");
         let mut dates = format!("  {:<16}", "");
         let mut days = format!("  {:<16}", "days after ref");
+        let mut ci = format!("  {:<16}", "95% interval");
         for q in &t.crossing {
+            let _ = write!(ci, "{:<13}", interval_days(q));
             let _ = write!(head, "{:<13}", percent_label(q.p));
             let date = q.date.map_or("not crossed".to_string(), |d| d.to_string());
             let _ = write!(dates, "{date:<13}");
@@ -84,7 +116,8 @@ fn one(out: &mut String, p: &Projection) {
             }
             None => dates.push_str("never crossed"),
         }
-        for line in [head, dates, days] {
+        ci.push_str("(days either side)");
+        for line in [head, dates, days, ci] {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if t.p_at_baseline > 0.0 {
@@ -95,10 +128,16 @@ fn one(out: &mut String, p: &Projection) {
             );
         }
         for c in &t.p_crossed_by {
+            let how = match c.method {
+                Estimator::Conditional => "; conditional",
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  P(crossed by {}) = {:.4} (se {:.4})",
-                c.date, c.p, c.se
+                "  P(crossed by {}) = {:.4} (se {}{how})",
+                c.date,
+                c.p,
+                se(c.se)
             );
         }
         let _ = writeln!(
@@ -161,6 +200,7 @@ fn one(out: &mut String, p: &Projection) {
         for q in levels {
             let _ = write!(head, "{:>14}", percent_label(q.p));
         }
+        let _ = write!(head, "{:>16}", "95% of p50");
         let _ = writeln!(out, "{head}");
         for series in &p.stocks {
             for point in &series.points {
@@ -172,6 +212,14 @@ fn one(out: &mut String, p: &Projection) {
                 );
                 for q in &point.quantiles {
                     let _ = write!(line, "{:>14}", thousands(q.value));
+                }
+                let median = point.quantiles.iter().find(|q| q.p == 0.5);
+                let half = median.and_then(|q| {
+                    let (lo, hi) = (q.ci_low?, q.ci_high?);
+                    Some((q.value - lo).max(hi - q.value))
+                });
+                if let Some(h) = half {
+                    let _ = write!(line, "{:>16}", format!("±{}", thousands(h)));
                 }
                 let _ = writeln!(out, "{line}");
             }
@@ -213,6 +261,75 @@ fn observations(out: &mut String, p: &Projection) {
             ends(&o.prior),
             ends(&o.posterior)
         );
+    }
+}
+
+/// `1 round`, `3 rounds`.
+fn rounds(n: u64) -> String {
+    if n == 1 {
+        "1 round".to_string()
+    } else {
+        format!("{n} rounds")
+    }
+}
+
+/// The run's method, in a line.
+fn method(p: &Projection) -> String {
+    let m = &p.run.method;
+    match m.replicates {
+        Some(r) => {
+            let mut text = format!(
+                "randomized quasi-Monte Carlo ({} inputs from scrambled Sobol points, {r} scramblings; every error from their spread)",
+                m.qmc_inputs.len()
+            );
+            let mut conditioned: Vec<String> = Vec::new();
+            for key in p
+                .thresholds
+                .iter()
+                .flat_map(|t| t.p_crossed_by.first())
+                .filter_map(|c| c.conditioned_on.as_deref())
+            {
+                let key = term(key).into_owned();
+                if !conditioned.contains(&key) {
+                    conditioned.push(key);
+                }
+            }
+            if !conditioned.is_empty() {
+                let _ = write!(
+                    text,
+                    "; P(crossed by) conditional on {}",
+                    conditioned.join(", ")
+                );
+            }
+            text
+        }
+        None => "plain Monte Carlo (errors from the paths' spread)".to_string(),
+    }
+}
+
+/// A standard error to four places, or where it is below them, to two significant
+/// digits (a reduced run's errors are often far below 0.0001).
+fn se(x: f64) -> String {
+    if x != 0.0 && x.abs() < 5e-5 {
+        format!("{x:.1e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+/// A crossing quantile's 95% interval as days either side of it: `±2`, `-1/+3`, `+1`
+/// (from the day itself to the next), or `-`
+/// where an end lies beyond the horizon or the quantile itself does.
+fn interval_days(q: &crate::projection::CrossingQuantile) -> String {
+    match (q.day, q.ci_low_day, q.ci_high_day) {
+        (Some(d), Some(lo), Some(hi)) => match (d - lo, hi - d) {
+            (a, b) if a == b => format!("±{a}"),
+            (0, b) => format!("+{b}"),
+            (a, 0) => format!("-{a}"),
+            (a, b) => format!("-{a}/+{b}"),
+        },
+        (Some(d), Some(lo), None) => format!("-{}/+?", d - lo),
+        _ => "-".to_string(),
     }
 }
 

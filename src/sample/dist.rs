@@ -33,11 +33,13 @@ pub enum Dist {
         mode: f64,
         hi: f64,
     },
-    /// `lo + (hi - lo) * Beta(alpha, beta)`.
+    /// `lo + (hi - lo) * Beta(alpha, beta)`; `shape` is `[alpha, beta]` (the sampler
+    /// keeps them to itself), for the percentiles.
     Pert {
         lo: f64,
         hi: f64,
         beta: Beta<f64>,
+        shape: [f64; 2],
     },
 }
 
@@ -174,28 +176,34 @@ impl Dist {
         }
         let alpha = 1.0 + lambda * (mode - lo) / (hi - lo);
         let beta = 1.0 + lambda * (hi - mode) / (hi - lo);
+        let shape = [alpha, beta];
         let beta = Beta::new(alpha, beta).map_err(|e| DistError(format!("PERT: {e}")))?;
-        Ok(Dist::Pert { lo, hi, beta })
+        Ok(Dist::Pert {
+            lo,
+            hi,
+            beta,
+            shape,
+        })
     }
 
     /// One draw, using `rng` as this input's own stream.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
-            Dist::Pert { lo, hi, beta } => lo + (hi - lo) * beta.sample(rng),
+            Dist::Pert { lo, hi, beta, .. } => lo + (hi - lo) * beta.sample(rng),
             _ => self.quantile(open_unit(rng)),
         }
     }
 
-    /// The draw for input `stream` on path `path` of a run with `seed`: by inversion of a
-    /// keyed uniform where the shape allows, else from the input's own stream.
+    /// The draw for input `stream` on path `path` from the streams `keys` gives: by
+    /// inversion of the input's uniform where the shape allows (a keyed uniform, or a
+    /// scrambled Sobol coordinate), else from the input's own stream.
     #[inline]
-    pub fn draw(&self, seed: u64, path: u64, stream: u64) -> f64 {
-        use super::stream::{keyed_unit, stream_rng};
+    pub fn draw(&self, keys: &super::stream::Keys, path: u64, stream: u64) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
-            Dist::Pert { .. } => self.sample(&mut stream_rng(seed, path, stream)),
-            _ => self.quantile(keyed_unit(seed, path, stream)),
+            Dist::Pert { .. } => self.sample(&mut keys.rng(path, stream)),
+            _ => self.quantile(keys.unit(path, stream)),
         }
     }
 
@@ -228,6 +236,74 @@ impl Dist {
     /// input can take part in a copula.
     pub fn is_invertible(&self) -> bool {
         !matches!(self, Dist::Pert { .. })
+    }
+
+    /// `P(X > x)`, the survival function, where it has a closed form (every shape but
+    /// PERT); computed from the upper tail so that it keeps its relative accuracy where it
+    /// is small.
+    pub fn sf(&self, x: f64) -> Option<f64> {
+        let upper = |z: f64| normal::cdf(-z);
+        Some(match *self {
+            Dist::Fixed(v) => f64::from(u8::from(v > x)),
+            Dist::LogNormal { mu, sigma } => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    upper((x.ln() - mu) / sigma)
+                }
+            }
+            Dist::TruncNormal {
+                mean,
+                sd,
+                p_below_zero,
+            } => {
+                if x < 0.0 {
+                    1.0
+                } else {
+                    (upper((x - mean) / sd) / (1.0 - p_below_zero)).min(1.0)
+                }
+            }
+            Dist::Uniform { lo, hi } => ((hi - x) / (hi - lo)).clamp(0.0, 1.0),
+            Dist::Triangular { lo, mode, hi } => {
+                if x <= lo {
+                    1.0
+                } else if x >= hi {
+                    0.0
+                } else if x < mode {
+                    1.0 - (x - lo) * (x - lo) / ((hi - lo) * (mode - lo))
+                } else {
+                    (hi - x) * (hi - x) / ((hi - lo) * (hi - mode))
+                }
+            }
+            Dist::Pert { .. } => return None,
+        })
+    }
+
+    /// The value at probability `p` in (0, 1), every shape (PERT's from the Beta's
+    /// inverse CDF, which its draws do not use): where the distribution puts its
+    /// `p`-quantile, as a tornado holds an input.
+    pub fn percentile(&self, p: f64) -> f64 {
+        match *self {
+            Dist::Pert { lo, hi, shape, .. } => {
+                use statrs::distribution::{Beta as Law, ContinuousCDF};
+                let law = Law::new(shape[0], shape[1]).expect("checked when the PERT was made");
+                lo + (hi - lo) * law.inverse_cdf(p)
+            }
+            _ => self.quantile(p),
+        }
+    }
+
+    /// Whether draws can differ from path to path: not a fixed value, nor a range of
+    /// zero width.
+    pub fn varies(&self) -> bool {
+        match *self {
+            Dist::Fixed(_) => false,
+            Dist::LogNormal { sigma, .. } => sigma > 0.0,
+            Dist::TruncNormal { sd, .. } => sd > 0.0,
+            Dist::Uniform { lo, hi }
+            | Dist::Triangular { lo, hi, .. }
+            | Dist::Pert { lo, hi, .. } => hi > lo,
+        }
     }
 
     /// The value at probability `u` in (0, 1); not for PERT (see `is_invertible`).
@@ -283,6 +359,31 @@ mod tests {
     use super::*;
     use crate::sample::normal::Z95;
     use crate::sample::stream::stream_rng;
+
+    #[test]
+    fn the_survival_function_inverts_the_quantile() {
+        let shapes = [
+            Dist::lognormal(1_100_000.0, 1_300_000.0, 0.9).unwrap(),
+            Dist::truncated_normal(350.0, 430.0, 0.9).unwrap(),
+            Dist::truncated_normal(0.0, 10.0, 0.9).unwrap(),
+            Dist::uniform(0.8, 1.2).unwrap(),
+            Dist::triangular(0.5, 0.7, 1.5).unwrap(),
+        ];
+        for d in &shapes {
+            for u in [1e-9, 0.01, 0.2, 0.5, 0.77, 0.99, 1.0 - 1e-9] {
+                let x = d.quantile(u);
+                let sf = d.sf(x).unwrap();
+                assert!(
+                    (sf - (1.0 - u)).abs() < 1e-9 * (1.0 + 1e3 * (1.0 - u)),
+                    "{d:?} {u} {sf}"
+                );
+            }
+            assert_eq!(d.sf(-1.0), Some(1.0));
+            assert_eq!(d.sf(1e300), Some(0.0));
+        }
+        assert_eq!(Dist::Fixed(3.0).sf(2.9), Some(1.0));
+        assert_eq!(Dist::Fixed(3.0).sf(3.0), Some(0.0));
+    }
 
     fn draws(d: &Dist, n: usize) -> Vec<f64> {
         let mut rng = stream_rng(7, 0, 0);

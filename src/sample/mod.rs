@@ -6,6 +6,7 @@ pub mod gamma;
 pub mod lanes;
 pub mod noise;
 pub mod normal;
+pub mod sobol;
 pub mod stream;
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -5,6 +5,7 @@
 //! input's name (`sides.russia.rate_per_day`), so two scenarios that share an input draw
 //! the same value for it on the same path: common random numbers come for free.
 
+use super::sobol::Design;
 use rand_xoshiro::rand_core::SeedableRng;
 pub use rand_xoshiro::Xoshiro256PlusPlus as PathRng;
 
@@ -86,21 +87,36 @@ pub const fn stream_id(name: &str) -> u64 {
 /// re-keyed to seeds of their own. Re-keying a group of inputs redraws that group alone,
 /// every other input keeping its draw on the same path: the "this input as drawn, the
 /// others redrawn" designs of a sensitivity analysis are runs with re-keyed streams, and a
-/// run with none re-keyed is the plain run, bit for bit.
+/// run with none re-keyed is the plain run, bit for bit. A run with randomized
+/// quasi-Monte Carlo inputs (`sobol::Design`) takes the uniforms of its design's streams
+/// from scrambled Sobol points instead (a re-keyed stream keeps its keyed uniform).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     seed: u64,
     /// (stream, seed), at most one entry per stream.
     rekeyed: Vec<(u64, u64)>,
+    qmc: Option<Design>,
 }
 
 impl Keys {
     /// Every stream keyed from `seed`.
-    pub fn new(seed: u64) -> Self {
+    pub const fn new(seed: u64) -> Self {
         Keys {
             seed,
             rekeyed: Vec::new(),
+            qmc: None,
         }
+    }
+
+    /// These keys with the uniforms of `design`'s streams from its scrambled Sobol points.
+    pub fn with_design(mut self, design: Design) -> Self {
+        self.qmc = Some(design);
+        self
+    }
+
+    /// The randomized quasi-Monte Carlo design, if the run has one.
+    pub fn design(&self) -> Option<&Design> {
+        self.qmc.as_ref()
     }
 
     /// These keys with `streams` keyed from `seed` instead (replacing an earlier re-key).
@@ -129,9 +145,17 @@ impl Keys {
             .map_or(self.seed, |&(_, k)| k)
     }
 
-    /// `keyed_unit` of stream `stream` on path `path`.
+    /// The uniform of stream `stream` on path `path`: its scrambled Sobol coordinate if
+    /// the design has the stream (and it is not re-keyed), else `keyed_unit`.
     #[inline]
     pub fn unit(&self, path: u64, stream: u64) -> f64 {
+        if let Some(d) = &self.qmc {
+            if let Some(dim) = d.dimension(stream) {
+                if !self.rekeyed.iter().any(|(s, _)| *s == stream) {
+                    return d.unit(self.seed, path, dim);
+                }
+            }
+        }
         keyed_unit(self.seed_of(stream), path, stream)
     }
 

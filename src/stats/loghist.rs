@@ -174,6 +174,34 @@ impl LogHistogram {
         self.fit();
     }
 
+    /// The fraction of the values in the buckets up to the one `x` falls in (at this
+    /// histogram's resolution): the empirical CDF at `x` to within a bucket, which is what
+    /// a quantile's confidence interval needs of it. `None` when empty.
+    pub fn cdf(&self, x: f64) -> Option<f64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        if x < ZERO_BELOW {
+            return Some(if x >= 0.0 {
+                self.zeros as f64 / n as f64
+            } else {
+                0.0
+            });
+        }
+        let t = x.ln() / ln_gamma();
+        let truncated = t as i32;
+        let bucket = (truncated + i32::from((truncated as f64) < t)) >> self.shift;
+        let below: u64 = self
+            .populated()
+            .iter()
+            .enumerate()
+            .take_while(|(k, _)| self.lo + *k as i32 <= bucket)
+            .map(|(_, &c)| c)
+            .sum();
+        Some((self.zeros + below) as f64 / n as f64)
+    }
+
     /// The inverted-CDF quantile `q` of the values added, within `relative_accuracy()`;
     /// clamped to the exact minimum and maximum seen. `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
@@ -297,6 +325,25 @@ impl PartialEq for LogHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cdf_at_a_quantile_reaches_its_level() {
+        let mut h = LogHistogram::new(32_768);
+        for i in 1..=1000 {
+            h.add(f64::from(i) * 10.0);
+        }
+        h.add(0.0);
+        for q in [0.01, 0.1, 0.5, 0.9, 0.999] {
+            let x = h.quantile(q).unwrap();
+            let f = h.cdf(x).unwrap();
+            // At least q, and less than one value more.
+            assert!(f >= q && f < q + 2.0 / 1001.0, "{q} {x} {f}");
+        }
+        assert_eq!(h.cdf(-1.0), Some(0.0));
+        assert_eq!(h.cdf(0.0), Some(1.0 / 1001.0));
+        assert_eq!(h.cdf(1e9), Some(1.0));
+        assert_eq!(LogHistogram::new(8).cdf(1.0), None);
+    }
 
     fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
         let n = sorted.len();

@@ -4,6 +4,7 @@
 
 pub mod days;
 pub mod loghist;
+pub mod sobol;
 
 pub use days::DayCounts;
 pub use loghist::LogHistogram;

@@ -9,11 +9,13 @@
 mod crossing;
 mod fan;
 mod page;
+mod sensitivity;
 pub mod text;
 mod ticks;
 
 pub use crossing::{crossing_chart, overlay_crossing};
 pub use fan::fan_chart;
+pub use sensitivity::{indices_chart, sensitivity_figures, tornado_chart};
 
 use super::table::thousands;
 use crate::model::Metric;
