@@ -48,6 +48,10 @@ def run(
     by: Dates = None,
     quantiles: Optional[Sequence[float]] = None,
     threads: Optional[int] = None,
+    plain: bool = False,
+    target_se: Optional[float] = None,
+    target_days: Optional[float] = None,
+    round_paths: Optional[int] = None,
     stepping: Optional[str] = None,
     proposal: Optional[str] = None,
     min_effective_paths: Optional[int] = None,
@@ -70,9 +74,14 @@ def run(
             same columns (name, date, lo, hi, ...), or a list of them.
         by: extra report dates (a date, an ISO string, or a list).
         quantiles: the crossing and stock quantiles to report, e.g. ``[0.1, 0.5, 0.9]``.
+        plain: plain Monte Carlo instead of the default randomized quasi-Monte Carlo with
+            conditional probabilities (docs/precision.md).
+        target_se, target_days, round_paths: add rounds of ``round_paths`` paths until
+            every reported standard error is at most ``target_se`` / every date's 95%
+            interval at most ``target_days`` wide.
         stepping: ``"auto"`` or ``"daily"``; proposal: ``"auto"`` or ``"off"``.
-        min_effective_paths, max_paths: with observations, add paths until the effective
-            sample size reaches this.
+        min_effective_paths: with observations, add paths until the effective sample
+            size reaches this; max_paths: the most paths the rounds may use.
         samples: keep the per-path samples (``True``: in a temporary file removed with
             the result; a path ending in ``.parquet``: written there and kept), read by
             :meth:`Result.samples`.
@@ -95,6 +104,8 @@ def run(
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
         for i, table in enumerate(as_list(observe)):
             argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        argv.flag("--plain", plain).opt("--target-se", target_se).opt("--target-days", target_days)
+        argv.opt("--round-paths", round_paths)
         argv.opt("--stepping", stepping).opt("--proposal", proposal)
         argv.opt("--min-effective-paths", min_effective_paths).opt("--max-paths", max_paths)
         samples_path = None

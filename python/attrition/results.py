@@ -16,6 +16,25 @@ QUANTILE_COLUMNS = ["threshold", "metric", "level", "p", "day", "date"]
 STOCK_COLUMNS = ["series", "metric", "date", "day", "p", "value"]
 
 
+def _with_extras(rows: List[Dict[str, Any]], columns: List[str]) -> List[str]:
+    """``columns``, then any other field the rows have, in first-seen order: the fields
+    of newer schema versions (a quantile's 95% interval, an estimator's name) show up
+    without a change here."""
+    out = list(columns)
+    for r in rows:
+        out.extend(k for k in r if k not in out)
+    return out
+
+
+def _table(rows: List[Dict[str, Any]], columns: List[str], frame: str):
+    """A table of ``rows``: ``*date`` columns as dates, ``day`` and ``*_day`` as whole
+    days that may be missing."""
+    columns = _with_extras(rows, columns)
+    dates = [c for c in columns if c == "date" or c.endswith("_date")]
+    days = [c for c in columns if c == "day" or c.endswith("_day")]
+    return _frames.table(rows, columns, frame, dates=dates, days=days)
+
+
 class Document:
     """A JSON document of the command: ``raw`` as it printed it (the envelope's
     ``schema``, ``schema_version`` and ``generator``, then the body), and the table
@@ -91,6 +110,12 @@ class Result(Document):
         return _dt.date.fromisoformat(self.projection["scenario"]["horizon_date"])
 
     @property
+    def method(self) -> Any:
+        """How the run spent its paths (``run.method``: randomized quasi-Monte Carlo with
+        conditional probabilities by default, or plain Monte Carlo; docs/precision.md)."""
+        return self.projection["run"].get("method")
+
+    @property
     def effective_paths(self) -> float:
         """Kish's effective sample size of a weighted run (with observations); the path
         count otherwise."""
@@ -104,22 +129,24 @@ class Result(Document):
     def crossing(self):
         """Crossing-date quantiles: one row per threshold and level ``p``, with the
         ``day`` (after the reference date) and ``date``, both missing where the quantile
-        falls among paths that never cross."""
+        falls among paths that never cross, and their 95% interval (``ci_low_day``,
+        ``ci_low_date``, ``ci_high_day``, ``ci_high_date``)."""
         rows = [
             {"threshold": t["name"], "metric": t["metric"], "level": t["level"], **q}
             for t in self._thresholds()
             for q in t["crossing"]
         ]
-        return _frames.table(rows, QUANTILE_COLUMNS, self.frame, dates=["date"], days=["day"])
+        return _table(rows, QUANTILE_COLUMNS, self.frame)
 
     @property
     def probabilities(self):
         """P(crossed by date) at each report date, one row per threshold and date, with
-        its standard error ``se``."""
+        its standard error ``se`` and its estimator (``method``: ``conditional``, ``rqmc``
+        or ``plain``; ``conditioned_on`` the input a conditional one integrates out)."""
         rows = [
             {"threshold": t["name"], **c} for t in self._thresholds() for c in t["p_crossed_by"]
         ]
-        return _frames.table(rows, PROBABILITY_COLUMNS, self.frame, dates=["date"], days=["day"])
+        return _table(rows, PROBABILITY_COLUMNS, self.frame)
 
     @property
     def thresholds(self):
@@ -148,7 +175,8 @@ class Result(Document):
     @property
     def stocks(self):
         """Quantiles of the cumulative stocks at the report dates: one row per series
-        (each side, ``combined``), metric (``casualties``, ``killed``), date and level."""
+        (each side, ``combined``), metric (``casualties``, ``killed``), date and level,
+        with the quantile's 95% interval (``ci_low``, ``ci_high``)."""
         return self._stock_table(self.projection["stocks"])
 
     @property
@@ -167,12 +195,14 @@ class Result(Document):
             for pt in s["points"]
             for q in pt["quantiles"]
         ]
-        return _frames.table(rows, STOCK_COLUMNS, self.frame, dates=["date"], days=["day"])
+        return _table(rows, STOCK_COLUMNS, self.frame)
 
     def cdf(self, threshold: Optional[str] = None):
         """P(crossed by day) for every day from 0 to the horizon, from the exact counts of
         paths crossing on each day (``day_counts``; weighted runs weight them): one row
-        per threshold (or only ``threshold``, by name) and day."""
+        per threshold (or only ``threshold``, by name) and day. It counts paths, so at a
+        report date it is the plain estimate from the run's paths; :attr:`probabilities`
+        may hold the conditional one, with a smaller error (docs/precision.md)."""
         rows = []
         reference = self.reference_date
         found = False

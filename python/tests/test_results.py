@@ -76,13 +76,16 @@ def test_set_as_a_dict_is_set_as_key_value_arguments(cli):
 
 
 def test_the_samples_hold_the_summary_s_paths():
-    r = attrition.run(SCENARIO, paths=PATHS, samples=True)
+    # Plain Monte Carlo: every figure counts the paths the samples hold.
+    r = attrition.run(SCENARIO, paths=PATHS, samples=True, plain=True)
+    assert r.method == {"name": "plain"}
     s = r.samples()
     assert list(s["path"]) == list(range(PATHS))
     for t in r.projection["thresholds"]:
         day = s[f"crossing_day.{t['name']}"]
         assert abs(day.isna().mean() - t["p_not_crossed"]) < 1e-12
         for c in t["p_crossed_by"]:
+            assert c["method"] == "plain"
             assert abs((day <= c["day"]).sum() / PATHS - c["p"]) < 1e-12
     # The CDF from the exact day counts gives the same probabilities.
     cdf = r.cdf()
@@ -99,6 +102,35 @@ def test_the_samples_hold_the_summary_s_paths():
     gc.collect()
     import os
     assert not os.path.exists(path)
+
+
+def test_the_default_run_counts_its_samples_and_conditions_its_probabilities():
+    # Randomized quasi-Monte Carlo with conditional probabilities (docs/precision.md):
+    # the day counts, quantiles and CDF count the sampled paths; P(crossed by) at a
+    # report date integrates a baseline out, and agrees with the paths' share within its
+    # plain standard error.
+    r = attrition.run(SCENARIO, paths=PATHS, samples=True)
+    assert r.method["name"] == "reduced"
+    s = r.samples()
+    cdf = r.cdf()
+    for t in r.projection["thresholds"]:
+        day = s[f"crossing_day.{t['name']}"]
+        counts = day.dropna().astype(int).value_counts()
+        assert [counts.get(d, 0) for d in range(len(t["day_counts"]) - 1)] == t["day_counts"][:-1]
+        assert t["day_counts"][-1] == day.isna().sum()
+        median = int(day.fillna(10**9).sort_values().iloc[PATHS // 2 - 1])
+        assert median == next(q["day"] for q in t["crossing"] if q["p"] == 0.5)
+        for c in t["p_crossed_by"]:
+            share = (day <= c["day"]).mean()
+            at = cdf[(cdf.threshold == t["name"]) & (cdf.day == c["day"])].p.iloc[0]
+            assert abs(at - share) < 1e-12
+            plain_se = math.sqrt(max(share * (1 - share), 1 / PATHS) / PATHS)
+            assert abs(share - c["p"]) < 4 * plain_se, (c, share)
+    assert set(r.probabilities["method"]) <= {"conditional", "rqmc", "plain"}
+    assert {"ci_low_day", "ci_high_day", "ci_low_date", "ci_high_date"} <= set(r.crossing.columns)
+    assert str(r.crossing["ci_low_day"].dtype) == "Int64"
+    assert (r.crossing["ci_low_day"] <= r.crossing["day"]).all()
+    assert {"ci_low", "ci_high"} <= set(r.stocks.columns)
 
 
 def test_samples_to_a_file_are_kept(tmp_path):
