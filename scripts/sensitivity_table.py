@@ -42,7 +42,7 @@ def row(binary, name, paths):
         q = next(c for c in end["crossing"] if c["p"] == 0.5)
         return q["date"] or "not crossed"
     widest = (f"{bar['input']}: {median(bar['low'])} (p5) / {median(bar['high'])} (p95), "
-              f"plain run {median(t['baseline'])}")
+              f"unheld run {median(t['baseline'])}")
     return (f"| `{name}` | {day['threshold']} | " + "; ".join(fmt(i) for i in top)
             + f" | {fmt(noise) if noise else 'no noise'} | {day['sum_first']:.2f} | {widest} |")
 

@@ -149,7 +149,7 @@ pub(super) enum Command {
     /// noise; and a tornado of the crossing date with each input held at its 5th and 95th
     /// percentile (docs/sensitivity.md).
     #[command(
-        after_help = "Examples:\n  attrition sensitivity scenarios/status-quo.toml\n  attrition sensitivity scenarios/peace-talks.toml --group mechanism --paths 20000 --plot figures\n  attrition sensitivity scenarios/bench/w0.toml -f json --out w0-sobol.json\n\n--paths N sets the base paths: the indices cost N x (k + 2) paths for k groups, the tornado N for the plain run and 2N for each input it holds. --quantiles chooses the crossing-date quantiles of the tornado (default: the median)."
+        after_help = "Examples:\n  attrition sensitivity scenarios/status-quo.toml\n  attrition sensitivity scenarios/peace-talks.toml --group mechanism --paths 20000 --plot figures\n  attrition sensitivity scenarios/bench/w0.toml -f json --out w0-sobol.json\n\n--paths N sets the base paths: the indices cost N x (k + 2) paths for k groups, the tornado N for the unheld run and 2N for each input it holds. --quantiles chooses the crossing-date quantiles of the tornado (default: the median)."
     )]
     Sensitivity(SensitivityArgs),
     /// Check scenario files and report every problem, without running them.

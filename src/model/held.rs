@@ -5,7 +5,7 @@
 //!
 //! Holding an input replaces its distribution by the fixed value and changes nothing
 //! else, exactly what `--set` does to the file: every other input keeps its stream, so
-//! on each path it draws what it draws in the plain run (common random numbers).
+//! on each path it draws what it draws in the unheld run (common random numbers).
 
 use super::{EventEnd, EventStart, Input, Law, Mechanism, Model, PhaseEffect, Rate, TrendDist};
 use super::{SideId, What};

@@ -108,7 +108,7 @@ pub struct RunInfo {
     pub base_paths: u64,
     /// N (k + 2): the paths the design simulated for its k groups.
     pub paths_simulated: u64,
-    /// The seed of design A (the plain run's) and of design B (`seed_b` of it).
+    /// The seed of design A (the unheld run's) and of design B (`seed_b` of it).
     pub seed: u64,
     pub seed_b: u64,
     pub prng: String,

@@ -1,6 +1,6 @@
 //! A tornado: for each input that varies, the crossing-date quantiles and P(crossed by)
 //! each report date with that input held at its own 5th percentile, and at its 95th,
-//! every other input drawn as in the plain run (the same seed, so the same draws: only
+//! every other input drawn as in the unheld run (the same seed, so the same draws: only
 //! the held input differs). Each end is the run `--set KEY=VALUE` gives (`Input::hold`);
 //! the bars are sorted by their swing in the crossing day.
 
@@ -23,7 +23,7 @@ pub struct Tornado {
     /// The level whose crossing day the bars are sorted by (the median, or the level
     /// nearest it).
     pub sorted_by: f64,
-    /// Nothing held: the plain run.
+    /// Nothing held: the unheld run (the scenario as written).
     pub baseline: End,
     /// Widest swing first.
     pub bars: Vec<Bar>,
@@ -78,7 +78,7 @@ pub enum HeldKind {
     Happens,
 }
 
-/// The runs a tornado of `model` takes: its plain run and two per input it can hold
+/// The runs a tornado of `model` takes: its unheld run and two per input it can hold
 /// (none without thresholds to ask about).
 pub fn runs(model: &Model) -> u64 {
     if model.thresholds.is_empty() {

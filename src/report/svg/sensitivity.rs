@@ -92,7 +92,7 @@ fn run_note(s: &Sensitivity, paths: &str) -> String {
     )
 }
 
-/// The tornado of one threshold: bars from the plain run's crossing date to the date
+/// The tornado of one threshold: bars from the unheld run's crossing date to the date
 /// with the input held low (blue) and high (orange).
 pub fn tornado_chart(s: &Sensitivity, t: &Tornado) -> String {
     let reference = s.scenario.reference_date;
@@ -121,7 +121,7 @@ pub fn tornado_chart(s: &Sensitivity, t: &Tornado) -> String {
         t.threshold, s.scenario.title
     ));
     page.subtitle(&format!(
-        "The {q} crossing date with each input held at its 5th or its 95th percentile, every other input drawn as in the plain run (the same paths); bars run from the plain run's date, widest swing first"
+        "The {q} crossing date with each input held at its 5th or its 95th percentile, every other input drawn as in the unheld run (the same paths); bars run from the unheld run's date, widest swing first"
     ));
     page.legend(&[
         Key {
@@ -133,11 +133,11 @@ pub fn tornado_chart(s: &Sensitivity, t: &Tornado) -> String {
             swatch: format!(r#"fill="{HIGH}""#),
         },
     ]);
-    // The plain run's date, above the plot, clear of the edges.
+    // The unheld run's date, above the plot, clear of the edges.
     let strip = page.reserve(18.0) + 14.0;
     let base_label = match t.baseline.crossing.get(level).and_then(|c| c.date) {
-        Some(d) => format!("plain run: {q} {d}"),
-        None => format!("plain run: {q} not crossed"),
+        Some(d) => format!("unheld run: {q} {d}"),
+        None => format!("unheld run: {q} not crossed"),
     };
     let w = super::text::text_width(&base_label, 11.0, false);
     let anchor = if x(base) + w / 2.0 > W - MARGIN {
@@ -223,7 +223,7 @@ pub fn tornado_chart(s: &Sensitivity, t: &Tornado) -> String {
 }
 
 /// The held values at the bars' outer ends: each end's value beyond its bar, or both
-/// beyond the farther end when the two lie on the same side of the plain run.
+/// beyond the farther end when the two lie on the same side of the unheld run.
 fn end_labels(
     page: &mut Page,
     x: &dyn Fn(f64) -> f64,
