@@ -10,8 +10,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     }
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--out", &msg);
         }
     }
     let Some(mut loaded) = load_all_with(&args.files, &args.engine.set) else {
@@ -19,8 +18,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     };
     for (file, model) in &mut loaded {
         if let Err(msg) = args.engine.add_report_dates(file, model) {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--by", &msg);
         }
     }
     let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
@@ -30,7 +28,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
         None => match base.thresholds.first() {
             Some(t) => t.name.clone(),
             None => {
-                eprintln!("error: {}: has no [[thresholds]] to compare", loaded[0].0);
+                messages::error_in(&loaded[0].0, "has no [[thresholds]] to compare");
                 return EXIT_BAD_INPUT;
             }
         },
@@ -38,16 +36,19 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     let mut thresholds = Vec::new();
     for (file, m) in &loaded {
         if m.reference_date != base.reference_date {
-            eprintln!(
-                "error: {file}: reference date {} differs from the baseline's {}; compared scenarios share day 0",
+            messages::error_in(
+                file,
+                &format!(
+                "reference date {} differs from the baseline's {}; compared scenarios share day 0",
                 m.reference_date, base.reference_date
+            ),
             );
             return EXIT_BAD_INPUT;
         }
         match m.thresholds.iter().position(|t| t.name == name) {
             Some(i) => thresholds.push(i),
             None => {
-                eprintln!("error: {file}: has no threshold named '{name}'");
+                messages::error_in(file, &format!("has no threshold named '{name}'"));
                 return EXIT_BAD_INPUT;
             }
         }
@@ -66,15 +67,15 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     clear_line(args.quiet);
     let tallies = match result {
         Ok(t) => t,
-        Err(e) => return engine_failure("compare", &e),
+        Err(e) => return engine_failure(None, &e),
     };
     if !args.quiet {
-        eprintln!(
-            "attrition: compared {} scenarios on {} paths in {:.2} s",
+        messages::info(&format!(
+            "compared {} scenarios on {} paths in {:.2} s",
             models.len(),
             config.paths,
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     let levels = args
         .engine

@@ -11,18 +11,22 @@ pub(super) fn run(args: RunArgs) -> i32 {
     let format = args.format;
     if let Some(samples) = &args.samples {
         if args.files.len() != 1 {
-            eprintln!(
-                "error: --samples takes exactly one scenario file (got {})",
-                args.files.len()
+            return bad_argument(
+                "--samples",
+                &format!(
+                    "--samples takes exactly one scenario file (got {})",
+                    args.files.len()
+                ),
             );
-            return EXIT_BAD_INPUT;
         }
         if sample_format(samples).is_none() {
-            eprintln!(
-                "error: --samples {}: give a file name ending in .csv or .parquet",
-                samples.display()
+            return bad_argument(
+                "--samples",
+                &format!(
+                    "--samples {}: give a file name ending in .csv or .parquet",
+                    samples.display()
+                ),
             );
-            return EXIT_BAD_INPUT;
         }
     }
     let mut targets = output::Targets::new();
@@ -39,40 +43,34 @@ pub(super) fn run(args: RunArgs) -> i32 {
         (args.target_days.is_some(), "--target-days"),
     ] {
         if set && args.samples.is_some() {
-            eprintln!("error: {name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
-            return EXIT_BAD_INPUT;
+            return bad_argument(name, &format!("{name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead"));
         }
     }
     if args.max_paths.is_some() && !targeted && args.min_effective_paths.is_none() {
-        eprintln!("error: --max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--max-paths", "--max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
     }
     if args.round_paths.is_some() && !targeted {
-        eprintln!("error: --round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--round-paths", "--round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
     }
-    if let Err(msg) = declare_outputs(&mut targets, &args) {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+    if let Err((flag, msg)) = declare_outputs(&mut targets, &args) {
+        return bad_argument(flag, &msg);
     }
     let Some(mut models) = load_all_with(&args.files, &args.engine.set) else {
         return EXIT_BAD_INPUT;
     };
     for (file, model) in &mut models {
         if let Err(msg) = args.engine.add_report_dates(file, model) {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--by", &msg);
         }
         for csv in &args.engine.observe {
-            if let Err(msg) = scenario::observe::add_observations(csv, model) {
-                eprintln!("error: {msg}");
+            if let Err(e) = scenario::observe::add_observations(csv, model) {
+                messages::series(&e, Some("--observe"));
                 return EXIT_BAD_INPUT;
             }
         }
         model.proposal = args.proposal;
         if args.min_effective_paths.is_some() && model.observations.is_empty() {
-            eprintln!("error: --min-effective-paths: {file} has no observations, so every path counts fully; give --paths instead");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--min-effective-paths", &format!("--min-effective-paths: {file} has no observations, so every path counts fully; give --paths instead"));
         }
     }
     // From here on Ctrl-C stops the engine at its next batch; nothing is written before
@@ -94,7 +92,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
         let fan = match &args.plot {
             Some(_) => match fan(model, &config, args.quiet) {
                 Ok(f) => Some(f),
-                Err(e) => return engine_failure(file, &e),
+                Err(e) => return engine_failure(Some(file), &e),
             },
             None => None,
         };
@@ -107,13 +105,13 @@ pub(super) fn run(args: RunArgs) -> i32 {
         clear_line(args.quiet);
         let mut tally = match result {
             Ok(t) => t,
-            Err(e) => return engine_failure(file, &e),
+            Err(e) => return engine_failure(Some(file), &e),
         };
         if let Some(target) = args.min_effective_paths {
             let max = max.max(config.paths);
             match more_paths(model, &mut config, tally, target, max, args.quiet) {
                 Ok(t) => tally = t,
-                Err(e) => return engine_failure(file, &e),
+                Err(e) => return engine_failure(Some(file), &e),
             }
         }
         let levels = args.engine.quantiles.as_ref().map(|q| &q.0[..]);
@@ -131,29 +129,29 @@ pub(super) fn run(args: RunArgs) -> i32 {
             };
             match targets.rounds(model, &mut config, tally, &project, args.quiet) {
                 Ok((p, t)) => (precise, tally) = (Some(p), t),
-                Err(e) => return engine_failure(file, &e),
+                Err(e) => return engine_failure(Some(file), &e),
             }
         }
         if let Some(w) = &tally.weights {
             if let Some(msg) = attrition::projection::unexplained(model, w) {
-                eprintln!("error: {file}: {}", terminal(&msg));
+                messages::error_in(file, &terminal(&msg));
                 return EXIT_BAD_INPUT;
             }
             let ess = w.effective_paths();
             if !args.quiet && (ess < 1000.0 || ess < 0.01 * config.paths as f64) {
-                eprintln!(
-                    "warning: {file}: the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
+                messages::warning_in(file, &format!(
+                    "the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
                     config.paths
-                );
+                ));
             }
         }
         if !args.quiet {
-            eprintln!(
-                "attrition: {}: {} paths in {:.2} s",
+            messages::info(&format!(
+                "{}: {} paths in {:.2} s",
                 terminal(&model.name),
                 config.paths,
                 started.elapsed().as_secs_f64()
-            );
+            ));
         }
         let mut projection = match precise {
             Some(p) => p,
@@ -168,7 +166,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
     if let Some(dir) = &args.plot {
         // With the data the figures were drawn from, fan included, for `attrition plot`.
         let saved = report::render(Format::Json, &projections);
-        if let Err(code) = write_figures(&targets, dir, &projections, Some(saved)) {
+        if let Err(code) = write_figures(&targets, "--plot", dir, &projections, Some(saved)) {
             return code;
         }
     }
@@ -215,13 +213,13 @@ impl Targets {
                 && self.days.is_none_or(|d| reached.days <= d);
             if met || config.paths >= self.max {
                 if !met && !quiet {
-                    eprintln!(
-                        "warning: {}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
+                    messages::warning(&format!(
+                        "{}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
                         terminal(&model.name),
                         config.paths,
                         reached.se,
                         reached.days
-                    );
+                    ));
                 }
                 p.run.precision = Some(precision::Precision {
                     target_se: self.se,
@@ -277,28 +275,37 @@ fn more_paths(
         tally = engine::run_more(model, config, progress.as_ref(), tally, done)?;
         clear_line(quiet);
         if !quiet {
-            eprintln!(
-                "attrition: {}: {} paths, effective sample size {:.0}",
+            messages::info(&format!(
+                "{}: {} paths, effective sample size {:.0}",
                 terminal(&model.name),
                 config.paths,
                 tally.weights.as_ref().map_or(0.0, |w| w.effective_paths())
-            );
+            ));
         }
     }
 }
 
-/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder.
-fn declare_outputs(targets: &mut output::Targets, args: &RunArgs) -> Result<(), String> {
+/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder; a refusal
+/// comes with the flag it concerns.
+fn declare_outputs(
+    targets: &mut output::Targets,
+    args: &RunArgs,
+) -> Result<(), (&'static str, String)> {
+    let flag = |flag: &'static str| move |msg: String| (flag, msg);
     if let Some(out) = &args.out {
-        targets.output("--out", out)?;
+        targets.output("--out", out).map_err(flag("--out"))?;
     }
     if let Some(samples) = &args.samples {
-        targets.output("--samples", samples)?;
+        targets
+            .output("--samples", samples)
+            .map_err(flag("--samples"))?;
     }
     if let Some(dir) = &args.plot {
-        targets.output_dir("--plot", dir)?;
+        targets.output_dir("--plot", dir).map_err(flag("--plot"))?;
         // The data the figures are drawn from is saved beside them.
-        targets.check_inside("--plot", &dir.join(FIGURES_RESULT))?;
+        targets
+            .check_inside("--plot", &dir.join(FIGURES_RESULT))
+            .map_err(flag("--plot"))?;
     }
     Ok(())
 }

@@ -12,21 +12,19 @@ pub const COLUMNS: &[&str] = &[
     "name", "date", "lo", "hi", "sides", "metric", "source", "shape",
 ];
 
-/// Reads the observations in `path` and adds them to `model` (whose file `file` names
-/// in messages about it).
-pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), String> {
+/// Reads the observations in `path` and adds them to `model`; a problem names the file
+/// and, for a row, its line (the header is line 1).
+pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), SeriesError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--observe {name}: cannot read the file: {e}"))?;
-    let table = parse_table(&name, &text).map_err(|e| e.to_string())?;
-    let fail = |line: usize, msg: String| {
-        SeriesError {
-            file: name.clone(),
-            line: Some(line),
-            message: msg,
-        }
-        .to_string()
+    let at = |line: Option<usize>, message: String| SeriesError {
+        file: name.clone(),
+        line,
+        message,
     };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| at(None, format!("cannot read the --observe file: {e}")))?;
+    let table = parse_table(&name, &text)?;
+    let fail = |line: usize, msg: String| at(Some(line), msg);
     for h in &table.header {
         if !COLUMNS.contains(&h.as_str()) {
             return Err(fail(
@@ -50,8 +48,9 @@ pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), String> {
         }
     }
     if table.rows.is_empty() {
-        return Err(format!(
-            "{name}: no observations (the file has a header only)"
+        return Err(at(
+            None,
+            "no observations (the file has a header only)".into(),
         ));
     }
     for (line, row) in &table.rows {

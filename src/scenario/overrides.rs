@@ -159,10 +159,11 @@ pub fn load_with(file: &str, text: &str, overrides: &[Override]) -> Result<Model
         return Ok(model);
     }
     let refused = |o: Option<&Override>, key: String, message: String| Diagnostic {
-        file: match o {
-            Some(o) => format!("{file}: --set {}", shown(&o.arg)),
-            None => format!("{file}: --set"),
-        },
+        file: file.to_string(),
+        argument: Some(match o {
+            Some(o) => format!("--set {}", shown(&o.arg)),
+            None => "--set".to_string(),
+        }),
         line: None,
         column: None,
         key,
@@ -246,11 +247,16 @@ mod tests {
         let bad = [Override::parse("noise.sigma=-1").unwrap()];
         let e = load_with("w1.toml", &text, &bad).unwrap_err();
         let d = &e.diagnostics[0];
-        assert_eq!(d.file, "w1.toml: --set noise.sigma=-1");
+        assert_eq!(d.file, "w1.toml");
+        assert_eq!(d.argument.as_deref(), Some("--set noise.sigma=-1"));
+        assert!(d
+            .to_string()
+            .starts_with("w1.toml: --set noise.sigma=-1: noise.sigma: "));
         assert_eq!((d.key.as_str(), d.line), ("noise.sigma", None));
         // The file's own problems keep their lines.
         let e = load_with("w1.toml", "[scenario]\nname = 1\n", &set).unwrap_err();
         assert_eq!(e.diagnostics[0].file, "w1.toml");
+        assert_eq!(e.diagnostics[0].argument, None);
         assert!(e.diagnostics[0].line.is_some());
     }
 }
