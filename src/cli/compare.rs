@@ -8,6 +8,9 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     for f in &args.files {
         targets.input("the scenario file", f);
     }
+    for f in &args.engine.observe {
+        targets.input("the --observe file", f);
+    }
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
             return bad_argument("--out", &msg);
@@ -19,6 +22,13 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     for (file, model) in &mut loaded {
         if let Err(msg) = args.engine.add_report_dates(file, model) {
             return bad_argument("--by", &msg);
+        }
+        // Every scenario weighted by the same reports, as `run --observe` weights one.
+        for csv in &args.engine.observe {
+            if let Err(e) = scenario::observe::add_observations(csv, model) {
+                messages::series(&e, Some("--observe"));
+                return EXIT_BAD_INPUT;
+            }
         }
     }
     let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
