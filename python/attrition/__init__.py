@@ -18,7 +18,7 @@ problem's file, line, column, key and argument.
 """
 
 from ._binary import binary
-from .api import backtest, compare, fit, run, validate
+from .api import backtest, compare, fit, run, sensitivity, validate
 from .errors import (
     AttritionError,
     AttritionWarning,
@@ -28,7 +28,7 @@ from .errors import (
     RunError,
     ScenarioError,
 )
-from .results import Backtest, Comparison, Fit, Result
+from .results import Backtest, Comparison, Fit, Result, Sensitivity
 
 
 def _version() -> str:
@@ -47,12 +47,14 @@ __all__ = [
     "compare",
     "fit",
     "backtest",
+    "sensitivity",
     "validate",
     "binary",
     "Result",
     "Comparison",
     "Fit",
     "Backtest",
+    "Sensitivity",
     "Problem",
     "AttritionError",
     "ScenarioError",

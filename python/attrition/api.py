@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _frames
 from ._cli import Argv, Invocation, PathLike, Scenario, as_list, range_arg, set_args
-from .results import Backtest, Comparison, Fit, Result
+from .results import Backtest, Comparison, Fit, Result, Sensitivity
 
 Dates = Union[None, str, Any, Sequence[Any]]
 SetValues = Union[None, Mapping[str, Any], Sequence[str], str]
@@ -172,6 +172,46 @@ def compare(
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
         raw, log = call.json(argv)
     return Comparison(raw, frame, log)
+
+
+def sensitivity(
+    scenario: Scenario,
+    *,
+    threshold: Optional[str] = None,
+    group: Optional[str] = None,
+    paths: Optional[int] = None,
+    seed: Optional[int] = None,
+    set: SetValues = None,
+    by: Dates = None,
+    quantiles: Optional[Sequence[float]] = None,
+    threads: Optional[int] = None,
+    frame: str = "pandas",
+) -> Sensitivity:
+    """Which assumption moves the date (``attrition sensitivity``; docs/sensitivity.md):
+    the first-order and total Sobol indices of every uncertain input (and the
+    day-to-day noise as one group) for each threshold's crossing day, P(crossed by) each
+    report date and each side's casualties, with 95% bootstrap intervals; and the
+    tornado, each input held at its 5th and 95th percentile.
+
+    Args:
+        scenario: a path or TOML text, as for :func:`run` (scenarios with observations
+            are refused, as by the command).
+        threshold: analyse one threshold, by name (default: all).
+        group: ``"input"`` (default), ``"side"`` or ``"mechanism"``.
+        paths: base paths (the indices cost ``paths * (groups + 2)`` paths).
+        seed, set, by, threads, frame: as for :func:`run`.
+        quantiles: the tornado's crossing-date quantiles (default: the median).
+
+    Raises: as :func:`run`.
+    """
+    frame = _frames.check_frame(frame)
+    with Invocation() as call:
+        argv = Argv(["sensitivity", call.scenario(scenario), "--format", "json"])
+        argv.opt("--threshold", threshold).opt("--group", group)
+        _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
+        raw, log = call.json(argv)
+        raw["scenario"]["file"] = call.relabel_file(raw["scenario"]["file"])
+    return Sensitivity(raw, frame, log)
 
 
 def _series(

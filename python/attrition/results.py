@@ -382,3 +382,58 @@ class Backtest(Document):
 
     def __repr__(self) -> str:
         return f"<attrition.Backtest {self.raw['inputs']['scenario']}: {len(self.raw['origins'])} origins>"
+
+
+class Sensitivity(Document):
+    """Sobol indices and a tornado of one scenario (``attrition sensitivity``;
+    docs/sensitivity.md, docs/output.md)."""
+
+    SCHEMA = "attrition.sensitivity"
+
+    @property
+    def groups(self):
+        """One row per group of inputs: its name and the inputs in it."""
+        rows = [{"group": g["name"], "inputs": list(g["inputs"])} for g in self.raw["groups"]]
+        return _frames.table(rows, ["group", "inputs"], self.frame)
+
+    @property
+    def indices(self):
+        """One row per output and group: the output (``output``, its ``kind``,
+        ``threshold``, ``side``, ``date``), the group, and its first-order and total
+        indices with their 95% intervals (``first``, ``first_lo``, ``first_hi``,
+        ``total``, ``total_lo``, ``total_hi``)."""
+        rows = []
+        for o in self.raw["outputs"]:
+            head = {k: o.get(k) for k in ("output", "kind", "threshold", "side", "date")}
+            for i in o["indices"]:
+                rows.append({**head, **i})
+        columns = ["output", "kind", "threshold", "side", "date", "group", "first",
+                   "first_lo", "first_hi", "total", "total_lo", "total_hi"]
+        return _table(rows, columns, self.frame)
+
+    @property
+    def tornado(self):
+        """One row per threshold, held input, end (``low`` at the input's 5th percentile,
+        ``high`` at its 95th) and crossing-date quantile: the held value, the ``--set``
+        that holds it (None where the command has none), and the crossing day and date;
+        the unheld run's as ``input`` None, end ``unheld``."""
+        rows = []
+        for t in self.raw["tornado"]:
+            for q in t["baseline"]["crossing"]:
+                rows.append({"threshold": t["threshold"], "input": None, "end": "unheld",
+                             "value": None, "set": None, "level": q["p"],
+                             "day": q["day"], "date": q["date"]})
+            for bar in t["bars"]:
+                for end in ("low", "high"):
+                    held = bar[end]
+                    for q in held["crossing"]:
+                        rows.append({"threshold": t["threshold"], "input": bar["input"],
+                                     "end": end, "value": held.get("value"),
+                                     "set": held.get("set"), "level": q["p"],
+                                     "day": q["day"], "date": q["date"]})
+        columns = ["threshold", "input", "end", "value", "set", "level", "day", "date"]
+        return _table(rows, columns, self.frame)
+
+    def __repr__(self) -> str:
+        return (f"<attrition.Sensitivity {self.raw['scenario']['name']}: "
+                f"{len(self.raw['groups'])} groups, {len(self.raw['outputs'])} outputs>")

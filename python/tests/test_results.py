@@ -168,6 +168,26 @@ def test_compare_gives_the_cli_json(cli):
     assert (c.baseline, c.threshold) == ("status-quo-recent", "2M combined casualties")
 
 
+def test_sensitivity_gives_the_cli_json_and_tables_of_its_numbers(cli):
+    s = attrition.sensitivity(SCENARIO, paths=2048, seed=3, threshold="2M combined casualties")
+    assert s.raw == cli("sensitivity", SCENARIO, "-n", 2048, "-s", 3,
+                        "--threshold", "2M combined casualties", "-f", "json")
+    first_output = s.raw["outputs"][0]
+    idx = s.indices
+    rows = idx[idx.output == first_output["output"]]
+    assert list(rows.group) == [i["group"] for i in first_output["indices"]]
+    assert list(rows.total) == [i["total"] for i in first_output["indices"]]
+    assert list(s.groups.group) == [g["name"] for g in s.raw["groups"]]
+    t = s.tornado
+    bars = s.raw["tornado"][0]["bars"]
+    low = t[(t.input == bars[0]["input"]) & (t.end == "low")]
+    assert list(low.day) == [q["day"] for q in bars[0]["low"]["crossing"]]
+    assert t[t.end == "unheld"].shape[0] == len(s.raw["tornado"][0]["baseline"]["crossing"])
+    with pytest.raises(attrition.ScenarioError) as e:
+        attrition.sensitivity(SCENARIO, paths=2048, threshold="no such threshold")
+    assert "--threshold" in str(e.value)
+
+
 def test_fit_and_backtest_give_the_cli_json(cli):
     series = "data/ua_gs_russian_personnel.csv"
     corrections = "data/ua_gs_russian_losses_corrections.csv"
