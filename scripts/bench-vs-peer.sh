@@ -10,6 +10,9 @@
 # environment in target/peer-venv and installs numpy there (python3 -m venv, then pip;
 # on Debian or Ubuntu the venv module is the python3-venv package). Threads: attrition
 # uses every core (pin with ATTRITION_THREADS=N); numpy is single-threaded here.
+# Method: attrition runs --plain (plain Monte Carlo, as the peer), the raw speed per
+# path; ATTRITION_METHOD=reduced times the default method instead (about 15% more per
+# path, for far smaller errors: docs/precision.md, scripts/precision-bench.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workload=${1:-w1}
@@ -36,6 +39,11 @@ cargo build --release --quiet
 bin=target/release/attrition
 threads=()
 [ -n "${ATTRITION_THREADS:-}" ] && threads=(--threads "$ATTRITION_THREADS")
+case "${ATTRITION_METHOD:-plain}" in
+  plain) threads+=(--plain) ;;
+  reduced) ;;
+  *) echo "error: ATTRITION_METHOD is plain or reduced" >&2; exit 2 ;;
+esac
 
 ours=() theirs=()
 for r in $(seq "$rounds"); do

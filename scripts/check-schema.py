@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks docs/scenario.schema.json against real files: every shipped scenario must pass,
 and broken files whose mistake is structural (unknown keys, wrong types, shapes) must
-fail. Needs the `jsonschema` package (CI installs it into target/nb-venv).
+fail. Needs the `jsonschema` package (CI installs it into target/py-venv).
 
     python3 scripts/check-schema.py
 """

@@ -18,7 +18,7 @@ seed could fail one by chance; seeds 1 to 7 all pass (docs/sensitivity.md). The 
 are printed so that a near miss shows.
 
 usage: python3 scripts/sobol_salib.py [--attrition BIN] [--paths N] [--salib-n N]
-Needs numpy, scipy and SALib (CI installs them into target/nb-venv).
+Needs numpy, scipy and SALib (CI installs them into target/py-venv).
 """
 import argparse, json, math, os, subprocess, sys, time
 

@@ -183,6 +183,37 @@ fn observe_csv_adds_observations_and_refuses_bad_rows_by_line() {
     let o2 = attrition(&["run", &g, "-f", "json", "-q"]);
     let strip = |b: &[u8]| String::from_utf8_lossy(b).replace(&g, "F").replace(&f, "F");
     assert_eq!(strip(&o.stdout), strip(&o2.stdout));
+    // compare weights every scenario by --observe as by its own [[observations]]; a
+    // missing --observe file is refused, not ignored.
+    let cmp = |files: &[&str], extra: &[&str]| {
+        let o = attrition(
+            &[
+                &["compare"],
+                files,
+                &["-n", "4096", "-f", "json", "-q"],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        o.stdout
+    };
+    assert_eq!(
+        cmp(&[&f, &f], &["--observe", csv.to_str().unwrap()]),
+        cmp(&[&g, &g], &[])
+    );
+    assert_ne!(cmp(&[&f, &f], &[]), cmp(&[&g, &g], &[]));
+    let missing = d.join("missing.csv");
+    let o = attrition(&[
+        "compare",
+        &f,
+        &f,
+        "--observe",
+        missing.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.csv"), "{}", stderr(&o));
 
     for (row, words) in [
         (

@@ -1,8 +1,8 @@
 //! `run --samples FILE.parquet` read back by a small Parquet reader written here: the
 //! footer (Thrift compact `FileMetaData`: schema, row count, row groups and their column
 //! statistics) and the data pages of the nullable columns, checked against the CSV
-//! samples of the same run. CI's Python step (examples/notebook.py --check) reads the
-//! file with pyarrow as well; this test needs nothing but cargo.
+//! samples of the same run. CI's Python steps (python/tests and examples/notebook.ipynb)
+//! read the file with pyarrow as well; this test needs nothing but cargo.
 
 mod common;
 use common::{attrition, scratch, stderr};

@@ -173,8 +173,24 @@ fn bad_grids_are_refused_naming_the_argument() {
     );
     refused(
         &sweep("noise.sigma=0.1,-1"),
-        &["--grid noise.sigma=0.1,-1 (value -1)", "noise.sigma"],
+        &["--grid noise.sigma=0.1,-1: noise.sigma: value -1: sigma (-1) must be"],
     );
+    // As JSON: the argument and the key as fields.
+    let o = attrition(&[
+        "sweep",
+        f,
+        "-n",
+        "100",
+        "--grid",
+        "noise.sigma=0.1,-1",
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let m: Value = serde_json::from_str(stderr(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(m["argument"], "--grid noise.sigma=0.1,-1");
+    assert_eq!(m["key"], "noise.sigma");
+    assert_eq!(m["file"], f);
     refused(
         &sweep("noise.sigma=0.1,,0.2"),
         &["--grid noise.sigma=0.1,,0.2", "value 2 is empty"],

@@ -89,6 +89,25 @@ These are scenario projections from contested estimates, not predictions.",
 pub(super) struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How errors, warnings and notes are written on standard error: `text` for people,
+    /// `json` for programs (one JSON document a line, with each problem's file, line,
+    /// column, key and argument; see docs/output.md). Given before or after the command.
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "text", value_parser = error_format())]
+    pub error_format: ErrorFormat,
+}
+
+/// `--error-format`: messages for people or for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ErrorFormat {
+    Text,
+    Json,
+}
+
+fn error_format() -> impl TypedValueParser<Value = ErrorFormat> {
+    PossibleValuesParser::new(["text", "json"]).map(|s| match s.as_str() {
+        "json" => ErrorFormat::Json,
+        _ => ErrorFormat::Text,
+    })
 }
 
 #[derive(Subcommand, Debug)]

@@ -64,8 +64,7 @@ pub(super) struct BacktestArgs {
 
 /// A progress line counting origins on a terminal, else just the interrupt check.
 fn backtest_watcher(origins: u64) -> Box<dyn Progress> {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
+    if progress_shown() {
         Box::new(crate::progress::Bar::counting(
             "backtest",
             origins,
@@ -110,18 +109,13 @@ fn step(s: &str) -> Result<Step, String> {
     })
 }
 
-fn bad(msg: String) -> i32 {
-    eprintln!("error: {msg}");
-    EXIT_BAD_INPUT
-}
-
 pub(super) fn backtest(args: BacktestArgs) -> i32 {
     let mut targets = output::Targets::new();
     targets.input("the scenario file", &args.scenario);
     args.input.declare(&mut targets, &args.series);
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
-            return bad(msg);
+            return bad_argument("--out", &msg);
         }
     }
     let (from, to, every) = (args.origins.from, args.origins.to, args.every.every);
@@ -135,10 +129,13 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
         } else {
             format!("{x}")
         };
-        return bad(format!(
-            "--threshold-step {shown} must be between 1 and {:e} (the largest threshold level)",
-            attrition::model::MAX_QUANTITY
-        ));
+        return bad_argument(
+            "--threshold-step",
+            &format!(
+                "--threshold-step {shown} must be between 1 and {:e} (the largest threshold level)",
+                attrition::model::MAX_QUANTITY
+            ),
+        );
     }
     let mut horizons = args.horizons.clone();
     horizons.sort_unstable();
@@ -149,12 +146,15 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
     let model = &models[0].1;
     let series = match args.input.load(&args.series) {
         Ok(s) => s,
-        Err(e) => return bad(e),
+        Err(e) => {
+            messages::series(&e, None);
+            return EXIT_BAD_INPUT;
+        }
     };
     match calibrate::backtest::check_series_side(&series, model, &args.side) {
-        Ok(Some(note)) => eprintln!("note: {note}"),
+        Ok(Some(note)) => messages::note(&note),
         Ok(None) => {}
-        Err(e) => return bad(format!("--side {e}")),
+        Err(e) => return bad_argument("--side", &format!("--side {e}")),
     }
     let opts = BacktestOptions {
         side: args.side.clone(),
@@ -186,20 +186,23 @@ pub(super) fn backtest(args: BacktestArgs) -> i32 {
     let bt = match result {
         Ok(b) => b,
         Err(calibrate::BacktestError::Cancelled) => {
-            eprintln!("attrition: interrupted; no output was written");
+            messages::interrupted();
             return EXIT_INTERRUPTED;
         }
-        Err(e) => return bad(format!("{}: {e}", args.scenario.display())),
+        Err(e) => {
+            messages::error_in(&args.scenario.display().to_string(), &e.to_string());
+            return EXIT_BAD_INPUT;
+        }
     };
     if bt.origins_used.is_empty() {
         let why = match bt.skipped.is_empty() {
             true => " (none given)".to_string(),
             false => format!(":\n{}", report::backtest::skipped_by_reason(&bt.skipped)),
         };
-        return bad(format!(
-            "no origin in {} can be scored{why}",
-            args.origins.text
-        ));
+        return bad_argument(
+            "--origins",
+            &format!("no origin in {} can be scored{why}", args.origins.text),
+        );
     }
     let inputs = Inputs {
         scenario: args.scenario.display().to_string(),

@@ -36,7 +36,7 @@ impl CompareRequest {
             match f.load(&set) {
                 Ok(m) => loaded.push((f.name.clone(), m)),
                 Err(e) => {
-                    eprintln!("{e}");
+                    messages::scenario(&e);
                     failed = true;
                 }
             }
@@ -46,7 +46,11 @@ impl CompareRequest {
         }
         for (file, model) in &mut loaded {
             if let Err(msg) = self.engine.add_report_dates(file, model) {
-                eprintln!("error: {msg}");
+                return Err(bad_argument("--by", &msg));
+            }
+            // Every scenario weighted by the same reports, as `run --observe` weights one.
+            if let Err(e) = self.engine.add_observations(model) {
+                messages::series(&e, Some("--observe"));
                 return Err(EXIT_BAD_INPUT);
             }
         }
@@ -56,7 +60,7 @@ impl CompareRequest {
             None => match base.thresholds.first() {
                 Some(t) => t.name.clone(),
                 None => {
-                    eprintln!("error: {}: has no [[thresholds]] to compare", loaded[0].0);
+                    messages::error_in(&loaded[0].0, "has no [[thresholds]] to compare");
                     return Err(EXIT_BAD_INPUT);
                 }
             },
@@ -64,16 +68,19 @@ impl CompareRequest {
         let mut thresholds = Vec::new();
         for (file, m) in &loaded {
             if m.reference_date != base.reference_date {
-                eprintln!(
-                    "error: {file}: reference date {} differs from the baseline's {}; compared scenarios share day 0",
-                    m.reference_date, base.reference_date
+                messages::error_in(
+                    file,
+                    &format!(
+                        "reference date {} differs from the baseline's {}; compared scenarios share day 0",
+                        m.reference_date, base.reference_date
+                    ),
                 );
                 return Err(EXIT_BAD_INPUT);
             }
             match m.thresholds.iter().position(|t| t.name == name) {
                 Some(i) => thresholds.push(i),
                 None => {
-                    eprintln!("error: {file}: has no threshold named '{name}'");
+                    messages::error_in(file, &format!("has no threshold named '{name}'"));
                     return Err(EXIT_BAD_INPUT);
                 }
             }
@@ -94,6 +101,9 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     for f in &args.files {
         targets.input("the scenario file", f);
     }
+    for f in &args.engine.observe {
+        targets.input("the --observe file", f);
+    }
     if let Some(shard) = args.shard.shard {
         let refused = if args.out.is_none() {
             Some("no --out: a shard writes a part for `attrition merge` to --out FILE")
@@ -103,14 +113,12 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             None
         };
         if let Some(why) = refused {
-            eprintln!("error: --shard {shard} and {why}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--shard", &format!("--shard {shard} and {why}"));
         }
     }
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--out", &msg);
         }
     }
     let Some(files) = InputFile::scenarios(&args.files) else {
@@ -155,7 +163,7 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
                 }),
                 Err(e) => {
                     clear_line(args.quiet);
-                    return engine_failure("compare", &e);
+                    return engine_failure(None, &e);
                 }
             }
         }
@@ -178,15 +186,15 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     clear_line(args.quiet);
     let tallies = match result {
         Ok(t) => t,
-        Err(e) => return engine_failure("compare", &e),
+        Err(e) => return engine_failure(None, &e),
     };
     if !args.quiet {
-        eprintln!(
-            "attrition: compared {} scenarios on {} paths in {:.2} s",
+        messages::info(&format!(
+            "compared {} scenarios on {} paths in {:.2} s",
             models.len(),
             config.paths,
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     let format = args.format.unwrap_or(CompareFormat::Table);
     finish(&request, &prepared, &tallies, format, args.out.as_deref())

@@ -58,13 +58,13 @@ pub(super) fn fan(
     clear_line(quiet);
     let tally = tally?;
     if !quiet {
-        eprintln!(
-            "attrition: {}: fan chart from {} of {} paths, {:.2} s",
+        messages::info(&format!(
+            "{}: fan chart from {} of {} paths, {:.2} s",
             terminal(&model.name),
             fan_config.paths,
             config.paths,
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     Ok((attrition::projection::fan_series(&fan, &tally), tally.paths))
 }
@@ -78,6 +78,7 @@ pub(super) const FIGURES_RESULT: &str = "figures.json";
 /// another output is refused before anything is written.
 pub(super) fn write_figures(
     targets: &output::Targets,
+    flag: &str,
     dir: &std::path::Path,
     projections: &[Projection],
     saved: Option<Vec<u8>>,
@@ -88,15 +89,17 @@ pub(super) fn write_figures(
         .collect();
     files.extend(saved.map(|bytes| (FIGURES_RESULT.to_string(), bytes)));
     for (name, _) in &files {
-        if let Err(msg) = targets.check_inside("--plot", &dir.join(name)) {
-            eprintln!("error: {msg}");
-            return Err(EXIT_BAD_INPUT);
+        if let Err(msg) = targets.check_inside(flag, &dir.join(name)) {
+            return Err(bad_argument(flag, &msg));
         }
     }
     output::write_all_atomic(dir, &files).map_err(|e| {
-        eprintln!(
-            "error: cannot write the figures into {}: {e} (no figure was written)",
-            dir.display()
+        messages::error_arg(
+            flag,
+            &format!(
+                "cannot write the figures into {}: {e} (no figure was written)",
+                dir.display()
+            ),
         );
         EXIT_FAILURE
     })
@@ -106,41 +109,47 @@ pub(super) fn plot(result: &std::path::Path, out: &std::path::Path) -> i32 {
     let text = match std::fs::read(result) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {}: cannot read the file: {e}", result.display());
+            messages::error_in(
+                &result.display().to_string(),
+                &format!("cannot read the file: {e}"),
+            );
             return EXIT_BAD_INPUT;
         }
     };
     let doc: report::SavedDocument = match serde_json::from_slice(&text) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!(
-                "error: {}: not a JSON result of `attrition run --format json` (line {}, column {}: {e})",
-                result.display(),
-                e.line(),
-                e.column()
+            messages::error_in(
+                &result.display().to_string(),
+                &format!(
+                    "not a JSON result of `attrition run --format json` (line {}, column {}: {e})",
+                    e.line(),
+                    e.column()
+                ),
             );
             return EXIT_BAD_INPUT;
         }
     };
     let readable = report::OLDEST_READABLE_SCHEMA_VERSION..=report::SCHEMA_VERSION;
     if doc.schema != "attrition.projection" || !readable.contains(&doc.schema_version) {
-        eprintln!(
-            "error: {}: schema {} version {}, expected attrition.projection version {} to {}",
-            result.display(),
-            doc.schema,
-            doc.schema_version,
-            readable.start(),
-            readable.end()
+        messages::error_in(
+            &result.display().to_string(),
+            &format!(
+                "schema {} version {}, expected attrition.projection version {} to {}",
+                doc.schema,
+                doc.schema_version,
+                readable.start(),
+                readable.end()
+            ),
         );
         return EXIT_BAD_INPUT;
     }
     let mut targets = output::Targets::new();
     targets.input("the result file", result);
     if let Err(msg) = targets.output_dir("--out", out) {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--out", &msg);
     }
-    match write_figures(&targets, out, &doc.projections, None) {
+    match write_figures(&targets, "--out", out, &doc.projections, None) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }

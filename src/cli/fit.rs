@@ -2,6 +2,7 @@
 //! scenario fragment.
 
 use super::*;
+use attrition::calibrate::series::SeriesError;
 use attrition::calibrate::{self, FitOptions, Series, SeriesKind, Window};
 
 #[derive(clap::Args, Debug)]
@@ -33,17 +34,15 @@ impl SeriesArgs {
     }
 
     /// Reads the series and removes the corrections; the error names file and row.
-    pub(super) fn load(&self, path: &std::path::Path) -> Result<Series, String> {
+    pub(super) fn load(&self, path: &std::path::Path) -> Result<Series, SeriesError> {
         let name = path.display().to_string();
-        let text = calibrate::series::read_text(path).map_err(|e| e.to_string())?;
+        let text = calibrate::series::read_text(path)?;
         let kind = self.kind.as_deref().and_then(SeriesKind::parse);
-        let mut s = calibrate::parse_series(&name, &text, self.column.as_deref(), kind)
-            .map_err(|e| e.to_string())?;
+        let mut s = calibrate::parse_series(&name, &text, self.column.as_deref(), kind)?;
         if let Some(c) = &self.corrections {
-            let text = calibrate::series::read_text(c).map_err(|e| e.to_string())?;
-            let c = calibrate::parse_corrections(&c.display().to_string(), &text, &s.column)
-                .map_err(|e| e.to_string())?;
-            calibrate::remove_corrections(&mut s, &c).map_err(|e| e.to_string())?;
+            let text = calibrate::series::read_text(c)?;
+            let c = calibrate::parse_corrections(&c.display().to_string(), &text, &s.column)?;
+            calibrate::remove_corrections(&mut s, &c)?;
         }
         Ok(s)
     }
@@ -128,15 +127,13 @@ fn command_line() -> String {
 pub(super) fn fit(args: FitArgs) -> i32 {
     // The side becomes a table name in the fragment: refuse what a scenario would.
     if let Err(e) = report::fit::check_side(&args.side) {
-        eprintln!("error: --side {e}");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--side", &format!("--side {e}"));
     }
     let mut targets = output::Targets::new();
     args.input.declare(&mut targets, &args.series);
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--out", &msg);
         }
     }
     let window = match (args.window, args.last) {
@@ -147,7 +144,7 @@ pub(super) fn fit(args: FitArgs) -> i32 {
     let series = match args.input.load(&args.series) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            messages::series(&e, None);
             return EXIT_BAD_INPUT;
         }
     };
@@ -160,7 +157,7 @@ pub(super) fn fit(args: FitArgs) -> i32 {
     let f = match calibrate::fit(&series, window, &opts) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {}: {e}", series.file);
+            messages::error_in(&series.file, &e.to_string());
             return EXIT_BAD_INPUT;
         }
     };

@@ -21,11 +21,10 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
     for p in &args.parts {
         targets.input("the part", p);
     }
-    if let Err(msg) =
+    if let Err((flag, msg)) =
         super::sweep::declare_outputs(&mut targets, args.out.as_deref(), args.plot.as_deref())
     {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+        return bad_argument(flag, &msg);
     }
     // Each part's header: its first line only.
     let mut heads = Vec::with_capacity(args.parts.len());
@@ -63,18 +62,18 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
         ),
     };
     if code == EXIT_OK && !args.quiet {
-        eprintln!(
-            "attrition: merged {} parts of {kind} in {:.2} s",
+        messages::info(&format!(
+            "merged {} parts of {kind} in {:.2} s",
             ordered.len(),
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     code
 }
 
-/// Prints why `path` is refused; exit 2.
+/// Prints why the part `path` is refused; exit 2.
 fn refuse(path: &Path, msg: &str) -> i32 {
-    eprintln!("error: {}: {msg}", path.display());
+    messages::error_in(&path.display().to_string(), msg);
     EXIT_BAD_INPUT
 }
 
@@ -144,12 +143,12 @@ fn in_order(heads: &[(PathBuf, Header)]) -> Result<Vec<usize>, i32> {
     }
     if let Some(missing) = (0..n).find(|&i| at.get(i as usize).copied().flatten().is_none()) {
         let names: Vec<String> = heads.iter().map(|(p, _)| p.display().to_string()).collect();
-        eprintln!(
-            "error: shard {missing}/{n} is missing: {} of {n} parts given ({}); give every part of the {}",
+        messages::error(&format!(
+            "shard {missing}/{n} is missing: {} of {n} parts given ({}); give every part of the {}",
             heads.len(),
             names.join(", "),
             terminal(&first.kind)
-        );
+        ));
         return Err(EXIT_BAD_INPUT);
     }
     Ok(at.into_iter().map(|i| i.expect("none missing")).collect())
@@ -363,7 +362,7 @@ fn merge_run(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, Hea
                     let fan = match &args.plot {
                         Some(_) => Some(
                             super::figures::fan(&job.model, &job.config, args.quiet)
-                                .map_err(|e| engine_failure(&job.file, &e))?,
+                                .map_err(|e| engine_failure(Some(&job.file), &e))?,
                         ),
                         None => None,
                     };
@@ -401,8 +400,10 @@ fn merge_sweep(args: &MergeArgs, targets: &output::Targets, parts: &[(PathBuf, H
         Some(None) => return bad_format("sweep", &SweepFormat::NAMES),
     };
     if format == SweepFormat::Parquet && args.out.is_none() {
-        eprintln!("error: --format parquet writes a binary file: give --out FILE.parquet");
-        return EXIT_BAD_INPUT;
+        return bad_argument(
+            "--format",
+            "--format parquet writes a binary file: give --out FILE.parquet",
+        );
     }
     let result = each_part(
         parts,
@@ -473,8 +474,7 @@ fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i32 {
         Some(None) => return bad_format("compare", &CompareFormat::NAMES),
     };
     if args.plot.is_some() {
-        eprintln!("error: --plot: `compare` draws no figures");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--plot", "--plot: `compare` draws no figures");
     }
     let result = each_part(
         parts,
@@ -544,9 +544,11 @@ fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i32 {
 }
 
 fn bad_format(kind: &str, names: &[&str]) -> i32 {
-    eprintln!(
-        "error: --format: the parts are of `{kind}`, whose formats are {}",
-        names.join(", ")
-    );
-    EXIT_BAD_INPUT
+    bad_argument(
+        "--format",
+        &format!(
+            "--format: the parts are of `{kind}`, whose formats are {}",
+            names.join(", ")
+        ),
+    )
 }

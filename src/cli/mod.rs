@@ -16,6 +16,7 @@ mod compare;
 mod figures;
 mod fit;
 mod merge;
+mod messages;
 mod parts;
 mod request;
 mod run;
@@ -24,7 +25,7 @@ mod sensitivity;
 mod sweep;
 mod validate;
 
-use args::{Cli, Command};
+use args::{Cli, Command, ErrorFormat};
 use compare::compare;
 use figures::plot;
 use std::io::Write;
@@ -50,11 +51,17 @@ impl Progress for Interrupt {
     }
 }
 
-/// The progress line when stderr is a terminal and --quiet is off, else just the
-/// interrupt check.
-fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
+/// Whether a progress line may be drawn: standard error is a terminal, and it carries
+/// text (JSON messages are a stream for programs).
+fn progress_shown() -> bool {
     use std::io::IsTerminal;
-    if !quiet && std::io::stderr().is_terminal() {
+    std::io::stderr().is_terminal() && !messages::json()
+}
+
+/// The progress line when it may be drawn and --quiet is off, else just the interrupt
+/// check.
+fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
+    if !quiet && progress_shown() {
         // The label is a scenario's name: escaped, as every output escapes it.
         Box::new(crate::progress::Bar::new(
             &terminal(label),
@@ -66,23 +73,34 @@ fn watcher(quiet: bool, label: &str, paths: u64) -> Box<dyn Progress + '_> {
     }
 }
 
-/// Reports an engine error and returns the exit status: 130 when interrupted, 2 when
-/// the scenario's numbers overflow (bad input), 1 otherwise.
-fn engine_failure(context: &str, e: &EngineError) -> i32 {
+/// Reports an engine error (of the run of `file`, when one file ran) and returns the
+/// exit status: 130 when interrupted, 2 when the scenario's numbers overflow (bad input),
+/// 1 otherwise.
+fn engine_failure(file: Option<&str>, e: &EngineError) -> i32 {
+    let say = |msg: &str| match file {
+        Some(file) => messages::error_in(file, msg),
+        None => messages::error(msg),
+    };
     match e {
         EngineError::Cancelled => {
-            eprintln!("attrition: interrupted; no output was written");
+            messages::interrupted();
             EXIT_INTERRUPTED
         }
         EngineError::NonFinite { .. } | EngineError::AboveAnchor { .. } | EngineError::Weighted => {
-            eprintln!("error: {context}: {e}");
+            say(&e.to_string());
             EXIT_BAD_INPUT
         }
         _ => {
-            eprintln!("error: {context}: {e}");
+            say(&e.to_string());
             EXIT_FAILURE
         }
     }
+}
+
+/// Reports a problem with the command-line argument `argument`; exit status 2.
+fn bad_argument(argument: &str, msg: &str) -> i32 {
+    messages::error_arg(argument, msg);
+    EXIT_BAD_INPUT
 }
 
 pub fn main() -> i32 {
@@ -92,10 +110,12 @@ pub fn main() -> i32 {
         // to standard error.
         Err(e) if !e.use_stderr() => return print_stdout(e.render().to_string().as_bytes()),
         Err(e) => {
-            let _ = e.print();
+            messages::set_json(messages::json_requested(std::env::args_os()));
+            messages::usage(&e);
             return EXIT_BAD_INPUT;
         }
     };
+    messages::set_json(cli.error_format == ErrorFormat::Json);
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { files } => validate::validate(&files),
@@ -132,7 +152,7 @@ fn load_all_with(
         match scenario::load_file_with(f, set) {
             Ok(m) => models.push((f.display().to_string(), m)),
             Err(e) => {
-                eprintln!("{e}");
+                messages::scenario(&e);
                 failed = true;
             }
         }
@@ -146,9 +166,9 @@ fn emit(out: Option<&std::path::Path>, bytes: &[u8]) -> i32 {
         Some(path) => match output::write_atomic(path, bytes) {
             Ok(()) => EXIT_OK,
             Err(e) => {
-                eprintln!(
-                    "error: cannot write {}: {e} (nothing was written)",
-                    path.display()
+                messages::error_arg(
+                    "--out",
+                    &format!("cannot write {}: {e} (nothing was written)", path.display()),
                 );
                 EXIT_FAILURE
             }
@@ -166,7 +186,7 @@ fn print_stdout(bytes: &[u8]) -> i32 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            messages::error(&format!("cannot write to standard output: {e}"));
             EXIT_FAILURE
         }
     }
@@ -174,8 +194,7 @@ fn print_stdout(bytes: &[u8]) -> i32 {
 
 /// Clears a progress line that may have been drawn.
 fn clear_line(quiet: bool) {
-    use std::io::IsTerminal;
-    if !quiet && std::io::stderr().is_terminal() {
+    if !quiet && progress_shown() {
         eprint!("\r\x1b[2K");
     }
 }

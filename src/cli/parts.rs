@@ -77,14 +77,14 @@ pub(super) fn write(
     let code = emit(Some(out), &part.to_bytes());
     if code == EXIT_OK && !quiet {
         let range = &part.header.range;
-        eprintln!(
-            "attrition: {kind} shard {shard}: path slots {}..{} of {} in {:.2} s, written to {}",
+        messages::info(&format!(
+            "{kind} shard {shard}: path slots {}..{} of {} in {:.2} s, written to {}",
             range.start,
             range.end,
             part.header.total,
             started.elapsed().as_secs_f64(),
             out.display()
-        );
+        ));
     }
     code
 }

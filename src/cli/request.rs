@@ -46,7 +46,7 @@ impl InputFile {
                     bytes,
                 }),
                 Err(e) => {
-                    eprintln!("{e}");
+                    super::messages::scenario(&e);
                     failed = true;
                 }
             }
@@ -85,8 +85,8 @@ impl EngineRequest {
                     name: path.display().to_string(),
                     bytes: text.into_bytes(),
                 }),
-                Err(msg) => {
-                    eprintln!("error: {msg}");
+                Err(e) => {
+                    super::messages::series(&e, Some("--observe"));
                     return None;
                 }
             }
@@ -121,7 +121,10 @@ impl EngineRequest {
     }
 
     /// Adds the `--observe` files' observations to `model`.
-    pub fn add_observations(&self, model: &mut Model) -> Result<(), String> {
+    pub fn add_observations(
+        &self,
+        model: &mut Model,
+    ) -> Result<(), attrition::calibrate::series::SeriesError> {
         for csv in &self.observe {
             let text = String::from_utf8_lossy(&csv.bytes);
             scenario::observe::add_observations_text(&csv.name, &text, model)?;

@@ -49,7 +49,7 @@ impl RunRequest {
             match f.load(&set) {
                 Ok(model) => loaded.push((f.name.clone(), model)),
                 Err(e) => {
-                    eprintln!("{e}");
+                    messages::scenario(&e);
                     failed = true;
                 }
             }
@@ -60,11 +60,11 @@ impl RunRequest {
         let mut jobs = Vec::with_capacity(loaded.len());
         for (file, mut model) in loaded {
             if let Err(msg) = self.engine.add_report_dates(&file, &mut model) {
-                eprintln!("error: {msg}");
+                bad_argument("--by", &msg);
                 return None;
             }
-            if let Err(msg) = self.engine.add_observations(&mut model) {
-                eprintln!("error: {msg}");
+            if let Err(e) = self.engine.add_observations(&mut model) {
+                messages::series(&e, Some("--observe"));
                 return None;
             }
             model.proposal = proposal_of(&self.proposal);
@@ -82,24 +82,27 @@ impl RunRequest {
 }
 
 pub(super) fn run(args: RunArgs) -> i32 {
-    if let Err(msg) = refuse_with_shard(&args) {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+    if let Err((flag, msg)) = refuse_with_shard(&args) {
+        return bad_argument(flag, &msg);
     }
     if let Some(samples) = &args.samples {
         if args.files.len() != 1 {
-            eprintln!(
-                "error: --samples takes exactly one scenario file (got {})",
-                args.files.len()
+            return bad_argument(
+                "--samples",
+                &format!(
+                    "--samples takes exactly one scenario file (got {})",
+                    args.files.len()
+                ),
             );
-            return EXIT_BAD_INPUT;
         }
         if sample_format(samples).is_none() {
-            eprintln!(
-                "error: --samples {}: give a file name ending in .csv or .parquet",
-                samples.display()
+            return bad_argument(
+                "--samples",
+                &format!(
+                    "--samples {}: give a file name ending in .csv or .parquet",
+                    samples.display()
+                ),
             );
-            return EXIT_BAD_INPUT;
         }
     }
     let mut targets = output::Targets::new();
@@ -116,21 +119,17 @@ pub(super) fn run(args: RunArgs) -> i32 {
         (args.target_days.is_some(), "--target-days"),
     ] {
         if set && args.samples.is_some() {
-            eprintln!("error: {name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead");
-            return EXIT_BAD_INPUT;
+            return bad_argument(name, &format!("{name} and --samples: the samples are written as the paths run, and the rounds do not know their last path in advance; give --paths instead"));
         }
     }
     if args.max_paths.is_some() && !targeted && args.min_effective_paths.is_none() {
-        eprintln!("error: --max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--max-paths", "--max-paths bounds the rounds of --target-se, --target-days or --min-effective-paths; give one of them, or --paths for a run of fixed size");
     }
     if args.round_paths.is_some() && !targeted {
-        eprintln!("error: --round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
-        return EXIT_BAD_INPUT;
+        return bad_argument("--round-paths", "--round-paths sizes the rounds of --target-se or --target-days; give one of them, or --paths for a run of fixed size");
     }
-    if let Err(msg) = declare_outputs(&mut targets, &args) {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+    if let Err((flag, msg)) = declare_outputs(&mut targets, &args) {
+        return bad_argument(flag, &msg);
     }
     let Some(files) = InputFile::scenarios(&args.files) else {
         return EXIT_BAD_INPUT;
@@ -149,8 +148,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
     };
     if args.min_effective_paths.is_some() {
         if let Some(job) = jobs.iter().find(|j| j.model.observations.is_empty()) {
-            eprintln!("error: --min-effective-paths: {} has no observations, so every path counts fully; give --paths instead", job.file);
-            return EXIT_BAD_INPUT;
+            return bad_argument("--min-effective-paths", &format!("--min-effective-paths: {} has no observations, so every path counts fully; give --paths instead", job.file));
         }
     }
     // From here on Ctrl-C stops the engine at its next batch; nothing is written before
@@ -174,7 +172,7 @@ pub(super) fn run(args: RunArgs) -> i32 {
         let fan = match &args.plot {
             Some(_) => match fan(&job.model, &job.config, args.quiet) {
                 Ok(f) => Some(f),
-                Err(e) => return engine_failure(&job.file, &e),
+                Err(e) => return engine_failure(Some(&job.file), &e),
             },
             None => None,
         };
@@ -187,13 +185,13 @@ pub(super) fn run(args: RunArgs) -> i32 {
         clear_line(args.quiet);
         let mut tally = match result {
             Ok(t) => t,
-            Err(e) => return engine_failure(&job.file, &e),
+            Err(e) => return engine_failure(Some(&job.file), &e),
         };
         if let Some(target) = args.min_effective_paths {
             let max = max.max(job.config.paths);
             match more_paths(&job.model, &mut job.config, tally, target, max, args.quiet) {
                 Ok(t) => tally = t,
-                Err(e) => return engine_failure(&job.file, &e),
+                Err(e) => return engine_failure(Some(&job.file), &e),
             }
         }
         let mut precise = None;
@@ -215,19 +213,19 @@ pub(super) fn run(args: RunArgs) -> i32 {
             };
             match targets.rounds(&job.model, &mut job.config, tally, &project, args.quiet) {
                 Ok((p, t)) => (precise, tally) = (Some(p), t),
-                Err(e) => return engine_failure(&job.file, &e),
+                Err(e) => return engine_failure(Some(&job.file), &e),
             }
         }
         if let Err(code) = check_weights(job, &tally, args.quiet) {
             return code;
         }
         if !args.quiet {
-            eprintln!(
-                "attrition: {}: {} paths in {:.2} s",
+            messages::info(&format!(
+                "{}: {} paths in {:.2} s",
                 terminal(&job.model.name),
                 job.config.paths,
                 started.elapsed().as_secs_f64()
-            );
+            ));
         }
         projections.push(match precise {
             // The projection the rounds stopped at, stating the precision reached.
@@ -272,7 +270,7 @@ fn shard_part(
             Ok(t) => t,
             Err(e) => {
                 clear_line(quiet);
-                return engine_failure(&job.file, &e);
+                return engine_failure(Some(&job.file), &e);
             }
         };
         counted.push(attrition::shard::part::Counted {
@@ -292,12 +290,13 @@ fn shard_part(
 
 /// What `--shard` cannot go with: the outputs that `merge` makes (the format and the
 /// figures), and what needs the whole run (samples, rounds of paths); and it needs
-/// `--out` for its part.
-fn refuse_with_shard(args: &RunArgs) -> Result<(), String> {
+/// `--out` for its part. A refusal comes with the flag it concerns.
+fn refuse_with_shard(args: &RunArgs) -> Result<(), (&'static str, String)> {
     let Some(shard) = args.shard.shard else {
         return Ok(());
     };
-    let flag = |name: &str, why: &str| Err(format!("--shard {shard} and {name}: {why}"));
+    let flag =
+        |name: &str, why: &str| Err(("--shard", format!("--shard {shard} and {name}: {why}")));
     if args.out.is_none() {
         return flag(
             "no --out",
@@ -342,15 +341,15 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), String> {
 pub(super) fn check_weights(job: &Job, tally: &engine::Tally, quiet: bool) -> Result<(), i32> {
     if let Some(w) = &tally.weights {
         if let Some(msg) = attrition::projection::unexplained(&job.model, w) {
-            eprintln!("error: {}: {}", job.file, terminal(&msg));
+            messages::error_in(&job.file, &terminal(&msg));
             return Err(EXIT_BAD_INPUT);
         }
         let ess = w.effective_paths();
         if !quiet && (ess < 1000.0 || ess < 0.01 * job.config.paths as f64) {
-            eprintln!(
-                "warning: {}: the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
-                job.file, job.config.paths
-            );
+            messages::warning_in(&job.file, &format!(
+                "the observations leave an effective sample size of {ess:.0} of {} paths: the weighted figures rest on few paths; run more (--min-effective-paths N) or check the observations' surprise (the prior percentiles)",
+                job.config.paths
+            ));
         }
     }
     Ok(())
@@ -389,7 +388,7 @@ pub(super) fn write(
     if let Some(dir) = outputs.plot {
         // With the data the figures were drawn from, fan included, for `attrition plot`.
         let saved = report::render(Format::Json, &projections);
-        if let Err(code) = write_figures(targets, dir, &projections, Some(saved)) {
+        if let Err(code) = write_figures(targets, "--plot", dir, &projections, Some(saved)) {
             return code;
         }
     }
@@ -436,13 +435,13 @@ impl Targets {
                 && self.days.is_none_or(|d| reached.days <= d);
             if met || config.paths >= self.max {
                 if !met && !quiet {
-                    eprintln!(
-                        "warning: {}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
+                    messages::warning(&format!(
+                        "{}: the precision asked for was not reached in {} paths (--max-paths): largest se {:.3e}, widest interval {} days; the output says so",
                         terminal(&model.name),
                         config.paths,
                         reached.se,
                         reached.days
-                    );
+                    ));
                 }
                 p.run.precision = Some(precision::Precision {
                     target_se: self.se,
@@ -498,28 +497,37 @@ fn more_paths(
         tally = engine::run_more(model, config, progress.as_ref(), tally, done)?;
         clear_line(quiet);
         if !quiet {
-            eprintln!(
-                "attrition: {}: {} paths, effective sample size {:.0}",
+            messages::info(&format!(
+                "{}: {} paths, effective sample size {:.0}",
                 terminal(&model.name),
                 config.paths,
                 tally.weights.as_ref().map_or(0.0, |w| w.effective_paths())
-            );
+            ));
         }
     }
 }
 
-/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder.
-fn declare_outputs(targets: &mut output::Targets, args: &RunArgs) -> Result<(), String> {
+/// Declares `run`'s outputs: `--out`, `--samples` and the `--plot` folder; a refusal
+/// comes with the flag it concerns.
+fn declare_outputs(
+    targets: &mut output::Targets,
+    args: &RunArgs,
+) -> Result<(), (&'static str, String)> {
+    let flag = |flag: &'static str| move |msg: String| (flag, msg);
     if let Some(out) = &args.out {
-        targets.output("--out", out)?;
+        targets.output("--out", out).map_err(flag("--out"))?;
     }
     if let Some(samples) = &args.samples {
-        targets.output("--samples", samples)?;
+        targets
+            .output("--samples", samples)
+            .map_err(flag("--samples"))?;
     }
     if let Some(dir) = &args.plot {
-        targets.output_dir("--plot", dir)?;
+        targets.output_dir("--plot", dir).map_err(flag("--plot"))?;
         // The data the figures are drawn from is saved beside them.
-        targets.check_inside("--plot", &dir.join(FIGURES_RESULT))?;
+        targets
+            .check_inside("--plot", &dir.join(FIGURES_RESULT))
+            .map_err(flag("--plot"))?;
     }
     Ok(())
 }

@@ -48,18 +48,13 @@ impl SweepRequest {
     pub fn prepare(&self, threads: Option<u64>) -> Result<Prepared, i32> {
         let name = &self.file.name;
         let set = self.engine.overrides();
-        let base = self.file.load(&set).map_err(|e| {
-            eprintln!("{e}");
+        let scenario_error = |e: attrition::scenario::ScenarioError| {
+            messages::scenario(&e);
             EXIT_BAD_INPUT
-        })?;
-        // The loader has read the text: it is UTF-8.
-        let text = match attrition::scenario::text_of(name, &self.file.bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{e}");
-                return Err(EXIT_BAD_INPUT);
-            }
         };
+        let base = self.file.load(&set).map_err(scenario_error)?;
+        // The loader has read the text: it is UTF-8.
+        let text = attrition::scenario::text_of(name, &self.file.bytes).map_err(scenario_error)?;
         let grid = match &self.grid {
             Some(args) => Grid::from_args(args).map_err(|m| format!("{name}: {m}")),
             None => match Grid::of_file(name, text) {
@@ -67,10 +62,7 @@ impl SweepRequest {
                 Ok(None) => Err(format!(
                     "{name} has no [sweep] table: give the keys to sweep with --grid KEY=V1,V2,... (docs/sweeps.md)"
                 )),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Err(EXIT_BAD_INPUT);
-                }
+                Err(e) => return Err(scenario_error(e)),
             },
         };
         let grid = grid
@@ -79,17 +71,10 @@ impl SweepRequest {
                     .map(|_| g)
                     .map_err(|m| format!("{name}: --grid: {m}"))
             })
-            .map_err(|m| {
-                eprintln!("error: {m}");
-                EXIT_BAD_INPUT
-            })?;
-        let models = grid::load_points(name, text, &set, &grid).map_err(|e| {
-            eprintln!("{e}");
-            EXIT_BAD_INPUT
-        })?;
+            .map_err(|m| bad_argument("--grid", &m))?;
+        let models = grid::load_points(name, text, &set, &grid).map_err(scenario_error)?;
         if let Err(m) = attrition::sweep::check_points(&grid, &models) {
-            eprintln!("error: {name}: {m}");
-            return Err(EXIT_BAD_INPUT);
+            return Err(bad_argument("--grid", &format!("{name}: {m}")));
         }
         // Every point on the base's paths and seed (the grid cannot set them).
         let config = self
@@ -99,11 +84,10 @@ impl SweepRequest {
         for (p, mut model) in models.into_iter().enumerate() {
             let file = format!("{name} (sweep point {p}: {})", grid.describe(p));
             if let Err(msg) = self.engine.add_report_dates(&file, &mut model) {
-                eprintln!("error: {msg}");
-                return Err(EXIT_BAD_INPUT);
+                return Err(bad_argument("--by", &msg));
             }
-            if let Err(msg) = self.engine.add_observations(&mut model) {
-                eprintln!("error: {msg}");
+            if let Err(e) = self.engine.add_observations(&mut model) {
+                messages::series(&e, Some("--observe"));
                 return Err(EXIT_BAD_INPUT);
             }
             model.proposal = proposal_of(&self.proposal);
@@ -142,23 +126,25 @@ pub(super) fn sweep(args: SweepArgs) -> i32 {
             None
         };
         if let Some(why) = refused {
-            eprintln!("error: --shard {shard} and {why}");
-            return EXIT_BAD_INPUT;
+            return bad_argument("--shard", &format!("--shard {shard} and {why}"));
         }
     }
     let format = args.format.unwrap_or(SweepFormat::Table);
     if format == SweepFormat::Parquet && args.out.is_none() {
-        eprintln!("error: --format parquet writes a binary file: give --out FILE.parquet");
-        return EXIT_BAD_INPUT;
+        return bad_argument(
+            "--format",
+            "--format parquet writes a binary file: give --out FILE.parquet",
+        );
     }
     let mut targets = output::Targets::new();
     targets.input("the scenario file", &args.file);
     for f in &args.engine.observe {
         targets.input("the --observe file", f);
     }
-    if let Err(msg) = declare_outputs(&mut targets, args.out.as_deref(), args.plot.as_deref()) {
-        eprintln!("error: {msg}");
-        return EXIT_BAD_INPUT;
+    if let Err((flag, msg)) =
+        declare_outputs(&mut targets, args.out.as_deref(), args.plot.as_deref())
+    {
+        return bad_argument(flag, &msg);
     }
     let Some(mut files) = InputFile::scenarios(std::slice::from_ref(&args.file)) else {
         return EXIT_BAD_INPUT;
@@ -205,7 +191,7 @@ pub(super) fn sweep(args: SweepArgs) -> i32 {
                 }),
                 Err(e) => {
                     clear_line(args.quiet);
-                    return engine_failure(&job.file, &e);
+                    return engine_failure(Some(&job.file), &e);
                 }
             }
         }
@@ -227,7 +213,7 @@ pub(super) fn sweep(args: SweepArgs) -> i32 {
             Ok(t) => t,
             Err(e) => {
                 clear_line(args.quiet);
-                return engine_failure(&job.file, &e);
+                return engine_failure(Some(&job.file), &e);
             }
         };
         match point(&prepared, p, &tally, &levels, args.quiet) {
@@ -240,13 +226,13 @@ pub(super) fn sweep(args: SweepArgs) -> i32 {
     }
     clear_line(args.quiet);
     if !args.quiet {
-        eprintln!(
-            "attrition: sweep of {}: {} points x {} paths in {:.2} s",
+        messages::info(&format!(
+            "sweep of {}: {} points x {} paths in {:.2} s",
             terminal(&prepared.base.name),
             prepared.jobs.len(),
             prepared.jobs.first().map_or(0, |j| j.config.paths),
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     let outputs = Outputs {
         format,
@@ -304,14 +290,16 @@ pub(super) fn write(
             .collect();
         for (name, _) in &files {
             if let Err(msg) = targets.check_inside("--plot", &dir.join(name)) {
-                eprintln!("error: {msg}");
-                return EXIT_BAD_INPUT;
+                return bad_argument("--plot", &msg);
             }
         }
         if let Err(e) = output::write_all_atomic(dir, &files) {
-            eprintln!(
-                "error: cannot write the figures into {}: {e} (no figure was written)",
-                dir.display()
+            messages::error_arg(
+                "--plot",
+                &format!(
+                    "cannot write the figures into {}: {e} (no figure was written)",
+                    dir.display()
+                ),
             );
             return EXIT_FAILURE;
         }
@@ -322,17 +310,20 @@ pub(super) fn write(
     )
 }
 
-/// Declares a sweep's (or its merge's) outputs: `--out` and the `--plot` folder.
+/// Declares a sweep's (or its merge's) outputs: `--out` and the `--plot` folder; a
+/// refusal comes with the flag it concerns.
 pub(super) fn declare_outputs(
     targets: &mut output::Targets,
     out: Option<&std::path::Path>,
     plot: Option<&std::path::Path>,
-) -> Result<(), String> {
+) -> Result<(), (&'static str, String)> {
     if let Some(out) = out {
-        targets.output("--out", out)?;
+        targets.output("--out", out).map_err(|m| ("--out", m))?;
     }
     if let Some(dir) = plot {
-        targets.output_dir("--plot", dir)?;
+        targets
+            .output_dir("--plot", dir)
+            .map_err(|m| ("--plot", m))?;
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ pub use fan::run_casualty_stocks;
 pub use layout::Layout;
 pub use path::{PathState, Stepping};
 use plan::Plan;
-pub use tally::{EventTally, Tally};
+pub use tally::{EventTally, Tally, REPLICATE_BUCKETS};
 pub use weights::{ObservationTally, WeightTally};
 
 use crate::model::{Metric, Model, MAX_PATHS};
@@ -258,7 +258,9 @@ pub(super) fn work(
     tally_paths(plan, config, progress, paths, each)
 }
 
-/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`).
+/// The tally of paths `paths` of a run (`work`, and a run continued by `run_more`). A
+/// reduced run (randomized quasi-Monte Carlo inputs) also counts each path in its
+/// scrambling's tally (`Tally::replicates`, small histograms: `REPLICATE_BUCKETS`).
 fn tally_paths(
     plan: &Plan,
     config: &RunConfig,
@@ -270,47 +272,53 @@ fn tally_paths(
     let parts = if keys.design().is_some() {
         crate::sample::sobol::REPLICATES as usize
     } else {
-        1
+        0
+    };
+    let fresh = || -> (Tally, Vec<Tally>) {
+        let replicates = (0..parts)
+            .map(|_| Tally::with_buckets(plan, REPLICATE_BUCKETS))
+            .collect();
+        (Tally::new(plan), replicates)
     };
     let workers = for_each_path_in(
         progress,
         paths,
-        || {
-            let tallies: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
-            (tallies, PathState::new(plan, config.stepping))
-        },
-        |(tallies, state), path| {
+        || (fresh(), PathState::new(plan, config.stepping)),
+        |((pooled, replicates), state), path| {
             state.simulate_keyed(plan, &keys, path);
             checked(state, plan, path)?;
-            let part = if parts > 1 {
-                crate::sample::sobol::replicate_of(path)
-            } else {
-                0
+            let count = |t: &mut Tally| {
+                t.add(state);
+                if !t.conditional.is_empty() {
+                    conditional::add(
+                        plan,
+                        &plan.conditionings,
+                        state,
+                        config.seed,
+                        path,
+                        &mut t.conditional,
+                    );
+                }
             };
-            tallies[part].add(state);
-            if !tallies[part].conditional.is_empty() {
-                conditional::add(
-                    plan,
-                    &plan.conditionings,
-                    state,
-                    config.seed,
-                    path,
-                    &mut tallies[part].conditional,
-                );
+            count(pooled);
+            if parts > 0 {
+                count(&mut replicates[crate::sample::sobol::replicate_of(path)]);
             }
             each(path, state);
             Ok(())
         },
     )?;
-    let mut total: Vec<Tally> = (0..parts).map(|_| Tally::new(plan)).collect();
-    for (tallies, _) in workers {
-        total = total
+    let (mut pooled, mut replicates) = fresh();
+    for ((p, r), _) in workers {
+        pooled = pooled.merge(p);
+        replicates = replicates
             .into_iter()
-            .zip(tallies)
+            .zip(r)
             .map(|(a, b)| a.merge(b))
             .collect();
     }
-    Ok(Tally::of_parts(total))
+    pooled.replicates = replicates;
+    Ok(pooled)
 }
 
 /// Whether path `path`, just simulated in `state`, can be counted: finite stocks, and a

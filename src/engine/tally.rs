@@ -53,8 +53,19 @@ pub struct EventTally {
     pub without: Vec<DayCounts>,
 }
 
+/// Buckets of each histogram of a scrambling's tally (`Tally::replicates`): its stocks
+/// serve only the error of the run's quantiles (the CDF of each scrambling at the run's
+/// quantile, `precision`), for which a few hundred buckets over the values' span are
+/// plenty, and sixteen tallies a worker stay small and in cache.
+pub const REPLICATE_BUCKETS: usize = 256;
+
 impl Tally {
     pub fn new(plan: &Plan) -> Self {
+        Tally::with_buckets(plan, plan.histogram_buckets())
+    }
+
+    /// A tally whose histograms keep at most `buckets` buckets each.
+    pub(super) fn with_buckets(plan: &Plan, buckets: usize) -> Self {
         Tally {
             layout: plan.layout.clone(),
             paths: 0,
@@ -64,7 +75,7 @@ impl Tally {
                 .iter()
                 .map(|_| DayCounts::new(plan.model.horizon_days))
                 .collect(),
-            stocks: vec![LogHistogram::new(plan.histogram_buckets()); plan.stock_slots()],
+            stocks: vec![LogHistogram::new(buckets); plan.stock_slots()],
             events: plan
                 .events
                 .iter()
@@ -84,7 +95,7 @@ impl Tally {
                 .collect(),
             regime_days: vec![0; plan.regime_factors.len()],
             regime_days_sq: vec![0; plan.regime_factors.len()],
-            weights: WeightTally::new(plan),
+            weights: WeightTally::new(plan, buckets),
             replicates: Vec::new(),
             conditional: if plan.conditionings.iter().any(Option::is_some) {
                 plan.conditionings
@@ -98,20 +109,6 @@ impl Tally {
                 Vec::new()
             },
         }
-    }
-
-    /// The tally of a run from its scramblings' tallies (`Tally::replicates`), or the one
-    /// tally of a plain run.
-    pub(super) fn of_parts(mut parts: Vec<Tally>) -> Tally {
-        if parts.len() == 1 {
-            return parts.pop().expect("one part");
-        }
-        let mut pooled = parts[0].clone();
-        for p in &parts[1..] {
-            pooled = pooled.merge(p.clone());
-        }
-        pooled.replicates = parts;
-        pooled
     }
 
     pub fn layout(&self) -> &Layout {
@@ -258,9 +255,10 @@ impl Tally {
 impl Tally {
     /// Whether this tally, read back from a file, is one a run of `model` could have
     /// made: the model's layout, every count of the shape the model gives it, and counts
-    /// that add up (every statistic counts each path once, or by its weight's units).
-    /// Merging or reading a tally that fails this would panic or report nonsense, so a
-    /// tally from outside is checked before use. Says what is wrong if not.
+    /// that add up (every statistic counts each path once, or by its weight's units; a
+    /// reduced run's counts are the sums of its scramblings'). Merging or reading a tally
+    /// that fails this would panic or report nonsense, so a tally from outside is checked
+    /// before use. Says what is wrong if not.
     pub fn check(&self, model: &Model) -> Result<(), String> {
         let mut plan = Plan::new(model);
         // A run with randomized quasi-Monte Carlo inputs counts conditional probabilities
@@ -268,7 +266,57 @@ impl Tally {
         if !self.conditional.is_empty() {
             plan.conditionings = super::conditional::conditionings(&plan);
         }
-        let empty = Tally::new(&plan);
+        self.check_shape(&plan, plan.histogram_buckets())?;
+        if self.replicates.is_empty() {
+            return Ok(());
+        }
+        let n = crate::sample::sobol::REPLICATES as usize;
+        if self.replicates.len() != n {
+            return Err(format!(
+                "{} scramblings' tallies, not {n}",
+                self.replicates.len()
+            ));
+        }
+        for r in &self.replicates {
+            if !r.replicates.is_empty() {
+                return Err("a scrambling's tally holds scramblings of its own".into());
+            }
+            r.check_shape(&plan, REPLICATE_BUCKETS)?;
+        }
+        // Every count is the sum of the scramblings' (their histograms are coarser, so
+        // only their totals are compared).
+        let mut sum = self.replicates[0].clone();
+        for r in &self.replicates[1..] {
+            if r.weights.as_ref().map(|w| &w.proposal) != sum.weights.as_ref().map(|w| &w.proposal)
+            {
+                return Err("its scramblings' tallies disagree".into());
+            }
+            sum = sum.merge(r.clone());
+        }
+        let totals = |t: &Tally| t.stocks.iter().map(LogHistogram::count).collect::<Vec<_>>();
+        let same = sum.paths == self.paths
+            && sum.mass() == self.mass()
+            && sum.crossings == self.crossings
+            && sum.events == self.events
+            && sum.regime_days == self.regime_days
+            && sum.regime_days_sq == self.regime_days_sq
+            && sum.conditional == self.conditional
+            && totals(&sum) == totals(self);
+        match same {
+            true => Ok(()),
+            false => Err("its counts are not the sums of its scramblings' tallies".into()),
+        }
+    }
+
+    /// The shape and sums of one tally (a run's, or one scrambling's with histograms of
+    /// `buckets` buckets) against the empty one of `plan`.
+    fn check_shape(&self, plan: &Plan, buckets: usize) -> Result<(), String> {
+        let empty = Tally::with_buckets(plan, buckets);
+        if self.layout != empty.layout {
+            return Err(
+                "its layout (report dates, sides, thresholds) is not the scenario's".into(),
+            );
+        }
         if self.conditional.len() != empty.conditional.len()
             || self
                 .conditional
@@ -277,46 +325,6 @@ impl Tally {
                 .any(|(a, b)| a.len() != b.len())
         {
             return Err("its conditional probabilities are not of the scenario's thresholds and report dates".into());
-        }
-        if !self.replicates.is_empty() {
-            let n = crate::sample::sobol::REPLICATES as usize;
-            if self.replicates.len() != n {
-                return Err(format!(
-                    "{} scramblings' tallies, not {n}",
-                    self.replicates.len()
-                ));
-            }
-            for r in &self.replicates {
-                if !r.replicates.is_empty() {
-                    return Err("a scrambling's tally holds scramblings of its own".into());
-                }
-                r.check(model)?;
-            }
-            // The counts are the sum of the scramblings'.
-            let mut sum = Tally::new(&plan);
-            for r in &self.replicates {
-                if r.weights.as_ref().map(|w| &w.proposal)
-                    != sum.weights.as_ref().map(|w| &w.proposal)
-                    && sum.paths > 0
-                {
-                    return Err("its scramblings' tallies disagree".into());
-                }
-                if sum.paths == 0 {
-                    sum = r.clone();
-                } else {
-                    sum = sum.merge(r.clone());
-                }
-            }
-            let mut pooled = self.clone();
-            pooled.replicates = Vec::new();
-            if sum != pooled {
-                return Err("its counts are not the sum of its scramblings' tallies".into());
-            }
-        }
-        if self.layout != empty.layout {
-            return Err(
-                "its layout (report dates, sides, thresholds) is not the scenario's".into(),
-            );
         }
         let horizons = |name: &str, have: &[DayCounts], want: &[DayCounts]| {
             let same = have.len() == want.len()
@@ -335,7 +343,7 @@ impl Tally {
         if self.stocks.len() != empty.stocks.len() {
             return Err("its stock histograms are not the scenario's".into());
         }
-        let buckets = plan.histogram_buckets().max(2);
+        let buckets = buckets.max(2);
         if self.stocks.iter().any(|h| h.max_buckets() != buckets) {
             return Err("its stock histograms keep another number of buckets".into());
         }

@@ -111,7 +111,9 @@ pub struct ObservationTally {
 }
 
 impl WeightTally {
-    pub(super) fn new(plan: &Plan) -> Option<Self> {
+    /// The weight tally of a run of `plan` (none without observations), its histograms of
+    /// at most `buckets` buckets.
+    pub(super) fn new(plan: &Plan, buckets: usize) -> Option<Self> {
         let model = plan.model;
         if model.observations.is_empty() {
             return None;
@@ -137,8 +139,8 @@ impl WeightTally {
                     prior_units: 0,
                     below_sq: 0,
                     prior_units_sq: 0,
-                    prior: LogHistogram::new(plan.histogram_buckets()),
-                    posterior: LogHistogram::new(plan.histogram_buckets()),
+                    prior: LogHistogram::new(buckets),
+                    posterior: LogHistogram::new(buckets),
                 })
                 .collect(),
             proposal: plan.proposal.clone(),

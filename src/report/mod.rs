@@ -1,6 +1,7 @@
 //! Renderers: pure functions from results to bytes. `run`'s projections have one file
 //! per format (`table`, `json`, `csv`, `svg/`); `compare`, `fit` and `backtest` have one
-//! file each, with every format of their result. Every JSON document is an `Envelope`.
+//! file each, with every format of their result; `message` the messages on standard
+//! error as JSON lines. Every JSON document is an `Envelope`.
 //! Only the command-line edge decides where the bytes go.
 
 pub mod backtest;
@@ -10,6 +11,7 @@ pub mod envelope;
 pub mod escape;
 pub mod fit;
 mod json;
+pub mod message;
 pub mod parquet;
 pub mod sensitivity;
 pub mod svg;

@@ -9,7 +9,8 @@
 //! Parquet format specification (apache/parquet-format): `PAR1`, row groups of column
 //! chunks (one data page each, v1 pages, definition levels as a bit-packed RLE hybrid),
 //! then the Thrift-compact-encoded `FileMetaData`, its length, and `PAR1`. pandas
-//! (pyarrow) and polars read it without options (tested in examples/notebook.py).
+//! (pyarrow) and polars read it without options (pandas in CI, by python/tests and
+//! examples/notebook.ipynb; polars by python/tests where polars is installed).
 
 use std::io::{self, Write};
 

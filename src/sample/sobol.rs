@@ -9,7 +9,7 @@
 //! The direction numbers are the first 256 dimensions of Joe and Kuo's
 //! `new-joe-kuo-6.21201` (S. Joe and F. Y. Kuo, "Constructing Sobol sequences with better
 //! two-dimensional projections", SIAM J. Sci. Comput. 30, 2635-2654, 2008;
-//! https://web.maths.unsw.edu.au/~fkuo/sobol/), redistributed under their licence:
+//! <https://web.maths.unsw.edu.au/~fkuo/sobol/>), redistributed under their licence:
 //!
 //! > Copyright (c) 2008, Frances Y. Kuo and Stephen Joe. All rights reserved.
 //! > Redistribution and use in source and binary forms, with or without modification, are

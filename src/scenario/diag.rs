@@ -6,6 +6,9 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: String,
+    /// The command-line argument that caused the problem, when it lies there rather than
+    /// in the file (`--set noise.sigma=-1`).
+    pub argument: Option<String>,
     /// 1-based line and column, when the problem has a place in the text.
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -19,6 +22,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}", self.file)?;
         if let (Some(l), Some(c)) = (self.line, self.column) {
             write!(f, ":{l}:{c}")?;
+        }
+        if let Some(a) = &self.argument {
+            write!(f, ": {a}")?;
         }
         if self.key.is_empty() {
             write!(f, ": {}", self.message)
@@ -108,6 +114,7 @@ impl<'s> Sink<'s> {
             let n = self.dropped;
             self.diagnostics.push(Diagnostic {
                 file: self.file.to_string(),
+                argument: None,
                 line: None,
                 column: None,
                 key: String::new(),
@@ -136,6 +143,7 @@ impl<'s> Sink<'s> {
         };
         self.diagnostics.push(Diagnostic {
             file: self.file.to_string(),
+            argument: None,
             line,
             column,
             key: shown_within(key, MAX_KEY_CHARS),

@@ -96,6 +96,7 @@ impl Grid {
         let root = toml::de::DeTable::parse(text).map_err(|e| ScenarioError {
             diagnostics: vec![Diagnostic {
                 file: file.to_string(),
+                argument: None,
                 line: None,
                 column: None,
                 key: String::new(),

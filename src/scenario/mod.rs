@@ -132,6 +132,7 @@ fn whole_file(file: &str, message: String) -> ScenarioError {
     ScenarioError {
         diagnostics: vec![Diagnostic {
             file: file.to_string(),
+            argument: None,
             line: None,
             column: None,
             key: String::new(),

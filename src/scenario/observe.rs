@@ -12,31 +12,33 @@ pub const COLUMNS: &[&str] = &[
     "name", "date", "lo", "hi", "sides", "metric", "source", "shape",
 ];
 
-/// Reads the observations in `path` and adds them to `model` (whose file `file` names
-/// in messages about it).
-pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), String> {
+/// Reads the observations in `path` and adds them to `model`; a problem names the file
+/// and, for a row, its line (the header is line 1).
+pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), SeriesError> {
     let text = read_observations(path)?;
     add_observations_text(&path.display().to_string(), &text, model)
 }
 
 /// The text of an `--observe` file, or why it cannot be read.
-pub fn read_observations(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| format!("--observe {}: cannot read the file: {e}", path.display()))
+pub fn read_observations(path: &Path) -> Result<String, SeriesError> {
+    std::fs::read_to_string(path).map_err(|e| SeriesError {
+        file: path.display().to_string(),
+        line: None,
+        message: format!("cannot read the --observe file: {e}"),
+    })
 }
 
-/// Adds the observations in `text` (the file `name`) to `model`.
-pub fn add_observations_text(name: &str, text: &str, model: &mut Model) -> Result<(), String> {
+/// Adds the observations in `text` (the file `name`, already read: a shard's merge has
+/// it from the part) to `model`.
+pub fn add_observations_text(name: &str, text: &str, model: &mut Model) -> Result<(), SeriesError> {
     let name = name.to_string();
-    let table = parse_table(&name, text).map_err(|e| e.to_string())?;
-    let fail = |line: usize, msg: String| {
-        SeriesError {
-            file: name.clone(),
-            line: Some(line),
-            message: msg,
-        }
-        .to_string()
+    let at = |line: Option<usize>, message: String| SeriesError {
+        file: name.clone(),
+        line,
+        message,
     };
+    let table = parse_table(&name, text)?;
+    let fail = |line: usize, msg: String| at(Some(line), msg);
     for h in &table.header {
         if !COLUMNS.contains(&h.as_str()) {
             return Err(fail(
@@ -60,8 +62,9 @@ pub fn add_observations_text(name: &str, text: &str, model: &mut Model) -> Resul
         }
     }
     if table.rows.is_empty() {
-        return Err(format!(
-            "{name}: no observations (the file has a header only)"
+        return Err(at(
+            None,
+            "no observations (the file has a header only)".into(),
         ));
     }
     for (line, row) in &table.rows {

@@ -196,7 +196,8 @@ pub fn load_with(file: &str, text: &str, overrides: &[Override]) -> Result<Model
 pub(crate) fn tables(file: &str, text: &str) -> Result<toml::Value, ScenarioError> {
     toml::from_str(text).map_err(|e| ScenarioError {
         diagnostics: vec![Diagnostic {
-            file: format!("{file}: --set"),
+            file: file.to_string(),
+            argument: Some("--set".into()),
             line: None,
             column: None,
             key: String::new(),
@@ -222,7 +223,8 @@ pub(crate) fn variant(
             origin: Origin::Set,
             ..
         }) => Diagnostic {
-            file: format!("{file}: --set {}", shown(arg)),
+            file: file.to_string(),
+            argument: Some(format!("--set {}", shown(arg))),
             line: None,
             column: None,
             key,
@@ -233,18 +235,15 @@ pub(crate) fn variant(
             origin: Origin::Grid { arg },
             ..
         }) => Diagnostic {
-            file: match of_value {
-                true => format!(
-                    "{file}: --grid {} (value {})",
-                    shown(arg),
-                    shown(&value.to_string())
-                ),
-                false => format!("{file}: --grid {}", shown(arg)),
-            },
+            file: file.to_string(),
+            argument: Some(format!("--grid {}", shown(arg))),
             line: None,
             column: None,
             key,
-            message,
+            message: match of_value {
+                true => format!("value {}: {message}", shown(&value.to_string())),
+                false => message,
+            },
         },
         Some(Override {
             value,
@@ -252,6 +251,7 @@ pub(crate) fn variant(
             ..
         }) => Diagnostic {
             file: file.to_string(),
+            argument: None,
             line: Some(*line),
             column: Some(*column),
             key,
@@ -264,7 +264,8 @@ pub(crate) fn variant(
             },
         },
         None => Diagnostic {
-            file: format!("{file}: {all}"),
+            file: file.to_string(),
+            argument: Some(all.to_string()),
             line: None,
             column: None,
             key,
@@ -348,11 +349,16 @@ mod tests {
         let bad = [Override::parse("noise.sigma=-1").unwrap()];
         let e = load_with("w1.toml", &text, &bad).unwrap_err();
         let d = &e.diagnostics[0];
-        assert_eq!(d.file, "w1.toml: --set noise.sigma=-1");
+        assert_eq!(d.file, "w1.toml");
+        assert_eq!(d.argument.as_deref(), Some("--set noise.sigma=-1"));
+        assert!(d
+            .to_string()
+            .starts_with("w1.toml: --set noise.sigma=-1: noise.sigma: "));
         assert_eq!((d.key.as_str(), d.line), ("noise.sigma", None));
         // The file's own problems keep their lines.
         let e = load_with("w1.toml", "[scenario]\nname = 1\n", &set).unwrap_err();
         assert_eq!(e.diagnostics[0].file, "w1.toml");
+        assert_eq!(e.diagnostics[0].argument, None);
         assert!(e.diagnostics[0].line.is_some());
     }
 }

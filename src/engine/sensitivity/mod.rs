@@ -4,8 +4,8 @@
 //! Each path's outputs (`Output`) are whole numbers, and their sums (`stats::sobol`)
 //! are exact integers, so the result is the same bytes on any number of threads.
 //!
-//! Design A is the unheld run: its streams are keyed from the run's seed, so on each base
-//! path A draws what `run` draws. Design B keys every stream from `seed_b(seed)`. The
+//! Design A keys its streams from the run's seed, so on each base path A draws what
+//! `run --plain` draws. Design B keys every stream from `seed_b(seed)`. The
 //! bootstrap counts blocks of `BLOCK_PATHS` consecutive base paths, which lie inside one
 //! engine batch and so are run by one worker in path order.
 
