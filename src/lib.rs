@@ -54,7 +54,9 @@ pub mod report;
 pub mod sample;
 pub mod scenario;
 pub mod sensitivity;
+pub mod shard;
 pub mod stats;
+pub mod sweep;
 
 pub use date::Date;
 pub use model::Model;

@@ -599,7 +599,11 @@ fn stock_series(
     stocks
 }
 
-fn crossing_quantiles(model: &Model, counts: &DayCounts, levels: &[f64]) -> Vec<CrossingQuantile> {
+pub fn crossing_quantiles(
+    model: &Model,
+    counts: &DayCounts,
+    levels: &[f64],
+) -> Vec<CrossingQuantile> {
     levels
         .iter()
         .map(|&p| {

@@ -32,7 +32,14 @@ const LONG_BACKTEST: [&str; 8] = [
 /// Starts `args` writing to `-o out`, sends `signal` after half a second, and checks that
 /// it stops promptly with exit 130, leaving the old output and no temporary file.
 fn interrupted_by(signal: &str, args: &[&str]) {
-    let dir = scratch(&format!("{}{signal}", args[0]));
+    // A folder per command line: tests run at once in one process.
+    let id = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        args.hash(&mut h);
+        h.finish()
+    };
+    let dir = scratch(&format!("{}{signal}-{id:x}", args[0]));
     let out = dir.join("out.json");
     fs::write(&out, "precious").unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_attrition"))
@@ -65,6 +72,27 @@ fn sigterm_stops_promptly_and_writes_nothing() {
 #[test]
 fn sigint_stops_promptly_and_writes_nothing() {
     interrupted_by("-INT", &LONG_RUN);
+}
+
+/// A sweep of many points of W1: minutes of work.
+const LONG_SWEEP: [&str; 8] = [
+    "sweep",
+    "scenarios/bench/w1.toml",
+    "--grid",
+    "thresholds[0].level=1e6,2e6,3e6,4e6,5e6",
+    "-n",
+    "50000000",
+    "-f",
+    "json",
+];
+
+#[test]
+fn a_sweep_or_a_shard_stops_on_either_signal_like_run() {
+    interrupted_by("-INT", &LONG_SWEEP);
+    interrupted_by("-TERM", &LONG_SWEEP);
+    // A shard's part is its output: not written when interrupted.
+    let shard = [&LONG_RUN[..4], &["--shard", "1/2"]].concat();
+    interrupted_by("-INT", &shard);
 }
 
 #[test]

@@ -312,3 +312,83 @@ fn sensitivity_figures_lay_out_cleanly() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+fn sweep_plot(file: &str, grid: &[&str], dir: &Path) {
+    let mut args = vec![
+        "sweep",
+        file,
+        "-n",
+        "1200",
+        "-q",
+        "--plot",
+        dir.to_str().unwrap(),
+    ];
+    for g in grid {
+        args.extend(["--grid", g]);
+    }
+    let o = attrition(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn sweep_figures_lay_out_cleanly() {
+    let dir = scratch("sweep");
+    // One key of numbers; dates and ranges (labels turned up the page) with several
+    // series; more series than get intervals and a legend (9 > 8); medians not crossed.
+    sweep_plot(
+        "scenarios/status-quo.toml",
+        &["noise.sigma=0.05,0.1,0.2,0.4"],
+        &dir.join("one"),
+    );
+    sweep_plot(
+        "scenarios/ceasefire-2026.toml",
+        &[
+            "phases[0].start=2026-03-01,2026-05-01,2026-07-01,2026-09-01,2026-11-01",
+            "sides.russia.rate_per_day=[900, 1100],{ lo = 1000, hi = 1300, shape = \"uniform\" },{ lo = 1100, hi = 1500, shape = \"uniform\" }",
+        ],
+        &dir.join("two"),
+    );
+    sweep_plot(
+        "scenarios/status-quo-recent.toml",
+        &[
+            "noise.sigma=0.05,0.3",
+            "thresholds[0].level=1.9e6,2e6,2.1e6",
+            "sides.ukraine.rate_per_day=[350, 450],[400, 500],[450, 600]",
+        ],
+        &dir.join("many"),
+    );
+    let mut found = Vec::new();
+    for sub in ["one", "two", "many"] {
+        found.extend(check_dir(&dir.join(sub)));
+    }
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    let many =
+        fs::read_to_string(dir.join("many/sweep-1-2m-combined-casualties-by-noise-sigma.svg"))
+            .unwrap();
+    assert!(
+        many.contains("9 settings of the other swept keys"),
+        "{many}"
+    );
+    assert!(
+        !many.contains("class=\"band\""),
+        "no intervals past 8 series"
+    );
+    let two =
+        fs::read_to_string(dir.join("two/sweep-1-2m-combined-casualties-by-phases-0-start.svg"))
+            .unwrap();
+    assert_eq!(
+        two.matches("class=\"legend\"").count(),
+        3,
+        "a legend entry per series"
+    );
+    assert!(
+        two.contains("not-crossed"),
+        "a median not crossed by the horizon"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

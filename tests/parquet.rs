@@ -320,3 +320,138 @@ fn parquet_samples_hold_nulls_with_counts_in_the_footer() {
         nulls_seen["events.ceasefire.last_day"]
     );
 }
+
+/// The values of a required BYTE_ARRAY column's single v1 page: each a 4-byte length,
+/// then its bytes.
+fn text_page(bytes: &[u8], offset: usize, rows: usize) -> Vec<String> {
+    let mut r = Reader { bytes, at: offset };
+    let header = r.strukt();
+    assert_eq!(header.int(1), 0, "a DATA_PAGE");
+    let size = header.int(2) as usize;
+    assert_eq!(header.field(5).int(1) as usize, rows, "num_values");
+    let body = &bytes[r.at..r.at + size];
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at < size {
+        let n = u32::from_le_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+        out.push(String::from_utf8(body[at + 4..at + 4 + n].to_vec()).unwrap());
+        at += 4 + n;
+    }
+    assert_eq!(out.len(), rows);
+    out
+}
+
+#[test]
+fn a_sweeps_parquet_holds_the_csv_typed_text_dates_and_numbers() {
+    let dir = scratch("sweep");
+    let pq = dir.join("s.parquet");
+    let args = |format: &str| {
+        vec![
+            "sweep".to_string(),
+            "scenarios/ceasefire-2026.toml".into(),
+            "--grid".into(),
+            "phases[0].start=2026-05-01,2026-09-01".into(),
+            "--grid".into(),
+            "sides.russia.rate_per_day=[900, 1100],{ lo = 1000, hi = 1300 }".into(),
+            "--grid".into(),
+            "noise.sigma=0.1,0.25".into(),
+            "-n".into(),
+            "2000".into(),
+            "-q".into(),
+            "-f".into(),
+            format.into(),
+        ]
+    };
+    let mut p = args("parquet");
+    p.extend(["--out".to_string(), pq.to_str().unwrap().to_string()]);
+    let o = attrition(&p.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = attrition(&args("csv").iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut csv = csv::Reader::from_reader(&o.stdout[..]);
+    let names: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    let cells: Vec<Vec<String>> = csv
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    // 8 points, 2 thresholds.
+    assert_eq!(cells.len(), 16);
+    let bytes = fs::read(&pq).unwrap();
+    let meta = footer(&bytes);
+    assert_eq!(meta.int(3) as usize, cells.len(), "num_rows");
+    let schema = meta.list(2);
+    assert_eq!(schema.len(), names.len() + 1);
+    let epoch = attrition::Date::from_ymd(1970, 1, 1).unwrap();
+    let chunks = meta.list(4)[0].list(1);
+    let mut dates = 0;
+    for (i, (leaf, name)) in schema[1..].iter().zip(&names).enumerate() {
+        assert_eq!(&leaf.string(4), name);
+        let column: Vec<&str> = cells.iter().map(|r| r[i].as_str()).collect();
+        let m = chunks[i].field(3);
+        let nulls = m.field(12).int(3) as usize;
+        assert_eq!(
+            nulls,
+            column.iter().filter(|c| c.is_empty()).count(),
+            "{name}"
+        );
+        let at = m.int(9) as usize;
+        let (ty, repetition) = (leaf.int(1), leaf.int(3));
+        match name.as_str() {
+            "point" => {
+                assert_eq!((ty, repetition), (2, 0), "required INT64");
+                let v = page(&bytes, at, cells.len(), false, 8);
+                for (b, c) in v.iter().zip(&column) {
+                    let b = b.as_ref().unwrap();
+                    assert_eq!(
+                        i64::from_le_bytes(b[..].try_into().unwrap()).to_string(),
+                        *c
+                    );
+                }
+            }
+            // Text: a key whose values are not all numbers, and the threshold's name.
+            "phases[0].start" | "sides.russia.rate_per_day" | "threshold" => {
+                assert_eq!((ty, repetition), (6, 0), "{name}: required BYTE_ARRAY");
+                assert_eq!(leaf.int(6), 0, "{name}: converted type UTF8");
+                assert!(
+                    leaf.field(10).get(1).is_some(),
+                    "{name}: logical type STRING"
+                );
+                assert_eq!(text_page(&bytes, at, cells.len()), column, "{name}");
+            }
+            n if n.starts_with('p')
+                && n[1..]
+                    .trim_end_matches("_ci_low")
+                    .trim_end_matches("_ci_high")
+                    .chars()
+                    .all(|c| c.is_ascii_digit()) =>
+            {
+                dates += 1;
+                assert_eq!((ty, repetition), (1, 1), "{name}: optional INT32");
+                assert_eq!(leaf.int(6), 6, "{name}: converted type DATE");
+                assert!(leaf.field(10).get(6).is_some(), "{name}: logical type DATE");
+                let v = page(&bytes, at, cells.len(), true, 4);
+                for (b, c) in v.iter().zip(&column) {
+                    let shown = b.as_ref().map_or(String::new(), |b| {
+                        let days = i32::from_le_bytes(b[..].try_into().unwrap());
+                        epoch.add_days(days.into()).to_string()
+                    });
+                    assert_eq!(shown, *c, "{name}");
+                }
+            }
+            _ => {
+                assert_eq!((ty, repetition), (5, 0), "{name}: required DOUBLE");
+                let v = page(&bytes, at, cells.len(), false, 8);
+                for (b, c) in v.iter().zip(&column) {
+                    let x = f64::from_le_bytes(b.as_ref().unwrap()[..].try_into().unwrap());
+                    assert_eq!(x, c.parse::<f64>().unwrap(), "{name}");
+                }
+            }
+        }
+    }
+    assert_eq!(dates, 15, "the five default quantiles and their intervals");
+    // A ceasefire from May leaves the median of some rows not crossed: nulls are there.
+    assert!(cells
+        .iter()
+        .any(|r| r[names.iter().position(|n| n == "p50").unwrap()].is_empty()));
+    fs::remove_dir_all(&dir).unwrap();
+}

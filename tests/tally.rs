@@ -79,3 +79,85 @@ fn a_histogram_that_no_run_could_make_is_refused() {
     );
     assert!(serde_json::from_str::<attrition::stats::DayCounts>("[3]").is_err());
 }
+
+#[test]
+fn a_tally_read_back_is_checked_against_the_model_it_claims() {
+    let load = |f: &str| attrition::scenario::load_file(f.as_ref()).unwrap();
+    let (peace, quo) = (
+        load("scenarios/peace-talks.toml"),
+        load("scenarios/status-quo.toml"),
+    );
+    let tally = run("scenarios/peace-talks.toml", 2 * 1024 + 7, 2);
+    assert_eq!(tally.check(&peace), Ok(()));
+    // Another scenario's layout.
+    assert!(tally.check(&quo).unwrap_err().contains("layout"));
+    // Counts that no longer add up: one path more on one crossing day.
+    let mut v = serde_json::to_value(&tally).unwrap();
+    let day = v["crossings"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c.as_u64() != Some(0))
+        .unwrap();
+    v["crossings"][0][day] = (v["crossings"][0][day].as_u64().unwrap() + 1).into();
+    let changed: Tally = serde_json::from_value(v.clone()).unwrap();
+    assert!(changed.check(&peace).unwrap_err().contains("count"));
+    // An event's counts that disagree with how often it happened.
+    let mut v = serde_json::to_value(&tally).unwrap();
+    v["events"][0]["happened"] = (v["events"][0]["happened"].as_u64().unwrap() + 1).into();
+    let changed: Tally = serde_json::from_value(v).unwrap();
+    assert!(changed.check(&peace).is_err());
+    // A weighted tally with randomized quasi-Monte Carlo inputs, read against its
+    // scenario, and against one without observations.
+    let updated = load("scenarios/status-quo-updated.toml");
+    let config = RunConfig {
+        paths: 1500,
+        seed: 3,
+        threads: Some(2),
+        stepping: Default::default(),
+        method: attrition::engine::Method::Reduced,
+    };
+    let weighted = engine::run(&updated, &config, &Silent).unwrap();
+    assert_eq!(weighted.replicates.len(), 16, "scramblings' tallies");
+    assert_eq!(weighted.check(&updated), Ok(()));
+    let mut plain = updated.clone();
+    plain.observations.clear();
+    assert!(weighted.check(&plain).is_err());
+    // A scrambling's counts changed: no longer the sum.
+    let mut changed = weighted.clone();
+    changed.replicates[3].paths += 1;
+    assert!(changed.check(&updated).is_err());
+}
+
+#[test]
+fn tallies_of_ranges_merge_to_the_whole_run() {
+    // run_range over any split of the paths, merged in any order: run's tally, with plain
+    // inputs and with randomized quasi-Monte Carlo ones (their scramblings' tallies too).
+    let model =
+        attrition::scenario::load_file("scenarios/grind-and-offensives.toml".as_ref()).unwrap();
+    for method in [
+        attrition::engine::Method::Plain,
+        attrition::engine::Method::Reduced,
+    ] {
+        let config = RunConfig {
+            paths: 3 * 1024 + 100,
+            seed: 11,
+            threads: Some(2),
+            stepping: Default::default(),
+            method,
+        };
+        let whole = engine::run(&model, &config, &Silent).unwrap();
+        let cuts = [0, 7, 700, 1024, 2900, config.paths];
+        let parts: Vec<Tally> = cuts
+            .windows(2)
+            .map(|w| engine::run_range(&model, &config, w[0]..w[1], &Silent).unwrap())
+            .collect();
+        for p in &parts {
+            assert_eq!(p.check(&model), Ok(()), "{method:?}");
+        }
+        let merged = parts.into_iter().rev().reduce(|a, b| b.merge(a)).unwrap();
+        assert!(merged == whole, "{method:?}");
+        assert!(engine::run_range(&model, &config, 5..5, &Silent).is_err());
+        assert!(engine::run_range(&model, &config, 0..config.paths + 1, &Silent).is_err());
+    }
+}

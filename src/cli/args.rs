@@ -4,10 +4,12 @@
 
 use super::{backtest, fit};
 use attrition::engine::sensitivity::Grouping;
-use attrition::engine::{Method, RunConfig, Stepping};
-use attrition::model::{Model, ProposalMode, MAX_PATHS, MAX_REPORT_DATES};
+use attrition::engine::{RunConfig, Stepping};
+use attrition::model::{Model, ProposalMode, MAX_PATHS};
+use attrition::report::sweep::SweepFormat;
 use attrition::report::Format;
 use attrition::scenario::overrides::Override;
+use attrition::shard::Shard;
 use attrition::Date;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
@@ -16,6 +18,12 @@ use std::path::PathBuf;
 /// `--format` of `run` and `backtest`: one of `Format::NAMES`.
 pub(super) fn format() -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(Format::NAMES).try_map(|s| Format::parse(&s).ok_or("unknown format"))
+}
+
+/// `--format` of `sweep`: one of `SweepFormat::NAMES`.
+fn sweep_format() -> impl TypedValueParser<Value = SweepFormat> {
+    PossibleValuesParser::new(SweepFormat::NAMES)
+        .try_map(|s| SweepFormat::parse(&s).ok_or("unknown format"))
 }
 
 /// `--stepping`: `auto` or `daily`.
@@ -50,11 +58,21 @@ pub(super) enum CompareFormat {
     Json,
 }
 
+impl CompareFormat {
+    pub const NAMES: [&'static str; 2] = ["table", "json"];
+
+    pub fn parse(s: &str) -> Option<CompareFormat> {
+        match s {
+            "table" => Some(CompareFormat::Table),
+            "json" => Some(CompareFormat::Json),
+            _ => None,
+        }
+    }
+}
+
 fn compare_format() -> impl TypedValueParser<Value = CompareFormat> {
-    PossibleValuesParser::new(["table", "json"]).map(|s| match s.as_str() {
-        "json" => CompareFormat::Json,
-        _ => CompareFormat::Table,
-    })
+    PossibleValuesParser::new(CompareFormat::NAMES)
+        .try_map(|s| CompareFormat::parse(&s).ok_or("unknown format"))
 }
 
 #[derive(Parser, Debug)]
@@ -152,6 +170,19 @@ pub(super) enum Command {
         after_help = "Examples:\n  attrition sensitivity scenarios/status-quo.toml\n  attrition sensitivity scenarios/peace-talks.toml --group mechanism --paths 20000 --plot figures\n  attrition sensitivity scenarios/bench/w0.toml -f json --out w0-sobol.json\n\n--paths N sets the base paths: the indices cost N x (k + 2) paths for k groups, the tornado N for the unheld run and 2N for each input it holds. --quantiles chooses the crossing-date quantiles of the tornado (default: the median)."
     )]
     Sensitivity(SensitivityArgs),
+    /// Run a scenario at every point of a grid of values (the cross product of --grid
+    /// KEY=V1,V2,... or the file's [sweep] table), all on the same paths, and report a row
+    /// per point: crossing-date quantiles, P(crossed by), P(not crossed) (docs/sweeps.md).
+    #[command(
+        after_help = "Examples:\n  attrition sweep scenarios/status-quo-recent.toml --grid noise.cv=0.1,0.2 --grid 'sides.russia.rate_per_day=[900,1100],[1000,1300]'\n  attrition sweep scenarios/ceasefire-2026.toml --grid 'events[0].start=2026-03-01,2026-06-01,2026-09-01' -f csv --out sweep.csv --plot figures"
+    )]
+    Sweep(SweepArgs),
+    /// Merge the parts that `run`, `compare` or `sweep` wrote with --shard I/N into the
+    /// output the one-machine command prints, byte for byte (docs/sweeps.md).
+    #[command(
+        after_help = "Example:\n  for i in 0 1 2 3; do attrition run scenarios/status-quo.toml --shard $i/4 --out part-$i.json; done\n  attrition merge part-*.json -f json --out result.json"
+    )]
+    Merge(MergeArgs),
     /// Check scenario files and report every problem, without running them.
     #[command(after_help = "Example:\n  attrition validate scenarios/*.toml")]
     Validate {
@@ -292,46 +323,20 @@ fn ungroup_digits(text: &str) -> Option<String> {
 }
 
 impl EngineOpts {
-    /// Adds the `--by` dates to `model`'s report days (`file` names it in an error): each
-    /// must fall after its reference date and by its horizon, like a report date in the
-    /// file. Extra report days cut the path into one more chunk there, so with gamma noise
-    /// the run draws its jumps at other points: equal in distribution, not in bytes.
+    /// Adds the `--by` dates to `model`'s report days (`request::add_report_dates`).
     pub fn add_report_dates(&self, file: &str, model: &mut Model) -> Result<(), String> {
-        for &date in &self.by {
-            let day = date.days_since(model.reference_date);
-            if day <= 0 || day > i64::from(model.horizon_days) {
-                return Err(format!(
-                    "--by {date}: {file} projects from {} to {}; give a date after the first and by the second",
-                    model.reference_date,
-                    model.horizon_date()
-                ));
-            }
-            model.report_days.push(day as u32);
-        }
-        model.report_days.sort_unstable();
-        model.report_days.dedup();
-        if model.report_days.len() > MAX_REPORT_DATES {
-            return Err(format!(
-                "--by: {file} would report on {} dates; at most {MAX_REPORT_DATES}",
-                model.report_days.len()
-            ));
-        }
-        Ok(())
+        super::request::add_report_dates(&self.by, file, model)
     }
 
-    /// The run settings for `model`: the options given, else the file's own.
+    /// The run settings for `model`: the options given, else the file's own
+    /// (`request::config`).
     pub fn config(&self, model: &Model, stepping: Stepping) -> RunConfig {
-        RunConfig {
-            paths: self.paths.unwrap_or(model.default_paths),
-            seed: self.seed.unwrap_or(model.default_seed),
-            threads: self.threads.map(|t| t as usize),
+        super::request::config(
+            (self.paths, self.seed, self.plain),
+            model,
             stepping,
-            method: if self.plain {
-                Method::Plain
-            } else {
-                Method::Reduced
-            },
-        }
+            self.threads,
+        )
     }
 }
 
@@ -343,9 +348,9 @@ pub(super) struct CompareArgs {
     /// The threshold to compare (by name; default: the baseline's first threshold).
     #[arg(long)]
     pub threshold: Option<String>,
-    /// Output format.
-    #[arg(long, short, default_value = "table", value_parser = compare_format())]
-    pub format: CompareFormat,
+    /// Output format: table (the default) or json.
+    #[arg(long, short, value_parser = compare_format())]
+    pub format: Option<CompareFormat>,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -355,9 +360,20 @@ pub(super) struct CompareArgs {
     /// see how much wider the intervals are without them.
     #[arg(long)]
     pub independent: bool,
+    #[command(flatten)]
+    pub shard: ShardOpt,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--shard I/N`, shared by `run`, `compare` and `sweep`.
+#[derive(clap::Args, Debug)]
+pub(super) struct ShardOpt {
+    /// Compute only shard I (from 0) of N of the work and write it to --out as a part
+    /// for `attrition merge` (docs/sweeps.md): `--shard 0/4` .. `--shard 3/4`.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -396,9 +412,9 @@ pub(super) struct RunArgs {
     /// Scenario files (TOML); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, short, default_value = "table", value_parser = format())]
-    pub format: Format,
+    /// Output format: table (the default), json or csv.
+    #[arg(long, short, value_parser = format())]
+    pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -445,6 +461,67 @@ pub(super) struct RunArgs {
     /// (default 10,000,000).
     #[arg(long, value_name = "N", value_parser = path_count(1..=MAX_PATHS))]
     pub max_paths: Option<u64>,
+    #[command(flatten)]
+    pub shard: ShardOpt,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct SweepArgs {
+    /// The scenario file (TOML); `-` reads standard input.
+    pub file: PathBuf,
+    /// A key and its values (repeatable; the points are the cross product, the last key
+    /// varying fastest): KEY as for --set, values as in the file, separated by commas
+    /// outside brackets and braces: `--grid noise.cv=0.1,0.2`, `--grid
+    /// 'sides.russia.rate_per_day=[900,1100],{lo=1000,hi=1300}'`. Replaces the file's
+    /// [sweep] table.
+    #[arg(long, value_name = "KEY=V1,V2,...")]
+    pub grid: Vec<String>,
+    /// Output format: table (the default), json, csv or parquet (parquet needs --out).
+    #[arg(long, short, value_parser = sweep_format())]
+    pub format: Option<SweepFormat>,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw SVG figures into DIR (created if missing): for each threshold, the
+    /// median crossing date and its 90% interval against each swept key.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+    /// As for `run`.
+    #[arg(long, default_value = "auto", value_parser = stepping())]
+    pub stepping: Stepping,
+    /// As for `run`.
+    #[arg(long, default_value = "auto", value_parser = proposal_mode())]
+    pub proposal: ProposalMode,
+    #[command(flatten)]
+    pub shard: ShardOpt,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct MergeArgs {
+    /// The parts, every shard of one command (`--shard I/N --out PART`), in any order.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output format, as the command that made the parts takes it (default table).
+    #[arg(long, short)]
+    pub format: Option<String>,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the SVG figures into DIR, as `run --plot` or `sweep --plot` would (a
+    /// run's fan charts are drawn from a run of their own over its first 2,048 paths).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    /// Worker threads for the fan charts' run (--plot of run's parts).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,

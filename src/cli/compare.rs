@@ -1,7 +1,100 @@
-//! `attrition compare`: scenarios on common random numbers.
+//! `attrition compare`: scenarios on common random numbers; with `--shard I/N`, a part of
+//! the paired run for `merge`, which finishes it with `finish`.
 
 use super::args::{CompareArgs, CompareFormat};
+use super::parts::{self, Pieces, Work};
+use super::request::{EngineRequest, InputFile};
 use super::*;
+use attrition::engine::compare::PairTally;
+use serde::{Deserialize, Serialize};
+
+/// What `compare` computes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(super) struct CompareRequest {
+    pub files: Vec<InputFile>,
+    pub engine: EngineRequest,
+    pub threshold: Option<String>,
+    pub independent: bool,
+}
+
+/// A comparison ready to run: its models, the threshold compared in each, the settings.
+pub(super) struct Prepared {
+    pub models: Vec<Model>,
+    pub name: String,
+    pub thresholds: Vec<usize>,
+    pub config: RunConfig,
+}
+
+impl CompareRequest {
+    /// The comparison this request asks for; every problem printed, and the exit
+    /// status if any.
+    pub fn prepare(&self, threads: Option<u64>) -> Result<Prepared, i32> {
+        let set = self.engine.overrides();
+        let mut loaded = Vec::new();
+        let mut failed = false;
+        for f in &self.files {
+            match f.load(&set) {
+                Ok(m) => loaded.push((f.name.clone(), m)),
+                Err(e) => {
+                    messages::scenario(&e);
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return Err(EXIT_BAD_INPUT);
+        }
+        for (file, model) in &mut loaded {
+            if let Err(msg) = self.engine.add_report_dates(file, model) {
+                return Err(bad_argument("--by", &msg));
+            }
+            // Every scenario weighted by the same reports, as `run --observe` weights one.
+            if let Err(e) = self.engine.add_observations(model) {
+                messages::series(&e, Some("--observe"));
+                return Err(EXIT_BAD_INPUT);
+            }
+        }
+        let base = &loaded[0].1;
+        let name = match &self.threshold {
+            Some(n) => n.clone(),
+            None => match base.thresholds.first() {
+                Some(t) => t.name.clone(),
+                None => {
+                    messages::error_in(&loaded[0].0, "has no [[thresholds]] to compare");
+                    return Err(EXIT_BAD_INPUT);
+                }
+            },
+        };
+        let mut thresholds = Vec::new();
+        for (file, m) in &loaded {
+            if m.reference_date != base.reference_date {
+                messages::error_in(
+                    file,
+                    &format!(
+                        "reference date {} differs from the baseline's {}; compared scenarios share day 0",
+                        m.reference_date, base.reference_date
+                    ),
+                );
+                return Err(EXIT_BAD_INPUT);
+            }
+            match m.thresholds.iter().position(|t| t.name == name) {
+                Some(i) => thresholds.push(i),
+                None => {
+                    messages::error_in(file, &format!("has no threshold named '{name}'"));
+                    return Err(EXIT_BAD_INPUT);
+                }
+            }
+        }
+        let config = self.engine.config(base, Stepping::Auto, threads);
+        let models = loaded.into_iter().map(|(_, m)| m).collect();
+        Ok(Prepared {
+            models,
+            name,
+            thresholds,
+            config,
+        })
+    }
+}
 
 pub(super) fn compare(args: CompareArgs) -> i32 {
     let mut targets = output::Targets::new();
@@ -11,67 +104,83 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     for f in &args.engine.observe {
         targets.input("the --observe file", f);
     }
+    if let Some(shard) = args.shard.shard {
+        let refused = if args.out.is_none() {
+            Some("no --out: a shard writes a part for `attrition merge` to --out FILE")
+        } else if args.format.is_some() {
+            Some("--format: a shard writes a part; give the format to `attrition merge`")
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            return bad_argument("--shard", &format!("--shard {shard} and {why}"));
+        }
+    }
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
             return bad_argument("--out", &msg);
         }
     }
-    let Some(mut loaded) = load_all_with(&args.files, &args.engine.set) else {
+    let Some(files) = InputFile::scenarios(&args.files) else {
         return EXIT_BAD_INPUT;
     };
-    for (file, model) in &mut loaded {
-        if let Err(msg) = args.engine.add_report_dates(file, model) {
-            return bad_argument("--by", &msg);
-        }
-        // Every scenario weighted by the same reports, as `run --observe` weights one.
-        for csv in &args.engine.observe {
-            if let Err(e) = scenario::observe::add_observations(csv, model) {
-                messages::series(&e, Some("--observe"));
-                return EXIT_BAD_INPUT;
-            }
-        }
-    }
-    let models: Vec<&attrition::Model> = loaded.iter().map(|(_, m)| m).collect();
-    let base = models[0];
-    let name = match &args.threshold {
-        Some(n) => n.clone(),
-        None => match base.thresholds.first() {
-            Some(t) => t.name.clone(),
-            None => {
-                messages::error_in(&loaded[0].0, "has no [[thresholds]] to compare");
-                return EXIT_BAD_INPUT;
-            }
-        },
+    let Some(engine) = EngineRequest::of(&args.engine) else {
+        return EXIT_BAD_INPUT;
     };
-    let mut thresholds = Vec::new();
-    for (file, m) in &loaded {
-        if m.reference_date != base.reference_date {
-            messages::error_in(
-                file,
-                &format!(
-                "reference date {} differs from the baseline's {}; compared scenarios share day 0",
-                m.reference_date, base.reference_date
-            ),
-            );
-            return EXIT_BAD_INPUT;
-        }
-        match m.thresholds.iter().position(|t| t.name == name) {
-            Some(i) => thresholds.push(i),
-            None => {
-                messages::error_in(file, &format!("has no threshold named '{name}'"));
-                return EXIT_BAD_INPUT;
-            }
-        }
-    }
-    let config = args.engine.config(base, Stepping::Auto);
+    let request = CompareRequest {
+        files,
+        engine,
+        threshold: args.threshold.clone(),
+        independent: args.independent,
+    };
+    let prepared = match request.prepare(args.engine.threads) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let models: Vec<&Model> = prepared.models.iter().collect();
+    let config = prepared.config;
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let started = Instant::now();
+    if let (Some(shard), Some(out)) = (args.shard.shard, &args.out) {
+        let jobs = [(config.seed, config.paths)];
+        let mut counted = Vec::new();
+        let plan = parts::plan(&jobs, shard);
+        let progress = watcher(args.quiet, "compare", parts::paths_of(&plan));
+        for piece in &plan {
+            let result = engine::compare::compare_range(
+                &models,
+                &prepared.thresholds,
+                &config,
+                request.independent,
+                piece.paths.clone(),
+                progress.as_ref(),
+            );
+            match result {
+                Ok(tally) => counted.push(attrition::shard::part::Counted {
+                    job: piece.job,
+                    paths: piece.paths.clone(),
+                    tally,
+                }),
+                Err(e) => {
+                    clear_line(args.quiet);
+                    return engine_failure(None, &e);
+                }
+            }
+        }
+        clear_line(args.quiet);
+        let hash = parts::inputs_hash("compare", &request);
+        let work = Work::Compare(Pieces {
+            request,
+            pieces: counted,
+        });
+        return parts::write(out, shard, &jobs, hash, work, args.quiet, started);
+    }
     let progress = watcher(args.quiet, "compare", config.paths);
     let result = engine::compare::compare(
         &models,
-        &thresholds,
+        &prepared.thresholds,
         &config,
-        args.independent,
+        request.independent,
         progress.as_ref(),
     );
     clear_line(args.quiet);
@@ -87,24 +196,36 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
             started.elapsed().as_secs_f64()
         ));
     }
-    let levels = args
-        .engine
-        .quantiles
+    let format = args.format.unwrap_or(CompareFormat::Table);
+    finish(&request, &prepared, &tallies, format, args.out.as_deref())
+}
+
+/// Writes a comparison's output from its tallies. Returns the exit status.
+pub(super) fn finish(
+    request: &CompareRequest,
+    prepared: &Prepared,
+    tallies: &[PairTally],
+    format: CompareFormat,
+    out: Option<&std::path::Path>,
+) -> i32 {
+    let models: Vec<&Model> = prepared.models.iter().collect();
+    let quantiles = request.engine.quantiles();
+    let levels = quantiles
         .as_ref()
         .map_or(&attrition::projection::CROSSING_LEVELS[..], |q| &q.0);
     let mut c = attrition::comparison::Comparison::at_levels(
         &models,
-        &name,
-        &config,
-        args.independent,
-        &tallies,
+        &prepared.name,
+        &prepared.config,
+        request.independent,
+        tallies,
         levels,
     );
-    c.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
-    let bytes = if args.format == CompareFormat::Json {
+    c.set = request.engine.set.clone();
+    let bytes = if format == CompareFormat::Json {
         report::comparison::json(&c)
     } else {
         report::comparison::table(&c).into_bytes()
     };
-    emit(args.out.as_deref(), &bytes)
+    emit(out, &bytes)
 }

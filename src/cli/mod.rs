@@ -15,10 +15,14 @@ mod backtest;
 mod compare;
 mod figures;
 mod fit;
+mod merge;
 mod messages;
+mod parts;
+mod request;
 mod run;
 mod samples;
 mod sensitivity;
+mod sweep;
 mod validate;
 
 use args::{Cli, Command, ErrorFormat};
@@ -117,6 +121,8 @@ pub fn main() -> i32 {
         Command::Validate { files } => validate::validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Fit(args) => fit::fit(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Backtest(args) => backtest::backtest(args),

@@ -4,15 +4,16 @@
 
 use super::path::PathState;
 use super::plan::Plan;
-use super::{EngineError, Progress, RunConfig, BATCH_PATHS};
+use super::{EngineError, Progress, RunConfig};
 use crate::model::Model;
 use crate::stats::DayCounts;
 
 /// Batch-means groups for confidence intervals: path `i` belongs to group `i % GROUPS`.
 pub const GROUPS: usize = 32;
 
-/// What a paired run counted for the baseline (A) and one other scenario (B).
-#[derive(Clone, Debug, PartialEq)]
+/// What a paired run counted for the baseline (A) and one other scenario (B). Integer
+/// counts all, so it merges exactly and serialises exactly (a shard of a comparison).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PairTally {
     pub a: DayCounts,
     pub b: DayCounts,
@@ -70,7 +71,42 @@ impl PairTally {
         }
     }
 
-    fn merge(&mut self, o: &PairTally) {
+    /// Whether this tally, read back from a file, is one a comparison with horizons
+    /// `ha` (the baseline's) and `hb` could have made: counts of those horizons, in
+    /// `GROUPS` groups that add up to the whole. Says what is wrong if not.
+    pub fn check(&self, ha: u32, hb: u32) -> Result<(), String> {
+        let horizon = |c: &DayCounts, h: u32| c.horizon() == h;
+        if !horizon(&self.a, ha)
+            || !horizon(&self.b, hb)
+            || self.groups_a.len() != GROUPS
+            || self.groups_b.len() != GROUPS
+            || !self.groups_a.iter().all(|c| horizon(c, ha))
+            || !self.groups_b.iter().all(|c| horizon(c, hb))
+        {
+            return Err("its counts are not of the scenarios' horizons".into());
+        }
+        let sum = |groups: &[DayCounts]| {
+            let mut total = groups[0].clone();
+            for g in &groups[1..] {
+                total.merge(g);
+            }
+            total
+        };
+        if sum(&self.groups_a) != self.a || sum(&self.groups_b) != self.b {
+            return Err("its batch-means groups do not add up to its counts".into());
+        }
+        if self
+            .a_first
+            .checked_add(self.b_first)
+            .is_none_or(|s| s > self.mass)
+        {
+            return Err("it counts more paths crossing first than it holds".into());
+        }
+        Ok(())
+    }
+
+    /// Adds another tally of other paths of the same comparison.
+    pub fn merge(&mut self, o: &PairTally) {
         self.a.merge(&o.a);
         self.b.merge(&o.b);
         for (x, y) in self.groups_a.iter_mut().zip(&o.groups_a) {
@@ -101,6 +137,33 @@ pub fn compare(
     independent: bool,
     progress: &dyn Progress,
 ) -> Result<Vec<PairTally>, EngineError> {
+    compare_range(
+        models,
+        thresholds,
+        config,
+        independent,
+        0..config.paths,
+        progress,
+    )
+}
+
+/// `compare` over the paths `paths` only: a shard of the comparison. The tallies of
+/// ranges that cover `0..config.paths`, merged in any order, are `compare`'s to the byte.
+pub fn compare_range(
+    models: &[&Model],
+    thresholds: &[usize],
+    config: &RunConfig,
+    independent: bool,
+    paths: std::ops::Range<u64>,
+    progress: &dyn Progress,
+) -> Result<Vec<PairTally>, EngineError> {
+    if config.paths == 0
+        || config.paths > crate::model::MAX_PATHS
+        || paths.start >= paths.end
+        || paths.end > config.paths
+    {
+        return Err(EngineError::Paths(config.paths));
+    }
     let plans: Vec<Plan> = models.iter().map(|m| Plan::new(m)).collect();
     let pairs = || -> Vec<PairTally> {
         (1..models.len())
@@ -115,10 +178,9 @@ pub fn compare(
         days: Vec<Day>,
     }
     let parts = super::in_pool(config, || {
-        super::for_each_path(
-            config,
+        super::for_each_path_in(
             progress,
-            0..config.paths.div_ceil(BATCH_PATHS),
+            paths,
             || Worker {
                 states: plans
                     .iter()

@@ -20,6 +20,7 @@ pub mod samples;
 mod schedule;
 pub mod sensitivity;
 mod stocks;
+mod tally;
 pub mod weights;
 
 pub use dynamics::{Draws, EventDraw, SideDraw};
@@ -27,11 +28,11 @@ pub use fan::run_casualty_stocks;
 pub use layout::Layout;
 pub use path::{PathState, Stepping};
 use plan::Plan;
+pub use tally::{EventTally, Tally, REPLICATE_BUCKETS};
 pub use weights::{ObservationTally, WeightTally};
 
 use crate::model::{Metric, Model, MAX_PATHS};
 pub use crate::sample::stream::Keys;
-use crate::stats::{DayCounts, LogHistogram};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Paths per batch: the unit of parallel work and of progress reports.
@@ -161,249 +162,6 @@ impl<'m> Simulator<'m> {
     /// A stock of the last path: (report date index, series, metric).
     pub fn stock(&self, report: usize, series: usize, metric: Metric) -> f64 {
         self.state.reported()[self.plan.layout.slot(report, series, metric)]
-    }
-}
-
-/// Everything a run counted: crossing days per threshold and stock histograms, laid out
-/// by its `Layout`, which it carries. Integer counts all, so it serialises exactly (with
-/// serde: a part of a run saved on one machine and merged on another); a tally read back
-/// is checked piece by piece (`DayCounts`, `LogHistogram`), and against its layout by
-/// whoever merges it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Tally {
-    layout: Layout,
-    pub paths: u64,
-    pub crossings: Vec<DayCounts>,
-    /// Indexed by `Layout::slot`; slots the layout does not fill stay empty.
-    stocks: Vec<LogHistogram>,
-    /// Per event: how often it happened, and crossing days with and without it.
-    pub events: Vec<EventTally>,
-    /// Per regime: days spent in it, summed over paths, and the sum of squares (for the
-    /// standard error of the share).
-    pub regime_days: Vec<u128>,
-    pub regime_days_sq: Vec<u128>,
-    /// Runs with observations only: every count above counts each path's weight in
-    /// fixed-point units (`weights::units`), and this holds the rest of what weighted
-    /// figures need.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weights: Option<WeightTally>,
-    /// Runs with randomized quasi-Monte Carlo inputs (`Method::Reduced`) only: the tally of
-    /// each scrambling (`sobol::REPLICATES` of them, path `p` in `sobol::replicate_of(p)`),
-    /// whose sum is the counts above; each figure's error comes from their spread.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub replicates: Vec<Tally>,
-    /// Runs with `Method::Reduced` only: per threshold, per report date, the paths'
-    /// conditional probabilities of having crossed, in units of `conditional::UNIT`
-    /// (empty for a threshold without a conditioning: `conditional::conditionings`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditional: Vec<Vec<u64>>,
-}
-
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EventTally {
-    pub happened: u64,
-    /// Per threshold, over the paths where the event happened (within the horizon).
-    pub with: Vec<DayCounts>,
-    /// Per threshold, over the other paths.
-    pub without: Vec<DayCounts>,
-}
-
-/// Buckets of each histogram of a scrambling's tally (`Tally::replicates`): its stocks
-/// serve only the error of the run's quantiles (the CDF of each scrambling at the run's
-/// quantile, `precision`), for which a few hundred buckets over the values' span are
-/// plenty, and sixteen tallies a worker stay small and in cache.
-pub const REPLICATE_BUCKETS: usize = 256;
-
-impl Tally {
-    pub fn new(plan: &Plan) -> Self {
-        Tally::with_buckets(plan, plan.histogram_buckets())
-    }
-
-    /// A tally whose histograms keep at most `buckets` buckets each.
-    fn with_buckets(plan: &Plan, buckets: usize) -> Self {
-        Tally {
-            layout: plan.layout.clone(),
-            paths: 0,
-            crossings: plan
-                .model
-                .thresholds
-                .iter()
-                .map(|_| DayCounts::new(plan.model.horizon_days))
-                .collect(),
-            stocks: vec![LogHistogram::new(buckets); plan.stock_slots()],
-            events: plan
-                .events
-                .iter()
-                .map(|_| {
-                    let counts: Vec<DayCounts> = plan
-                        .model
-                        .thresholds
-                        .iter()
-                        .map(|_| DayCounts::new(plan.model.horizon_days))
-                        .collect();
-                    EventTally {
-                        happened: 0,
-                        with: counts.clone(),
-                        without: counts,
-                    }
-                })
-                .collect(),
-            regime_days: vec![0; plan.regime_factors.len()],
-            regime_days_sq: vec![0; plan.regime_factors.len()],
-            weights: WeightTally::new(plan, buckets),
-            replicates: Vec::new(),
-            conditional: if plan.conditionings.iter().any(Option::is_some) {
-                plan.conditionings
-                    .iter()
-                    .map(|c| match c {
-                        Some(_) => vec![0; plan.model.report_days.len()],
-                        None => Vec::new(),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-        }
-    }
-
-    pub fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    /// The histogram of one stock: (report date index, series, metric); `None` where the
-    /// run does not gather it (killed of a side without killed, or a fan chart's run).
-    pub fn stock(&self, report: usize, series: usize, metric: Metric) -> Option<&LogHistogram> {
-        let slot = self.layout.slot(report, series, metric);
-        self.layout.is_present(slot).then(|| &self.stocks[slot])
-    }
-
-    /// Every histogram the run gathered, in slot order.
-    pub fn stocks(&self) -> impl Iterator<Item = &LogHistogram> {
-        self.layout.present().iter().map(|&slot| &self.stocks[slot])
-    }
-
-    /// Mutable access for the engine's own accumulators.
-    pub(crate) fn stock_slot_mut(&mut self, slot: usize) -> &mut LogHistogram {
-        &mut self.stocks[slot]
-    }
-
-    /// Adds the path just simulated in `state`: once, or by its weight when the run
-    /// has observations.
-    pub(crate) fn add(&mut self, state: &PathState) {
-        match &mut self.weights {
-            None => self.add_units(state, 1),
-            Some(w) => {
-                let units = state.units();
-                w.add(state, units);
-                self.add_units(state, units);
-            }
-        }
-    }
-
-    /// Adds the path just simulated in `state`, counting `units` times in every
-    /// statistic (`paths` still counts paths): a path weighted by observations counts
-    /// its weight in fixed-point units, which keeps every statistic an integer and every
-    /// merge exact.
-    fn add_units(&mut self, state: &PathState, units: u64) {
-        self.paths += 1;
-        if units == 0 {
-            return;
-        }
-        let crossing = state.crossing();
-        for (c, &day) in self.crossings.iter_mut().zip(crossing) {
-            c.add_units(day, units);
-        }
-        let reported = state.reported();
-        for &i in self.layout.present() {
-            self.stocks[i].add_units(reported[i], units);
-        }
-        let draws = state.draws();
-        for (e, d) in self.events.iter_mut().zip(&draws.events) {
-            e.happened += u64::from(d.happened) * units;
-            let counts = if d.happened {
-                &mut e.with
-            } else {
-                &mut e.without
-            };
-            for (c, &day) in counts.iter_mut().zip(crossing) {
-                c.add_units(day, units);
-            }
-        }
-        for (r, &d) in draws.regime_days.iter().enumerate() {
-            self.regime_days[r] += d as u128 * units as u128;
-            self.regime_days_sq[r] += d as u128 * d as u128 * units as u128;
-        }
-    }
-
-    pub fn merge(mut self, other: Tally) -> Tally {
-        assert_eq!(
-            self.layout, other.layout,
-            "merging tallies of different runs"
-        );
-        self.paths += other.paths;
-        for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
-            a.merge(b);
-        }
-        for (a, b) in self.stocks.iter_mut().zip(&other.stocks) {
-            a.merge(b);
-        }
-        for (a, b) in self.events.iter_mut().zip(&other.events) {
-            a.happened += b.happened;
-            for (x, y) in a.with.iter_mut().zip(&b.with) {
-                x.merge(y);
-            }
-            for (x, y) in a.without.iter_mut().zip(&b.without) {
-                x.merge(y);
-            }
-        }
-        for r in 0..self.regime_days.len() {
-            self.regime_days[r] += other.regime_days[r];
-            self.regime_days_sq[r] += other.regime_days_sq[r];
-        }
-        match (&mut self.weights, &other.weights) {
-            (Some(a), Some(b)) => a.merge(b),
-            (None, None) => {}
-            _ => panic!("merging a weighted tally with an unweighted one"),
-        }
-        assert_eq!(
-            self.conditional.len(),
-            other.conditional.len(),
-            "merging tallies of different methods"
-        );
-        for (a, b) in self.conditional.iter_mut().zip(&other.conditional) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
-        // An empty tally (a merge's start) takes the other's scramblings.
-        match (self.replicates.is_empty(), other.replicates.is_empty()) {
-            (_, true) => assert!(
-                other.replicates.is_empty() && (other.paths == 0 || self.replicates.is_empty()),
-                "merging tallies of different methods"
-            ),
-            (true, false) => {
-                assert_eq!(
-                    self.paths, other.paths,
-                    "merging tallies of different methods"
-                );
-                self.replicates = other.replicates;
-            }
-            (false, false) => {
-                assert_eq!(self.replicates.len(), other.replicates.len());
-                let mine = std::mem::take(&mut self.replicates);
-                self.replicates = mine
-                    .into_iter()
-                    .zip(other.replicates)
-                    .map(|(a, b)| a.merge(b))
-                    .collect();
-            }
-        }
-        self
-    }
-
-    /// The count all probabilities divide by: paths, or their weights' units.
-    pub fn mass(&self) -> u64 {
-        self.weights.as_ref().map_or(self.paths, |w| w.units)
     }
 }
 
@@ -666,11 +424,37 @@ pub fn run_more(
     if config.paths > MAX_PATHS || done > config.paths || tally.paths != done {
         return Err(EngineError::Paths(config.paths));
     }
-    let more = in_pool(config, || {
-        let plan = prepared(model, config, progress)?;
-        tally_paths(&plan, config, progress, done..config.paths, &|_, _| {})
-    })?;
+    if done == config.paths {
+        return Ok(tally);
+    }
+    let more = run_range(model, config, done..config.paths, progress)?;
     Ok(tally.merge(more))
+}
+
+/// The paths `paths` of a run of `model` with `config` (its seed, stepping and path
+/// count, which fixes nothing but the bounds: a path is a function of the seed and its
+/// index), counted alone: a shard of the run. The tallies of ranges that cover
+/// `0..config.paths`, merged in any order, are `run`'s tally to the byte. With
+/// observations every range fits the same proposal first (`pilot`: a function of the
+/// scenario and the seed only).
+pub fn run_range(
+    model: &Model,
+    config: &RunConfig,
+    paths: std::ops::Range<u64>,
+    progress: &dyn Progress,
+) -> Result<Tally, EngineError> {
+    if config.paths == 0
+        || config.paths > MAX_PATHS
+        || paths.start >= paths.end
+        || paths.end > config.paths
+    {
+        return Err(EngineError::Paths(config.paths));
+    }
+    let parts = in_pool(config, || {
+        let plan = prepared(model, config, progress)?;
+        tally_paths(&plan, config, progress, paths, &|_, _| {})
+    })?;
+    Ok(parts)
 }
 
 fn run_batches(

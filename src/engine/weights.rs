@@ -239,6 +239,49 @@ impl WeightTally {
         }
     }
 
+    /// Whether this part of a tally read back from a file has the shape of `want`, the
+    /// empty one of the scenario (`Tally::check`), and counts that add up.
+    pub(super) fn check(&self, want: &WeightTally) -> Result<(), String> {
+        let shape = self.crossings_sq.len() == want.crossings_sq.len()
+            && self
+                .crossings_sq
+                .iter()
+                .zip(&want.crossings_sq)
+                .all(|(a, b)| a.0.len() == b.0.len())
+            && self.happened_sq.len() == want.happened_sq.len()
+            && self.not_crossed_sq.len() == want.not_crossed_sq.len()
+            && self
+                .not_crossed_sq
+                .iter()
+                .zip(&want.not_crossed_sq)
+                .all(|(a, b)| a.len() == b.len())
+            && self.regime_sq.len() == want.regime_sq.len()
+            && self.observations.len() == want.observations.len()
+            && self
+                .observations
+                .iter()
+                .zip(&want.observations)
+                .all(|(a, b)| {
+                    a.value.to_bits() == b.value.to_bits()
+                        && a.prior.max_buckets() == b.prior.max_buckets()
+                        && a.posterior.max_buckets() == b.posterior.max_buckets()
+                });
+        if !shape {
+            return Err("its weights are not of the scenario's observations".into());
+        }
+        for c in &self.crossings_sq {
+            if c.0.iter().fold(0u128, |a, &b| a.wrapping_add(b)) != self.units_sq {
+                return Err("its squared weights do not add up".into());
+            }
+        }
+        for o in &self.observations {
+            if o.posterior.count() != self.units || o.prior.count() != o.prior_units {
+                return Err("its observations' counts do not add up".into());
+            }
+        }
+        Ok(())
+    }
+
     /// Kish's effective sample size, `(sum w)^2 / sum w^2`.
     pub fn effective_paths(&self) -> f64 {
         if self.units_sq == 0 {

@@ -28,6 +28,12 @@ pub trait Body: Serialize {
     const SCHEMA_VERSION: u32;
 }
 
+/// A body by reference is the same document.
+impl<T: Body> Body for &T {
+    const SCHEMA: &'static str = T::SCHEMA;
+    const SCHEMA_VERSION: u32 = T::SCHEMA_VERSION;
+}
+
 /// A versioned JSON document: the envelope's three fields, then `body`'s.
 #[derive(Serialize)]
 pub struct Envelope<T> {

@@ -15,6 +15,7 @@ pub mod message;
 pub mod parquet;
 pub mod sensitivity;
 pub mod svg;
+pub mod sweep;
 mod table;
 
 use crate::projection::Projection;

@@ -1,9 +1,10 @@
-//! A small streaming Parquet writer for flat tables of numbers (per-path samples).
+//! A small streaming Parquet writer for flat tables (per-path samples, a sweep's rows).
 //!
 //! Written here rather than pulled in from the `parquet` crate, which would add more
 //! compile time than the rest of the tool: the samples need only flat columns of INT64,
 //! DOUBLE and optional INT32 (logical type INTEGER(32, signed): days that may be null),
-//! PLAIN encoding, no compression. Every column chunk records its null count in its
+//! a sweep's table also text (BYTE_ARRAY, logical type STRING) and optional dates (INT32,
+//! logical type DATE: days since 1970-01-01), PLAIN encoding, no compression. Every column chunk records its null count in its
 //! statistics, so readers (DuckDB, pyarrow) can count nulls without reading the pages. The layout follows the
 //! Parquet format specification (apache/parquet-format): `PAR1`, row groups of column
 //! chunks (one data page each, v1 pages, definition levels as a bit-packed RLE hybrid),
@@ -24,6 +25,24 @@ pub enum ColumnType {
     Double,
     /// A 32-bit integer that may be missing (NaN in the input row, a null in the file).
     OptionalInt32,
+    /// A date that may be missing, as days since 1970-01-01 (NaN: null).
+    OptionalDate,
+    /// Required UTF-8 text (rows with text go through `push_cells`).
+    Text,
+}
+
+impl ColumnType {
+    fn optional(self) -> bool {
+        matches!(self, ColumnType::OptionalInt32 | ColumnType::OptionalDate)
+    }
+}
+
+/// One cell of a row with text (`ParquetWriter::push_cells`): a number for a numeric
+/// column (NaN is "missing" for an optional one), text for a text column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Number(f64),
+    Text(&'a str),
 }
 
 pub struct Column {
@@ -43,6 +62,8 @@ pub struct ParquetWriter<W: Write> {
     pos: u64,
     columns: Vec<Column>,
     buffer: Vec<Vec<f64>>,
+    /// Text columns' values (the numeric buffer of such a column stays empty).
+    texts: Vec<Vec<String>>,
     rows_in_group: usize,
     total_rows: u64,
     groups: Vec<(u64, Vec<ChunkMeta>)>,
@@ -57,18 +78,48 @@ impl<W: Write> ParquetWriter<W> {
             pos: 4,
             columns,
             buffer: vec![Vec::with_capacity(ROWS_PER_GROUP); n],
+            texts: vec![Vec::new(); n],
             rows_in_group: 0,
             total_rows: 0,
             groups: Vec::new(),
         })
     }
 
-    /// Adds one row: one number per column (NaN is "missing" for an optional column).
+    /// Adds one row of a table without text columns: one number per column (NaN is
+    /// "missing" for an optional column).
     pub fn push_row(&mut self, row: &[f64]) -> io::Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
+        debug_assert!(self.columns.iter().all(|c| c.kind != ColumnType::Text));
         for (b, &v) in self.buffer.iter_mut().zip(row) {
             b.push(v);
         }
+        self.row_done()
+    }
+
+    /// Adds one row of any table: one cell per column, text for a text column, else a
+    /// number. A cell of the other kind is an error (nothing of the row is added).
+    pub fn push_cells(&mut self, row: &[Cell]) -> io::Result<()> {
+        let fits = row.len() == self.columns.len()
+            && row
+                .iter()
+                .zip(&self.columns)
+                .all(|(cell, c)| matches!(cell, Cell::Text(_)) == (c.kind == ColumnType::Text));
+        if !fits {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a row's cells do not match the columns",
+            ));
+        }
+        for (i, cell) in row.iter().enumerate() {
+            match cell {
+                Cell::Number(v) => self.buffer[i].push(*v),
+                Cell::Text(s) => self.texts[i].push(s.to_string()),
+            }
+        }
+        self.row_done()
+    }
+
+    fn row_done(&mut self) -> io::Result<()> {
         self.rows_in_group += 1;
         if self.rows_in_group == ROWS_PER_GROUP {
             self.flush_group()?;
@@ -82,8 +133,17 @@ impl<W: Write> ParquetWriter<W> {
         }
         let rows = self.rows_in_group;
         let mut chunks = Vec::with_capacity(self.columns.len());
-        for (col, values) in self.columns.iter().zip(&mut self.buffer) {
-            let data = page_data(col.kind, values);
+        for ((col, values), texts) in self
+            .columns
+            .iter()
+            .zip(&mut self.buffer)
+            .zip(&mut self.texts)
+        {
+            let data = match col.kind {
+                ColumnType::Text => text_page(texts),
+                kind => page_data(kind, values),
+            };
+            texts.clear();
             let mut header = Vec::new();
             page_header(&mut header, rows, data.len());
             let offset = self.pos;
@@ -91,9 +151,9 @@ impl<W: Write> ParquetWriter<W> {
             self.out.write_all(&data)?;
             let size = (header.len() + data.len()) as u64;
             self.pos += size;
-            let nulls = match col.kind {
-                ColumnType::OptionalInt32 => values.iter().filter(|v| v.is_nan()).count() as u64,
-                ColumnType::Int64 | ColumnType::Double => 0,
+            let nulls = match col.kind.optional() {
+                true => values.iter().filter(|v| v.is_nan()).count() as u64,
+                false => 0,
             };
             chunks.push(ChunkMeta {
                 offset,
@@ -131,7 +191,8 @@ fn page_data(kind: ColumnType, values: &[f64]) -> Vec<u8> {
         ColumnType::Double => values
             .iter()
             .for_each(|v| d.extend_from_slice(&v.to_le_bytes())),
-        ColumnType::OptionalInt32 => {
+        ColumnType::Text => unreachable!("text columns are written by text_page"),
+        ColumnType::OptionalInt32 | ColumnType::OptionalDate => {
             // Definition levels, bit width 1, one bit-packed run: header (groups << 1) | 1,
             // then eight levels a byte, least significant bit first; 4-byte length prefix.
             let groups = values.len().div_ceil(8);
@@ -152,6 +213,16 @@ fn page_data(kind: ColumnType, values: &[f64]) -> Vec<u8> {
                 d.extend_from_slice(&(*v as i32).to_le_bytes());
             }
         }
+    }
+    d
+}
+
+/// A page of required text: PLAIN BYTE_ARRAY values, each its 4-byte length then bytes.
+fn text_page(values: &[String]) -> Vec<u8> {
+    let mut d = Vec::new();
+    for v in values {
+        d.extend_from_slice(&(v.len() as u32).to_le_bytes());
+        d.extend_from_slice(v.as_bytes());
     }
     d
 }
@@ -266,7 +337,8 @@ fn physical(kind: ColumnType) -> i32 {
     match kind {
         ColumnType::Int64 => 2,
         ColumnType::Double => 5,
-        ColumnType::OptionalInt32 => 1,
+        ColumnType::OptionalInt32 | ColumnType::OptionalDate => 1,
+        ColumnType::Text => 6,
     }
 }
 
@@ -286,25 +358,36 @@ fn file_metadata(
     for c in columns {
         t.begin_elem();
         t.i32(1, physical(c.kind));
-        t.i32(
-            3,
-            if c.kind == ColumnType::OptionalInt32 {
-                1
-            } else {
-                0
-            },
-        ); // OPTIONAL / REQUIRED
+        t.i32(3, if c.kind.optional() { 1 } else { 0 }); // OPTIONAL / REQUIRED
         t.string(4, &c.name);
-        if c.kind == ColumnType::OptionalInt32 {
-            // Days are plain signed integers: the converted type for older readers, the
-            // logical type for newer ones.
-            t.i32(6, 17); // converted_type: INT_32
-            t.begin(10); // logicalType (a union)
-            t.begin(10); // INTEGER
-            t.byte(1, 32); // bitWidth
-            t.bool_true(2); // isSigned
-            t.end();
-            t.end();
+        // Each annotated type twice: the converted type for older readers, the logical
+        // type (a union) for newer ones.
+        match c.kind {
+            ColumnType::OptionalInt32 => {
+                // Days are plain signed integers.
+                t.i32(6, 17); // converted_type: INT_32
+                t.begin(10); // logicalType
+                t.begin(10); // INTEGER
+                t.byte(1, 32); // bitWidth
+                t.bool_true(2); // isSigned
+                t.end();
+                t.end();
+            }
+            ColumnType::OptionalDate => {
+                t.i32(6, 6); // converted_type: DATE
+                t.begin(10); // logicalType
+                t.begin(6); // DATE (an empty struct)
+                t.end();
+                t.end();
+            }
+            ColumnType::Text => {
+                t.i32(6, 0); // converted_type: UTF8
+                t.begin(10); // logicalType
+                t.begin(1); // STRING (an empty struct)
+                t.end();
+                t.end();
+            }
+            ColumnType::Int64 | ColumnType::Double => {}
         }
         t.end();
     }

@@ -107,6 +107,8 @@ pub enum ValueKind {
     Trend,
     /// A regime name, or `{ NAME = p, ... }`.
     Initial,
+    /// `[sweep]`: quoted key paths, each with an array of values (`grid.rs`).
+    Sweep,
 }
 
 impl ValueKind {
@@ -199,6 +201,7 @@ pub const TOP: &[Key] = &[
     key("force", ValueKind::Table(FORCE), "Force-dependent (Lanchester) attrition."),
     key("observations", ValueKind::Tables { keys: OBSERVATION, max: MAX_OBSERVATIONS }, "Figures reported after the reference date, which weight the paths by their likelihood."),
     key("sources", ValueKind::Sources, "The sources observations name, one [sources.NAME] table each, with an optional bias."),
+    key("sweep", ValueKind::Sweep, "For `attrition sweep`: each quoted key path with the values it takes (the grid's cross product); other commands ignore it."),
 ];
 
 #[rustfmt::skip]

@@ -5,6 +5,7 @@
 //! when there are none. The keys are documented in docs/scenarios.md.
 
 pub mod diag;
+pub mod grid;
 pub(crate) mod keys;
 pub mod observe;
 pub mod overrides;
@@ -28,6 +29,13 @@ pub fn load_file(path: &Path) -> Result<Model, ScenarioError> {
 /// Reads a scenario file, sets the `--set` keys, and validates the result
 /// (`overrides::load_with`).
 pub fn load_file_with(path: &Path, set: &[overrides::Override]) -> Result<Model, ScenarioError> {
+    let bytes = read_file(path)?;
+    load_bytes_with(&path.display().to_string(), &bytes, set)
+}
+
+/// The bytes of a scenario file (`-`: standard input), at most `MAX_FILE_BYTES`, for
+/// `load_bytes_with`: a command that records its inputs (a shard) reads them once.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     let name = path.display().to_string();
     // Read at most one byte past the limit: a huge file (or an endless pipe) is refused
     // without being read into memory.
@@ -40,12 +48,30 @@ pub fn load_file_with(path: &Path, set: &[overrides::Override]) -> Result<Model,
     };
     match read {
         Ok(_) if buf.len() > MAX_FILE_BYTES => Err(too_large(&name)),
-        Ok(_) => overrides::load_with(&name, decode(&name, &buf)?, set),
+        Ok(_) => Ok(buf),
         Err(e) => Err(whole_file(
             &name,
             format!("cannot read the file: {}", io_reason(&e)),
         )),
     }
+}
+
+/// Validates the scenario file `file`'s bytes with the `--set` keys set.
+pub fn load_bytes_with(
+    file: &str,
+    bytes: &[u8],
+    set: &[overrides::Override],
+) -> Result<Model, ScenarioError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(file));
+    }
+    overrides::load_with(file, decode(file, bytes)?, set)
+}
+
+/// The text of a scenario file's bytes, as the loader reads it (without a byte-order
+/// mark), or the same problem `load_bytes` reports.
+pub fn text_of<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, ScenarioError> {
+    decode(file, bytes)
 }
 
 /// Validates scenario text already in memory; `file` names it in messages.

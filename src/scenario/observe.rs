@@ -15,15 +15,29 @@ pub const COLUMNS: &[&str] = &[
 /// Reads the observations in `path` and adds them to `model`; a problem names the file
 /// and, for a row, its line (the header is line 1).
 pub fn add_observations(path: &Path, model: &mut Model) -> Result<(), SeriesError> {
-    let name = path.display().to_string();
+    let text = read_observations(path)?;
+    add_observations_text(&path.display().to_string(), &text, model)
+}
+
+/// The text of an `--observe` file, or why it cannot be read.
+pub fn read_observations(path: &Path) -> Result<String, SeriesError> {
+    std::fs::read_to_string(path).map_err(|e| SeriesError {
+        file: path.display().to_string(),
+        line: None,
+        message: format!("cannot read the --observe file: {e}"),
+    })
+}
+
+/// Adds the observations in `text` (the file `name`, already read: a shard's merge has
+/// it from the part) to `model`.
+pub fn add_observations_text(name: &str, text: &str, model: &mut Model) -> Result<(), SeriesError> {
+    let name = name.to_string();
     let at = |line: Option<usize>, message: String| SeriesError {
         file: name.clone(),
         line,
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| at(None, format!("cannot read the --observe file: {e}")))?;
-    let table = parse_table(&name, &text)?;
+    let table = parse_table(&name, text)?;
     let fail = |line: usize, msg: String| at(Some(line), msg);
     for h in &table.header {
         if !COLUMNS.contains(&h.as_str()) {

@@ -10,7 +10,7 @@ use super::diag::{shown, Diagnostic, ScenarioError};
 use super::load_str;
 use crate::model::Model;
 
-/// One `--set KEY=VALUE`, parsed.
+/// One `--set KEY=VALUE`, parsed (or one value of a sweep's grid: `grid`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     /// As typed, for messages and the output's provenance.
@@ -18,6 +18,19 @@ pub struct Override {
     /// `sides`, `russia`, `rate_per_day`; an index picks one entry of an array of tables.
     path: Vec<Step>,
     value: toml::Value,
+    /// Where it was given, for messages.
+    origin: Origin,
+}
+
+/// Where a key's new value was given: what a problem it makes is reported against.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// `--set KEY=VALUE` (the override's `arg`).
+    Set,
+    /// A value of a sweep's `--grid KEY=V1,V2,...`: the argument as typed.
+    Grid { arg: String },
+    /// A value of the file's `[sweep]` table, at this line and column.
+    File { line: usize, column: usize },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,11 +55,28 @@ impl Override {
             arg: arg.to_string(),
             path,
             value,
+            origin: Origin::Set,
         })
     }
 
+    /// One value of a sweep's grid: `key` (a key path, as `--set` takes it) set to the
+    /// TOML value `value`, given at `origin`.
+    pub fn grid(key: &str, value: &str, origin: Origin) -> Result<Override, String> {
+        Ok(Override {
+            arg: format!("{}={}", key.trim(), value.trim()),
+            path: key_path(key.trim())?,
+            value: parse_value(value.trim())?,
+            origin,
+        })
+    }
+
+    /// The new value, as TOML.
+    pub fn value(&self) -> &toml::Value {
+        &self.value
+    }
+
     /// The key as the loader names it (`thresholds[0].level`).
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         let mut out = String::new();
         for step in &self.path {
             match step {
@@ -158,27 +188,94 @@ pub fn load_with(file: &str, text: &str, overrides: &[Override]) -> Result<Model
     if overrides.is_empty() {
         return Ok(model);
     }
-    let refused = |o: Option<&Override>, key: String, message: String| Diagnostic {
-        file: file.to_string(),
-        argument: Some(match o {
-            Some(o) => format!("--set {}", shown(&o.arg)),
-            None => "--set".to_string(),
-        }),
-        line: None,
-        column: None,
-        key,
-        message,
+    let root = tables(file, text)?;
+    variant(file, &root, overrides, "--set")
+}
+
+/// The file's parsed tables, for `variant` (the file has been validated alone first).
+pub(crate) fn tables(file: &str, text: &str) -> Result<toml::Value, ScenarioError> {
+    toml::from_str(text).map_err(|e| ScenarioError {
+        diagnostics: vec![Diagnostic {
+            file: file.to_string(),
+            argument: Some("--set".into()),
+            line: None,
+            column: None,
+            key: String::new(),
+            message: format!("cannot read the file's tables: {}", e.message()),
+        }],
+    })
+}
+
+/// Validates the file `file`, whose tables are `root`, with `overrides` set. Every
+/// problem is reported against the override whose key it lies under; one that none
+/// explains, against `all` (what the overrides are together: `--set`, a sweep's point).
+pub(crate) fn variant(
+    file: &str,
+    root: &toml::Value,
+    overrides: &[Override],
+    all: &str,
+) -> Result<Model, ScenarioError> {
+    // A problem with the value names it; one with the key alone (`apply`) does not, so
+    // that a sweep reports it once for all the key's values.
+    let refused = |o: Option<&Override>, key: String, message: String, of_value: bool| match o {
+        Some(Override {
+            arg,
+            origin: Origin::Set,
+            ..
+        }) => Diagnostic {
+            file: file.to_string(),
+            argument: Some(format!("--set {}", shown(arg))),
+            line: None,
+            column: None,
+            key,
+            message,
+        },
+        Some(Override {
+            value,
+            origin: Origin::Grid { arg },
+            ..
+        }) => Diagnostic {
+            file: file.to_string(),
+            argument: Some(format!("--grid {}", shown(arg))),
+            line: None,
+            column: None,
+            key,
+            message: match of_value {
+                true => format!("value {}: {message}", shown(&value.to_string())),
+                false => message,
+            },
+        },
+        Some(Override {
+            value,
+            origin: Origin::File { line, column },
+            ..
+        }) => Diagnostic {
+            file: file.to_string(),
+            argument: None,
+            line: Some(*line),
+            column: Some(*column),
+            key,
+            message: match of_value {
+                true => format!(
+                    "as the [sweep] value {}: {message}",
+                    shown(&value.to_string())
+                ),
+                false => format!("in [sweep]: {message}"),
+            },
+        },
+        None => Diagnostic {
+            file: file.to_string(),
+            argument: Some(all.to_string()),
+            line: None,
+            column: None,
+            key,
+            message,
+        },
     };
-    let mut root: toml::Value = toml::from_str(text).map_err(|e| ScenarioError {
-        diagnostics: vec![refused(
-            None,
-            String::new(),
-            format!("cannot read the file's tables: {}", e.message()),
-        )],
-    })?;
+    let mut root = root.clone();
     for o in overrides {
         o.apply(&mut root).map_err(|m| ScenarioError {
-            diagnostics: vec![refused(Some(o), o.key(), m)],
+            diagnostics: vec![refused(Some(o), o.key(), m, false)],
         })?;
     }
     let changed = toml::to_string(&root).map_err(|e| ScenarioError {
@@ -186,22 +283,27 @@ pub fn load_with(file: &str, text: &str, overrides: &[Override]) -> Result<Model
             None,
             String::new(),
             format!("cannot write the changed file: {e}"),
+            false,
         )],
     })?;
     load_str(file, &changed).map_err(|e| ScenarioError {
-        // Lines of the rewritten text would mislead: each problem names the --set whose
-        // key it lies under (or all of them).
+        // Lines of the rewritten text would mislead: each problem names the override
+        // whose key it lies under (or all of them).
         diagnostics: e
             .diagnostics
             .into_iter()
             .map(|d| {
-                let by = overrides.iter().find(|o| {
+                let by = overrides.iter().rev().find(|o| {
                     d.key.starts_with(&o.key()) || o.key().starts_with(&d.key) && !d.key.is_empty()
                 });
+                // A problem above the key (an unknown table on its path) is the key's,
+                // whatever its value.
+                let of_value = by.is_none_or(|o| d.key.starts_with(&o.key()));
                 refused(
                     by.or(overrides.first().filter(|_| overrides.len() == 1)),
                     d.key,
                     d.message,
+                    of_value,
                 )
             })
             .collect(),

@@ -152,6 +152,11 @@ fn value(k: &Key) -> Value {
         ValueKind::Initial => {
             json!({ "oneOf": [{ "type": "string" }, { "type": "object", "additionalProperties": probability }] })
         }
+        ValueKind::Sweep => json!({
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": { "type": "array", "minItems": 1 }
+        }),
     };
     describe(&mut v, k.doc);
     match k.default {

@@ -57,6 +57,11 @@ impl LogHistogram {
         }
     }
 
+    /// The most buckets it keeps before halving its resolution.
+    pub fn max_buckets(&self) -> usize {
+        self.max_buckets
+    }
+
     pub fn count(&self) -> u64 {
         self.zeros + self.counts.iter().sum::<u64>()
     }

@@ -10,12 +10,14 @@ mod crossing;
 mod fan;
 mod page;
 mod sensitivity;
+mod sweep;
 pub mod text;
 mod ticks;
 
 pub use crossing::{crossing_chart, overlay_crossing};
 pub use fan::fan_chart;
 pub use sensitivity::{indices_chart, sensitivity_figures, tornado_chart};
+pub use sweep::sweep_chart;
 
 use super::table::thousands;
 use crate::model::Metric;
@@ -54,6 +56,21 @@ pub fn figures(projections: &[Projection]) -> Vec<(String, String)> {
         for (i, name) in names.iter().enumerate() {
             let file = format!("overlay-crossing-{}-{}.svg", i + 1, slug(name));
             out.push((file, overlay_crossing(projections, name)));
+        }
+    }
+    out
+}
+
+/// Every figure of a sweep: for each threshold, the median crossing date against each
+/// swept key.
+pub fn sweep_figures(s: &crate::sweep::Sweep) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (t, name) in s.thresholds.iter().enumerate() {
+        for (k, p) in s.parameters.iter().enumerate() {
+            out.push((
+                format!("sweep-{}-{}-by-{}.svg", t + 1, slug(name), slug(&p.key)),
+                sweep_chart(s, t, k),
+            ));
         }
     }
     out

@@ -117,9 +117,32 @@ fn dates(step: Step, first: Date, last: Date) -> Vec<Date> {
 /// them at least) with at most [`MAX_TICKS`] ticks, so that they land on days of the
 /// month, firsts of months, quarters, years, decades.
 pub fn date_ticks(reference: Date, x0: f64, x1: f64, width: f64) -> Vec<DateTick> {
+    spaced_date_ticks(reference, x0, x1, width, &|label| {
+        text_width(label, TICK_SIZE, false) * 1.2
+    })
+}
+
+/// Date ticks up a vertical axis of `height` units: labels one above the other, at
+/// least `VERTICAL_GAP` apart.
+pub fn vertical_date_ticks(reference: Date, y0: f64, y1: f64, height: f64) -> Vec<DateTick> {
+    spaced_date_ticks(reference, y0, y1, height, &|_| VERTICAL_GAP)
+}
+
+/// The least distance between the baselines of date labels stacked up an axis.
+pub const VERTICAL_GAP: f64 = TICK_SIZE * 1.6;
+
+/// Date ticks over days `x0..=x1` drawn along `length` units: the finest calendar step
+/// whose neighbouring ticks are at least `room(label)` apart, with at most `MAX_TICKS`.
+fn spaced_date_ticks(
+    reference: Date,
+    x0: f64,
+    x1: f64,
+    length: f64,
+    room: &dyn Fn(&str) -> f64,
+) -> Vec<DateTick> {
     let first = reference.add_days(x0.ceil() as i64);
     let last = reference.add_days(x1.floor() as i64);
-    let per_day = width / (x1 - x0).max(1.0);
+    let per_day = length / (x1 - x0).max(1.0);
     for step in STEPS {
         let ds = dates(step, first, last);
         // The narrowest gap between ticks of this step in view (a single tick: its step).
@@ -136,9 +159,9 @@ pub fn date_ticks(reference: Date, x0: f64, x1: f64, width: f64) -> Vec<DateTick
         };
         let widest = ds
             .iter()
-            .map(|&d| text_width(&label(step, d), TICK_SIZE, false))
+            .map(|&d| room(&label(step, d)))
             .fold(0.0, f64::max);
-        if (gap * per_day >= widest * 1.2 && ds.len() <= MAX_TICKS) || step == Step::Years(100) {
+        if (gap * per_day >= widest && ds.len() <= MAX_TICKS) || step == Step::Years(100) {
             return ds
                 .into_iter()
                 .map(|date| DateTick {

@@ -376,6 +376,10 @@ source = "s"
 
 [sources.s]
 bias = [0.9, 1.1]
+
+[sweep]
+"noise.cv" = [0.2, 0.3]
+"sides.a.rate_per_day" = [[1, 2], { lo = 2, hi = 3 }]
 "#;
 
 /// No key is defined in keys.rs and never read: such a key would be accepted and ignored.

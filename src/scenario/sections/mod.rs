@@ -185,6 +185,11 @@ pub fn build(file: &str, text: &str) -> Result<Model, ScenarioError> {
         }
         _ => None,
     };
+    // The grid of `attrition sweep`: checked here so that every command reports its
+    // problems; only `sweep` uses it (`grid::Grid::of_file`).
+    if let Some(n) = section("sweep") {
+        super::grid::check_table(&mut sink, text, n);
+    }
     if let (Some(t), Some(r)) = (&thresholds, &report_days) {
         if t.is_empty() && r.is_empty() {
             sink.error(

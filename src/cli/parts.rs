@@ -1,0 +1,90 @@
+//! Shards at the command line: the work a part holds for each command (its request and
+//! the tallies of the pieces it ran), and writing one. A command's kind is a variant of
+//! `Work`: a new command's partial state plugs in as one more, with its request and its
+//! tally type, and a branch in `merge.rs` that finishes it.
+
+use super::compare::CompareRequest;
+use super::run::RunRequest;
+use super::sweep::SweepRequest;
+use super::*;
+use attrition::engine::compare::PairTally;
+use attrition::engine::Tally;
+use attrition::shard::part::{self, Counted, Part};
+use attrition::shard::{pieces, sha256, Piece, Shard};
+use serde::{Deserialize, Serialize};
+
+/// A part's work: the command (`kind`) and its state (the request, the pieces' tallies).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", content = "state", rename_all = "lowercase")]
+pub(super) enum Work {
+    Run(Pieces<RunRequest, Tally>),
+    Compare(Pieces<CompareRequest, Vec<PairTally>>),
+    Sweep(Pieces<SweepRequest, Tally>),
+}
+
+impl part::Work for Work {
+    fn kind(&self) -> &'static str {
+        match self {
+            Work::Run(_) => "run",
+            Work::Compare(_) => "compare",
+            Work::Sweep(_) => "sweep",
+        }
+    }
+}
+
+/// A command's request and what the shard counted on each of its pieces, in order.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Pieces<R, T> {
+    pub request: R,
+    pub pieces: Vec<Counted<T>>,
+}
+
+/// The pieces shard `shard` runs of jobs of `(seed, paths)` each.
+pub(super) fn plan(jobs: &[(u64, u64)], shard: Shard) -> Vec<Piece> {
+    let paths: Vec<u64> = jobs.iter().map(|j| j.1).collect();
+    let total = paths.iter().sum();
+    pieces(&paths, shard.range(total))
+}
+
+/// The paths of `pieces` in all.
+pub(super) fn paths_of(pieces: &[Piece]) -> u64 {
+    pieces.iter().map(|p| p.paths.end - p.paths.start).sum()
+}
+
+/// The fingerprint of a request of the command `kind`: SHA-256 of the kind and the
+/// request as written in a part (every input file's bytes and every option that
+/// changes the result).
+pub(super) fn inputs_hash<R: Serialize>(kind: &str, request: &R) -> String {
+    let mut bytes = format!("{kind}\n").into_bytes();
+    bytes.extend(serde_json::to_vec(request).expect("plain data"));
+    sha256::hex(&bytes)
+}
+
+/// Writes the part of `shard` (`work`, made from inputs of fingerprint `hash`, of jobs
+/// of `(seed, paths)` each) to `out`, atomically; a line on standard error unless
+/// `quiet`. Returns the exit status.
+pub(super) fn write(
+    out: &std::path::Path,
+    shard: Shard,
+    jobs: &[(u64, u64)],
+    hash: String,
+    work: Work,
+    quiet: bool,
+    started: Instant,
+) -> i32 {
+    let kind = part::Work::kind(&work);
+    let part = Part::new(hash, shard, jobs, work);
+    let code = emit(Some(out), &part.to_bytes());
+    if code == EXIT_OK && !quiet {
+        let range = &part.header.range;
+        messages::info(&format!(
+            "{kind} shard {shard}: path slots {}..{} of {} in {:.2} s, written to {}",
+            range.start,
+            range.end,
+            part.header.total,
+            started.elapsed().as_secs_f64(),
+            out.display()
+        ));
+    }
+    code
+}
