@@ -318,8 +318,21 @@ fn every_message_of_the_commands_goes_through_the_messages_module() {
     // A command printing to standard error by itself would put text among the JSON lines
     // (`--error-format json`): only src/cli/messages.rs prints messages, and the
     // progress line (drawn on terminals only, never in JSON mode) clears itself.
-    for entry in fs::read_dir("src/cli").unwrap() {
-        let path = entry.unwrap().path();
+    // Every file under src/cli, folders (a command of several files) included.
+    let mut files = Vec::new();
+    let mut folders = vec![std::path::PathBuf::from("src/cli")];
+    while let Some(dir) = folders.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.iter().any(|p| p.ends_with("merge/kinds.rs")));
+    for path in files {
         if path.file_name().is_some_and(|n| n == "messages.rs") {
             continue;
         }

@@ -153,6 +153,45 @@ fn sweep_shards_of_every_shipped_scenario_merge_to_the_one_machine_bytes() {
 }
 
 #[test]
+fn observations_from_a_csv_and_plain_inputs_travel_in_the_parts() {
+    // The --observe file is read into the request (merge never opens it), and --plain
+    // changes every tally: both must come back from the parts alone.
+    let dir = scratch("observe");
+    let observe = "scenarios/bench/w1-observations.csv";
+    merges_exactly(
+        &[
+            "run",
+            "scenarios/bench/w1.toml",
+            "--observe",
+            observe,
+            "-n",
+            "2300",
+        ],
+        &["json"],
+        &dir,
+    );
+    merges_exactly(
+        &[
+            "compare",
+            "scenarios/status-quo-recent.toml",
+            "scenarios/escalation-2026.toml",
+            "--observe",
+            observe,
+            "-n",
+            "2100",
+        ],
+        &["json"],
+        &dir,
+    );
+    merges_exactly(
+        &["run", "scenarios/peace-talks.toml", "--plain", "-n", "2500"],
+        &["json"],
+        &dir,
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn merged_figures_and_out_files_are_the_one_machine_ones() {
     let dir = scratch("figures");
     let d = |name: &str| dir.join(name).to_str().unwrap().to_string();

@@ -19,6 +19,7 @@ mod merge;
 mod messages;
 mod parts;
 mod request;
+mod rounds;
 mod run;
 mod samples;
 mod sensitivity;

@@ -1,0 +1,293 @@
+//! Each command's merge: its state while the parts come in (the request, the jobs
+//! prepared from it, whole tallies as they complete) and its finish with the command's
+//! own output functions, so that the bytes are the one-machine command's.
+
+use super::super::args::{CompareFormat, MergeArgs};
+use super::super::parts::{Pieces, Work};
+use super::super::*;
+use super::{each_part, refuse, Assembly};
+use attrition::engine::compare::PairTally;
+use attrition::engine::Tally;
+use attrition::report::sweep::SweepFormat;
+use attrition::shard::part::{Counted, Header};
+use std::path::PathBuf;
+
+/// A run's or a sweep's piece, checked against its job's model: a tally of the piece's
+/// paths, laid out as the model lays it out.
+fn check_tally(model: &Model, piece: &Counted<Tally>) -> Result<(), String> {
+    piece
+        .tally
+        .check(model)
+        .map_err(|m| format!("corrupt: a tally of job {}: {m}", piece.job))?;
+    if piece.tally.paths != piece.paths.end - piece.paths.start {
+        return Err(format!(
+            "corrupt: a tally of job {} counts {} paths, not the {} of its piece",
+            piece.job,
+            piece.tally.paths,
+            piece.paths.end - piece.paths.start
+        ));
+    }
+    Ok(())
+}
+
+/// Two tallies of one job; a weighted job's must share the proposal its pilot fitted.
+fn merge_tally(a: Tally, b: Tally) -> Result<Tally, String> {
+    let proposal = |t: &Tally| t.weights.as_ref().map(|w| w.proposal.clone());
+    if proposal(&a) != proposal(&b) {
+        return Err(
+            "its proposal (fitted to the observations by the pilot) differs from the other parts': the pilot depends only on the scenario and seed, so the shards did not run the same build or inputs"
+                .into(),
+        );
+    }
+    Ok(a.merge(b))
+}
+
+/// A run's merge: its request's jobs, whole tallies as they complete, projections.
+struct RunMerge {
+    request: super::run::RunRequest,
+    jobs: Vec<super::run::Job>,
+    assembly: Assembly<Tally>,
+    projections: Vec<Projection>,
+}
+
+pub(super) fn merge_run(
+    args: &MergeArgs,
+    targets: &output::Targets,
+    parts: &[(PathBuf, Header)],
+) -> i32 {
+    let format = match args.format.as_deref().map(Format::parse) {
+        None => Format::Table,
+        Some(Some(f)) => f,
+        Some(None) => return bad_format("run", &Format::NAMES),
+    };
+    let result = each_part(
+        parts,
+        |path, work| {
+            let Work::Run(w) = work else {
+                return Err(refuse(path, "not a part of run"));
+            };
+            let jobs = w.request.jobs(args.threads).ok_or_else(|| {
+                refuse(path, "its request no longer loads (the problems are above)")
+            })?;
+            let slots: Vec<(u64, u64)> = jobs
+                .iter()
+                .map(|j| (j.config.seed, j.config.paths))
+                .collect();
+            let state = RunMerge {
+                request: w.request.clone(),
+                jobs,
+                assembly: Assembly::new(&slots),
+                projections: Vec::new(),
+            };
+            Ok((state, slots))
+        },
+        |m: &mut RunMerge, path, work| {
+            let Work::Run(Pieces { pieces, .. }) = work else {
+                return Err(refuse(path, "not a part of run"));
+            };
+            for piece in pieces {
+                check_tally(&m.jobs[piece.job].model, &piece).map_err(|e| refuse(path, &e))?;
+                let done = m
+                    .assembly
+                    .add(piece, merge_tally)
+                    .map_err(|e| refuse(path, &e))?;
+                if let Some((j, tally)) = done {
+                    let job = &m.jobs[j];
+                    super::run::check_weights(job, &tally, args.quiet)?;
+                    let fan = match &args.plot {
+                        Some(_) => Some(
+                            super::figures::fan(&job.model, &job.config, args.quiet)
+                                .map_err(|e| engine_failure(Some(&job.file), &e))?,
+                        ),
+                        None => None,
+                    };
+                    let p = super::run::projection(&m.request, job, &tally, fan);
+                    m.projections.push(p);
+                }
+            }
+            Ok(())
+        },
+    );
+    let m = match result {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let outputs = super::run::Outputs {
+        format,
+        out: args.out.as_deref(),
+        plot: args.plot.as_deref(),
+    };
+    super::run::write(targets, &outputs, m.projections)
+}
+
+/// A sweep's merge: its request, its points as jobs, rows as points complete.
+struct SweepMerge {
+    request: super::sweep::SweepRequest,
+    prepared: super::sweep::Prepared,
+    assembly: Assembly<Tally>,
+    points: Vec<attrition::sweep::Point>,
+}
+
+pub(super) fn merge_sweep(
+    args: &MergeArgs,
+    targets: &output::Targets,
+    parts: &[(PathBuf, Header)],
+) -> i32 {
+    let format = match args.format.as_deref().map(SweepFormat::parse) {
+        None => SweepFormat::Table,
+        Some(Some(f)) => f,
+        Some(None) => return bad_format("sweep", &SweepFormat::NAMES),
+    };
+    if format == SweepFormat::Parquet && args.out.is_none() {
+        return bad_argument(
+            "--format",
+            "--format parquet writes a binary file: give --out FILE.parquet",
+        );
+    }
+    let result = each_part(
+        parts,
+        |path, work| {
+            let Work::Sweep(w) = work else {
+                return Err(refuse(path, "not a part of sweep"));
+            };
+            let prepared = w.request.prepare(None).map_err(|_| {
+                refuse(path, "its request no longer loads (the problems are above)")
+            })?;
+            let slots: Vec<(u64, u64)> = prepared
+                .jobs
+                .iter()
+                .map(|j| (j.config.seed, j.config.paths))
+                .collect();
+            let state = SweepMerge {
+                request: w.request.clone(),
+                prepared,
+                assembly: Assembly::new(&slots),
+                points: Vec::new(),
+            };
+            Ok((state, slots))
+        },
+        |m: &mut SweepMerge, path, work| {
+            let Work::Sweep(Pieces { pieces, .. }) = work else {
+                return Err(refuse(path, "not a part of sweep"));
+            };
+            let levels = m.request.levels();
+            for piece in pieces {
+                check_tally(&m.prepared.jobs[piece.job].model, &piece)
+                    .map_err(|e| refuse(path, &e))?;
+                let done = m
+                    .assembly
+                    .add(piece, merge_tally)
+                    .map_err(|e| refuse(path, &e))?;
+                if let Some((p, tally)) = done {
+                    let row = super::sweep::point(&m.prepared, p, &tally, &levels, args.quiet)?;
+                    m.points.push(row);
+                }
+            }
+            Ok(())
+        },
+    );
+    let m = match result {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let outputs = super::sweep::Outputs {
+        format,
+        out: args.out.as_deref(),
+        plot: args.plot.as_deref(),
+    };
+    super::sweep::write(targets, &m.request, &m.prepared, m.points, &outputs)
+}
+
+/// A comparison's merge: its request, its models, the paired tallies once whole.
+struct CompareMerge {
+    request: super::compare::CompareRequest,
+    prepared: super::compare::Prepared,
+    assembly: Assembly<Vec<PairTally>>,
+    whole: Option<Vec<PairTally>>,
+}
+
+pub(super) fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i32 {
+    let format = match args.format.as_deref().map(CompareFormat::parse) {
+        None => CompareFormat::Table,
+        Some(Some(f)) => f,
+        Some(None) => return bad_format("compare", &CompareFormat::NAMES),
+    };
+    if args.plot.is_some() {
+        return bad_argument("--plot", "--plot: `compare` draws no figures");
+    }
+    let result = each_part(
+        parts,
+        |path, work| {
+            let Work::Compare(w) = work else {
+                return Err(refuse(path, "not a part of compare"));
+            };
+            let prepared = w.request.prepare(None).map_err(|_| {
+                refuse(path, "its request no longer loads (the problems are above)")
+            })?;
+            let slots = vec![(prepared.config.seed, prepared.config.paths)];
+            let state = CompareMerge {
+                request: w.request.clone(),
+                prepared,
+                assembly: Assembly::new(&slots),
+                whole: None,
+            };
+            Ok((state, slots))
+        },
+        |m: &mut CompareMerge, path, work| {
+            let Work::Compare(Pieces { pieces, .. }) = work else {
+                return Err(refuse(path, "not a part of compare"));
+            };
+            let models = &m.prepared.models;
+            for piece in pieces {
+                let n = piece.paths.end - piece.paths.start;
+                let ok = piece.tally.len() + 1 == models.len()
+                    && piece.tally.iter().enumerate().all(|(j, t)| {
+                        t.check(models[0].horizon_days, models[j + 1].horizon_days)
+                            .is_ok()
+                            && (!models[0].observations.is_empty() || t.mass == n)
+                    });
+                if !ok {
+                    return Err(refuse(
+                        path,
+                        "corrupt: its paired counts are not of the compared scenarios' paths",
+                    ));
+                }
+                let done = m
+                    .assembly
+                    .add(piece, |mut into, other| {
+                        for (a, b) in into.iter_mut().zip(&other) {
+                            a.merge(b);
+                        }
+                        Ok(into)
+                    })
+                    .map_err(|e| refuse(path, &e))?;
+                if let Some((_, t)) = done {
+                    m.whole = Some(t);
+                }
+            }
+            Ok(())
+        },
+    );
+    let m = match result {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let tallies = m.whole.expect("every piece given");
+    super::compare::finish(
+        &m.request,
+        &m.prepared,
+        &tallies,
+        format,
+        args.out.as_deref(),
+    )
+}
+
+fn bad_format(kind: &str, names: &[&str]) -> i32 {
+    bad_argument(
+        "--format",
+        &format!(
+            "--format: the parts are of `{kind}`, whose formats are {}",
+            names.join(", ")
+        ),
+    )
+}
