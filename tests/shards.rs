@@ -1,4 +1,4 @@
-//! Shards merged exactly: `run`, `compare` and `sweep` split with `--shard I/N` into N
+//! Shards merged exactly: `run`, `compare`, `sweep` and `sensitivity` split with `--shard I/N` into N
 //! parts and merged by `attrition merge` print the bytes the one-machine command prints,
 //! in every format, for every shipped scenario and N = 1, 2 and 7 (path counts that are
 //! not a multiple of the engine's batches, so that shard edges cut batches and files).
@@ -148,6 +148,62 @@ fn sweep_shards_of_every_shipped_scenario_merge_to_the_one_machine_bytes() {
             command.extend(["--proposal", "off"]);
         }
         merges_exactly(&command, &["table", "json", "csv", "parquet"], &dir);
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sensitivity_shards_merge_to_the_one_machine_bytes() {
+    // The pick-freeze design and every tornado run laid end to end: shard edges cut the
+    // design's bootstrap blocks (32 base paths), its batches, and the runs. Grouped by
+    // side and with --set, --by and --quantiles, which the parts must carry.
+    let dir = scratch("sensitivity");
+    merges_exactly(
+        &["sensitivity", "scenarios/peace-talks.toml", "-n", "1500"],
+        &["table", "json", "csv"],
+        &dir,
+    );
+    merges_exactly(
+        &[
+            "sensitivity",
+            "scenarios/status-quo-2026-06.toml",
+            "-n",
+            "1100",
+            "--group",
+            "side",
+            "--set",
+            "noise.sigma=0.2",
+            "--by",
+            "2027-02-01",
+            "--quantiles",
+            "0.25,0.5",
+        ],
+        &["json"],
+        &dir,
+    );
+    // With figures and --out, as the one-machine command writes them.
+    let d = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let command = ["sensitivity", "scenarios/status-quo.toml", "-n", "1300"];
+    let (one_out, one_figs) = (d("one.csv"), d("one-figs"));
+    let mut args = command.to_vec();
+    args.extend(["-f", "csv", "-q", "--out", &one_out, "--plot", &one_figs]);
+    ok(&args);
+    let parts = shards(&command, 3, &dir);
+    let (out, figs) = (d("merged.csv"), d("merged-figs"));
+    let mut args = vec!["merge", "-f", "csv", "-q", "--out", &out, "--plot", &figs];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    ok(&args);
+    assert!(fs::read(&out).unwrap() == fs::read(&one_out).unwrap());
+    let mut names: Vec<_> = fs::read_dir(&one_figs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for f in names {
+        let a = fs::read(Path::new(&figs).join(&f)).unwrap();
+        let b = fs::read(Path::new(&one_figs).join(&f)).unwrap();
+        assert!(a == b, "{f:?} differs");
     }
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -409,6 +465,36 @@ fn shard_options_are_checked_before_any_work() {
     let out = dir.join("p.json");
     let o = out.to_str().unwrap();
     for (args, says) in [
+        (
+            vec!["sensitivity", "scenarios/status-quo.toml", "--shard", "0/3"],
+            "--out",
+        ),
+        (
+            vec![
+                "sensitivity",
+                "scenarios/status-quo.toml",
+                "--shard",
+                "1/3",
+                "--out",
+                o,
+                "-f",
+                "json",
+            ],
+            "--format",
+        ),
+        (
+            vec![
+                "sensitivity",
+                "scenarios/status-quo.toml",
+                "--shard",
+                "1/3",
+                "--out",
+                o,
+                "--plot",
+                "figs",
+            ],
+            "--plot",
+        ),
         (
             vec![
                 "run",

@@ -4,8 +4,8 @@
 
 use super::{backtest, fit};
 use attrition::engine::sensitivity::Grouping;
-use attrition::engine::{RunConfig, Stepping};
-use attrition::model::{Model, ProposalMode, MAX_PATHS};
+use attrition::engine::Stepping;
+use attrition::model::{ProposalMode, MAX_PATHS};
 use attrition::report::sweep::SweepFormat;
 use attrition::report::Format;
 use attrition::scenario::overrides::Override;
@@ -177,7 +177,7 @@ pub(super) enum Command {
         after_help = "Examples:\n  attrition sweep scenarios/status-quo-recent.toml --grid noise.cv=0.1,0.2 --grid 'sides.russia.rate_per_day=[900,1100],[1000,1300]'\n  attrition sweep scenarios/ceasefire-2026.toml --grid 'events[0].start=2026-03-01,2026-06-01,2026-09-01' -f csv --out sweep.csv --plot figures"
     )]
     Sweep(SweepArgs),
-    /// Merge the parts that `run`, `compare` or `sweep` wrote with --shard I/N into the
+    /// Merge the parts that `run`, `compare`, `sweep` or `sensitivity` wrote with --shard I/N into the
     /// output the one-machine command prints, byte for byte (docs/sweeps.md).
     #[command(
         after_help = "Example:\n  for i in 0 1 2 3; do attrition run scenarios/status-quo.toml --shard $i/4 --out part-$i.json; done\n  attrition merge part-*.json -f json --out result.json"
@@ -322,24 +322,6 @@ fn ungroup_digits(text: &str) -> Option<String> {
     well_formed.then(|| text.replace('_', ""))
 }
 
-impl EngineOpts {
-    /// Adds the `--by` dates to `model`'s report days (`request::add_report_dates`).
-    pub fn add_report_dates(&self, file: &str, model: &mut Model) -> Result<(), String> {
-        super::request::add_report_dates(&self.by, file, model)
-    }
-
-    /// The run settings for `model`: the options given, else the file's own
-    /// (`request::config`).
-    pub fn config(&self, model: &Model, stepping: Stepping) -> RunConfig {
-        super::request::config(
-            (self.paths, self.seed, self.plain),
-            model,
-            stepping,
-            self.threads,
-        )
-    }
-}
-
 #[derive(clap::Args, Debug)]
 pub(super) struct CompareArgs {
     /// The baseline scenario, then the scenarios to compare with it.
@@ -367,7 +349,7 @@ pub(super) struct CompareArgs {
     pub quiet: bool,
 }
 
-/// `--shard I/N`, shared by `run`, `compare` and `sweep`.
+/// `--shard I/N`, shared by `run`, `compare`, `sweep` and `sensitivity`.
 #[derive(clap::Args, Debug)]
 pub(super) struct ShardOpt {
     /// Compute only shard I (from 0) of N of the work and write it to --out as a part
@@ -388,9 +370,9 @@ pub(super) struct SensitivityArgs {
     /// regimes, trend). Correlated inputs are always one group; the noise is one group.
     #[arg(long, default_value = "input", value_parser = grouping())]
     pub group: Grouping,
-    /// Output format.
-    #[arg(long, short, default_value = "table", value_parser = format())]
-    pub format: Format,
+    /// Output format: table (the default), json or csv.
+    #[arg(long, short, value_parser = format())]
+    pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -402,6 +384,8 @@ pub(super) struct SensitivityArgs {
     // quantiles (the after_help says so).
     #[command(flatten)]
     pub engine: EngineOpts,
+    #[command(flatten)]
+    pub shard: ShardOpt,
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -5,6 +5,7 @@
 
 use super::compare::CompareRequest;
 use super::run::RunRequest;
+use super::sensitivity::{SensitivityRequest, SensitivityTally};
 use super::sweep::SweepRequest;
 use super::*;
 use attrition::engine::compare::PairTally;
@@ -20,6 +21,7 @@ pub(super) enum Work {
     Run(Pieces<RunRequest, Tally>),
     Compare(Pieces<CompareRequest, Vec<PairTally>>),
     Sweep(Pieces<SweepRequest, Tally>),
+    Sensitivity(Pieces<SensitivityRequest, SensitivityTally>),
 }
 
 impl part::Work for Work {
@@ -28,6 +30,7 @@ impl part::Work for Work {
             Work::Run(_) => "run",
             Work::Compare(_) => "compare",
             Work::Sweep(_) => "sweep",
+            Work::Sensitivity(_) => "sensitivity",
         }
     }
 }

@@ -3,11 +3,119 @@
 //! output declared, before the engine runs; nothing is written until both runs end.
 
 use super::args::SensitivityArgs;
+use super::parts::{self, Pieces, Work};
+use super::request::{EngineRequest, InputFile};
 use super::*;
-use attrition::engine::sensitivity::{GroupError, Grouping};
+use attrition::engine::sensitivity::{GroupError, Grouping, SobolTally};
+use attrition::engine::Tally;
+use attrition::sensitivity::tornado::{self, Plan};
 use attrition::sensitivity::{self as sens, Design, DesignError, Sensitivity};
+use serde::{Deserialize, Serialize};
+
+/// What `sensitivity` computes from: its file and the options that change the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(super) struct SensitivityRequest {
+    pub file: InputFile,
+    pub engine: EngineRequest,
+    pub threshold: Option<String>,
+    pub group: Grouping,
+}
+
+/// A request made ready: the model, the design, the tornado's runs and the settings.
+pub(super) struct Prepared {
+    pub file: String,
+    pub model: Model,
+    pub design: Design,
+    pub tornado: Plan,
+    pub config: RunConfig,
+    /// The tornado's crossing-date quantiles.
+    pub levels: Vec<f64>,
+}
+
+impl Prepared {
+    /// The jobs of a shard's plan, `(seed, paths)` each: the pick-freeze design's base
+    /// paths, then each tornado run's paths.
+    pub fn slots(&self) -> Vec<(u64, u64)> {
+        let job = (self.config.seed, self.config.paths);
+        let mut slots = vec![job];
+        slots.extend(self.tornado.models().iter().map(|_| job));
+        slots
+    }
+}
+
+/// What a shard counted on one piece: of the indices' design, or of a tornado run.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum SensitivityTally {
+    Indices(SobolTally),
+    /// Boxed: a run's tally is three times the size of the indices' (clippy's
+    /// large_enum_variant); serde writes it unboxed.
+    Run(Box<Tally>),
+}
+
+impl SensitivityRequest {
+    /// The request ready to run; every problem printed, and the exit status if any.
+    pub fn prepare(&self, threads: Option<u64>) -> Result<Prepared, i32> {
+        let mut model = self.file.load(&self.engine.overrides()).map_err(|e| {
+            messages::scenario(&e);
+            EXIT_BAD_INPUT
+        })?;
+        let file = self.file.name.clone();
+        if let Err(msg) = self.engine.add_report_dates(&file, &mut model) {
+            return Err(bad_argument("--by", &msg));
+        }
+        let threshold = match &self.threshold {
+            None => None,
+            Some(name) => match model.thresholds.iter().position(|t| &t.name == name) {
+                Some(i) => Some(i),
+                None => {
+                    let known: Vec<String> = model
+                        .thresholds
+                        .iter()
+                        .map(|t| format!("'{}'", terminal(&t.name)))
+                        .collect();
+                    return Err(bad_argument(
+                        "--threshold",
+                        &format!(
+                            "--threshold '{}': {file} has no threshold of that name (it has {})",
+                            terminal(name),
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    ));
+                }
+            },
+        };
+        let design =
+            Design::new(&model, self.group, threshold).map_err(|e| design_error(&file, &e))?;
+        let config = self.engine.config(&model, Stepping::Auto, threads);
+        let levels = self.engine.quantiles.clone().unwrap_or_else(|| vec![0.5]);
+        let tornado = Plan::new(&model);
+        Ok(Prepared {
+            file,
+            model,
+            design,
+            tornado,
+            config,
+            levels,
+        })
+    }
+}
+
+/// Where the result goes.
+pub(super) struct Outputs<'a> {
+    pub format: Format,
+    pub out: Option<&'a std::path::Path>,
+    pub plot: Option<&'a std::path::Path>,
+}
 
 pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
+    if let Err((flag, msg)) = refuse_with_shard(&args) {
+        return bad_argument(flag, &msg);
+    }
     let mut targets = output::Targets::new();
     targets.input("the scenario file", &args.file);
     if let Err((flag, msg)) = declare_outputs(&mut targets, &args) {
@@ -22,57 +130,35 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
             ),
         );
     }
-    let Some(mut models) = load_all_with(std::slice::from_ref(&args.file), &args.engine.set) else {
+    let Some(mut files) = InputFile::scenarios(std::slice::from_ref(&args.file)) else {
         return EXIT_BAD_INPUT;
     };
-    let (file, mut model) = models.remove(0);
-    if let Err(msg) = args.engine.add_report_dates(&file, &mut model) {
-        return bad_argument("--by", &msg);
-    }
-    let threshold = match &args.threshold {
-        None => None,
-        Some(name) => match model.thresholds.iter().position(|t| &t.name == name) {
-            Some(i) => Some(i),
-            None => {
-                let known: Vec<String> = model
-                    .thresholds
-                    .iter()
-                    .map(|t| format!("'{}'", terminal(&t.name)))
-                    .collect();
-                return bad_argument(
-                    "--threshold",
-                    &format!(
-                        "--threshold '{}': {file} has no threshold of that name (it has {})",
-                        terminal(name),
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                );
-            }
-        },
+    let Some(engine) = EngineRequest::of(&args.engine) else {
+        return EXIT_BAD_INPUT;
     };
-    let design = match Design::new(&model, args.group, threshold) {
-        Ok(d) => d,
-        Err(e) => return design_error(&file, &e),
+    let request = SensitivityRequest {
+        file: files.remove(0),
+        engine,
+        threshold: args.threshold.clone(),
+        group: args.group,
     };
-    let config = args.engine.config(&model, Stepping::Auto);
-    let levels = args
-        .engine
-        .quantiles
-        .as_ref()
-        .map_or(vec![0.5], |q| q.0.clone());
+    let prepared = match request.prepare(args.engine.threads) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    if let (Some(shard), Some(out)) = (args.shard.shard, &args.out) {
+        return shard_part(request, &prepared, shard, out, args.quiet);
+    }
+    let (model, design, config) = (&prepared.model, &prepared.design, &prepared.config);
     let started = Instant::now();
     let label = format!("{} (Sobol indices)", model.name);
     let progress = watcher(args.quiet, &label, config.paths);
-    let tally = sens::indices(&model, &design, &config, progress.as_ref());
+    let tally = sens::indices(model, design, config, progress.as_ref());
     clear_line(args.quiet);
     let tally = match tally {
         Ok(t) => t,
-        Err(e) => return engine_failure(Some(&file), &e),
+        Err(e) => return engine_failure(Some(&prepared.file), &e),
     };
     if !args.quiet {
         messages::info(&format!(
@@ -85,44 +171,154 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
         ));
     }
     let started = Instant::now();
-    let runs = sens::tornado::runs(&model);
+    let models = prepared.tornado.models();
     let label = format!("{} (tornado)", model.name);
-    let progress = watcher(args.quiet, &label, config.paths * runs);
-    let tornado = sens::tornado(
-        &model,
-        &config,
-        &design.thresholds,
-        &levels,
-        progress.as_ref(),
-    );
+    let progress = watcher(args.quiet, &label, config.paths * models.len() as u64);
+    let mut runs = Vec::with_capacity(models.len());
+    for m in &models {
+        match engine::run(m, config, progress.as_ref()) {
+            Ok(t) => runs.push(tornado::project(m, config, &t, &prepared.levels)),
+            Err(e) => {
+                clear_line(args.quiet);
+                return engine_failure(Some(&prepared.file), &e);
+            }
+        }
+    }
     clear_line(args.quiet);
-    let tornado = match tornado {
-        Ok(t) => t,
-        Err(e) => return engine_failure(Some(&file), &e),
-    };
-    if !args.quiet && runs > 0 {
+    if !args.quiet && !models.is_empty() {
         messages::info(&format!(
             "{}: tornado of {} runs of {} paths in {:.2} s",
             terminal(&model.name),
-            runs,
+            models.len(),
             config.paths,
             started.elapsed().as_secs_f64()
         ));
     }
-    let mut result = Sensitivity::new(&model, &config, &design, &tally, tornado, Some(&file));
-    result.scenario.set = args.engine.set.iter().map(|o| o.arg.clone()).collect();
-    if let Some(dir) = &args.plot {
+    let outputs = Outputs {
+        format: args.format.unwrap_or(Format::Table),
+        out: args.out.as_deref(),
+        plot: args.plot.as_deref(),
+    };
+    finish(&targets, &request, &prepared, &tally, &runs, &outputs)
+}
+
+/// The result of the indices' tally and the tornado's runs (their projections, in
+/// `Plan::models` order), written where `outputs` says: the one-machine command's, and
+/// `merge`'s of the parts.
+pub(super) fn finish(
+    targets: &output::Targets,
+    request: &SensitivityRequest,
+    prepared: &Prepared,
+    tally: &SobolTally,
+    runs: &[Projection],
+    outputs: &Outputs,
+) -> i32 {
+    let tornado = prepared
+        .tornado
+        .assemble(&prepared.design.thresholds, &prepared.levels, runs);
+    let mut result = Sensitivity::new(
+        &prepared.model,
+        &prepared.config,
+        &prepared.design,
+        tally,
+        tornado,
+        Some(&prepared.file),
+    );
+    result.scenario.set = request.engine.set.clone();
+    if let Some(dir) = outputs.plot {
         let files = report::svg::sensitivity_figures(&result);
-        if let Err(code) = write_files(&targets, dir, files) {
+        if let Err(code) = write_files(targets, dir, files) {
             return code;
         }
     }
-    let bytes = match args.format {
+    let bytes = match outputs.format {
         Format::Table => report::sensitivity::table(&result).into_bytes(),
         Format::Json => report::sensitivity::json(&result),
         Format::Csv => report::sensitivity::csv(&result).into_bytes(),
     };
-    emit(args.out.as_deref(), &bytes)
+    emit(outputs.out, &bytes)
+}
+
+/// A sensitivity analysis's shard: the pieces of its design and its tornado runs that
+/// shard `shard` covers, written to `out`.
+fn shard_part(
+    request: SensitivityRequest,
+    prepared: &Prepared,
+    shard: attrition::shard::Shard,
+    out: &std::path::Path,
+    quiet: bool,
+) -> i32 {
+    let slots = prepared.slots();
+    let models = prepared.tornado.models();
+    let started = Instant::now();
+    let plan = parts::plan(&slots, shard);
+    let label = format!("shard {shard}");
+    let progress = watcher(quiet, &label, parts::paths_of(&plan));
+    let (model, design, config) = (&prepared.model, &prepared.design, &prepared.config);
+    let mut counted = Vec::new();
+    for piece in &plan {
+        let range = piece.paths.clone();
+        let tally = match piece.job {
+            0 => attrition::engine::sensitivity::run_range(
+                model,
+                config,
+                &design.groups,
+                &design.outputs,
+                range,
+                progress.as_ref(),
+            )
+            .map(SensitivityTally::Indices),
+            j => engine::run_range(models[j - 1], config, range, progress.as_ref())
+                .map(|t| SensitivityTally::Run(Box::new(t))),
+        };
+        match tally {
+            Ok(tally) => counted.push(attrition::shard::part::Counted {
+                job: piece.job,
+                paths: piece.paths.clone(),
+                tally,
+            }),
+            Err(e) => {
+                clear_line(quiet);
+                return engine_failure(Some(&prepared.file), &e);
+            }
+        }
+    }
+    clear_line(quiet);
+    let hash = parts::inputs_hash("sensitivity", &request);
+    let work = Work::Sensitivity(Pieces {
+        request,
+        pieces: counted,
+    });
+    parts::write(out, shard, &slots, hash, work, quiet, started)
+}
+
+/// What `--shard` cannot go with: the outputs `merge` makes (the format and the
+/// figures); and it needs `--out` for its part.
+fn refuse_with_shard(args: &SensitivityArgs) -> Result<(), (&'static str, String)> {
+    let Some(shard) = args.shard.shard else {
+        return Ok(());
+    };
+    let flag =
+        |name: &str, why: &str| Err(("--shard", format!("--shard {shard} and {name}: {why}")));
+    if args.out.is_none() {
+        return flag(
+            "no --out",
+            "a shard writes a part for `attrition merge` to --out FILE",
+        );
+    }
+    if args.format.is_some() {
+        return flag(
+            "--format",
+            "a shard writes a part; give the format to `attrition merge`",
+        );
+    }
+    if args.plot.is_some() {
+        return flag(
+            "--plot",
+            "give --plot to `attrition merge`, which draws the figures",
+        );
+    }
+    Ok(())
 }
 
 /// Reports what went wrong with the design, for the user; exit status 2.

@@ -78,18 +78,144 @@ pub enum HeldKind {
     Happens,
 }
 
+/// The runs of a tornado: the scenario as written, and each input it can hold at its low
+/// and its high percentile, as models (`models` lists them in run order); and what it
+/// cannot hold.
+pub struct Plan {
+    baseline: Model,
+    /// Per held input: its key, and (its low end, its model), (its high end, its model).
+    held: Vec<(String, [(HeldEnd, Model); 2])>,
+    not_held: Vec<String>,
+}
+
+impl Plan {
+    /// The tornado's runs of `model` (none without thresholds to ask about).
+    pub fn new(model: &Model) -> Plan {
+        let mut plan = Plan {
+            baseline: model.clone(),
+            held: Vec::new(),
+            not_held: Vec::new(),
+        };
+        if model.thresholds.is_empty() {
+            return plan;
+        }
+        for input in model.inputs().iter().filter(|i| i.varies(model)) {
+            match (input.hold(model, LOW), input.hold(model, HIGH)) {
+                (Some(lo), Some(hi)) => {
+                    let ends = [(LOW, lo), (HIGH, hi)].map(|(p, h)| {
+                        let end = HeldEnd {
+                            p,
+                            kind: HeldKind::Number,
+                            value: 0.0,
+                            date: None,
+                            set: h.set,
+                            result: End::default(),
+                        };
+                        (described(model, &h.value, end), h.model)
+                    });
+                    plan.held.push((input.key.clone(), ends));
+                }
+                _ => plan.not_held.push(input.key.clone()),
+            }
+        }
+        if model.noise != crate::model::Noise::None {
+            plan.not_held.push("noise".to_string());
+        }
+        plan
+    }
+
+    /// The models to run, in order: the unheld one, then each held input low and high
+    /// (empty when the scenario has no thresholds).
+    pub fn models(&self) -> Vec<&Model> {
+        if self.baseline.thresholds.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![&self.baseline];
+        for (_, ends) in &self.held {
+            out.extend(ends.iter().map(|(_, m)| m));
+        }
+        out
+    }
+
+    /// The tornado of each threshold of `thresholds` (indices), reporting the
+    /// crossing-date quantiles `levels` (ascending, in (0, 1)), from the projections of
+    /// `models()`, in their order.
+    pub fn assemble(
+        &self,
+        thresholds: &[usize],
+        levels: &[f64],
+        runs: &[Projection],
+    ) -> Vec<Tornado> {
+        let model = &self.baseline;
+        if thresholds.is_empty() || runs.is_empty() {
+            return Vec::new();
+        }
+        let sorted_by = levels
+            .iter()
+            .copied()
+            .min_by(|a, b| (a - 0.5).abs().total_cmp(&(b - 0.5).abs()))
+            .unwrap_or(0.5);
+        let level_index = levels.iter().position(|&l| l == sorted_by);
+        let after = model.horizon_days + 1;
+        thresholds
+            .iter()
+            .map(|&t| {
+                let end = |p: &Projection| {
+                    let r = &p.thresholds[t];
+                    End {
+                        crossing: r.crossing.clone(),
+                        p_crossed_by: r.p_crossed_by.clone(),
+                        p_not_crossed: r.p_not_crossed,
+                    }
+                };
+                let day = |e: &End| level_index.and_then(|i| e.crossing[i].day).unwrap_or(after);
+                let mut bars: Vec<Bar> = self
+                    .held
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (input, ends))| {
+                        let [low, high] = [0, 1].map(|k| HeldEnd {
+                            result: end(&runs[1 + 2 * i + k]),
+                            ..ends[k].0.clone()
+                        });
+                        Bar {
+                            input: input.clone(),
+                            swing_days: day(&low.result).abs_diff(day(&high.result)),
+                            low,
+                            high,
+                        }
+                    })
+                    .collect();
+                // Stable: equal swings keep the order of the inputs.
+                bars.sort_by_key(|b| std::cmp::Reverse(b.swing_days));
+                Tornado {
+                    threshold: model.thresholds[t].name.clone(),
+                    levels: levels.to_vec(),
+                    sorted_by,
+                    baseline: end(&runs[0]),
+                    bars,
+                    not_held: self.not_held.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The projection a tornado reads of one of its runs (`Plan::models`): the crossing-date
+/// quantiles `levels`, from `tally`.
+pub fn project(
+    model: &Model,
+    config: &RunConfig,
+    tally: &engine::Tally,
+    levels: &[f64],
+) -> Projection {
+    Projection::at_levels(model, config, tally, None, levels, &[0.5])
+}
+
 /// The runs a tornado of `model` takes: its unheld run and two per input it can hold
 /// (none without thresholds to ask about).
 pub fn runs(model: &Model) -> u64 {
-    if model.thresholds.is_empty() {
-        return 0;
-    }
-    let inputs = model.inputs();
-    let held = inputs
-        .iter()
-        .filter(|i| i.hold(model, LOW).is_some())
-        .count();
-    1 + 2 * held as u64
+    Plan::new(model).models().len() as u64
 }
 
 /// The tornado of each threshold of `thresholds` (indices), reporting the crossing-date
@@ -104,90 +230,13 @@ pub fn tornado(
     if thresholds.is_empty() {
         return Ok(Vec::new());
     }
-    let project = |m: &Model| -> Result<Projection, EngineError> {
+    let plan = Plan::new(model);
+    let mut runs = Vec::new();
+    for m in plan.models() {
         let tally = engine::run(m, config, progress)?;
-        Ok(Projection::at_levels(
-            m,
-            config,
-            &tally,
-            None,
-            levels,
-            &[0.5],
-        ))
-    };
-    let baseline = project(model)?;
-    let mut held = Vec::new();
-    let mut not_held = Vec::new();
-    for input in model.inputs().iter().filter(|i| i.varies(model)) {
-        match (input.hold(model, LOW), input.hold(model, HIGH)) {
-            (Some(lo), Some(hi)) => {
-                let mut runs = Vec::new();
-                for (p, h) in [(LOW, lo), (HIGH, hi)] {
-                    let end = HeldEnd {
-                        p,
-                        kind: HeldKind::Number,
-                        value: 0.0,
-                        date: None,
-                        set: h.set,
-                        result: End::default(),
-                    };
-                    let end = described(model, &h.value, end);
-                    runs.push((end, project(&h.model)?));
-                }
-                held.push((input.key.clone(), runs));
-            }
-            _ => not_held.push(input.key.clone()),
-        }
+        runs.push(project(m, config, &tally, levels));
     }
-    if model.noise != crate::model::Noise::None {
-        not_held.push("noise".to_string());
-    }
-    let sorted_by = levels
-        .iter()
-        .copied()
-        .min_by(|a, b| (a - 0.5).abs().total_cmp(&(b - 0.5).abs()))
-        .unwrap_or(0.5);
-    let level_index = levels.iter().position(|&l| l == sorted_by);
-    let after = model.horizon_days + 1;
-    Ok(thresholds
-        .iter()
-        .map(|&t| {
-            let end = |p: &Projection| {
-                let r = &p.thresholds[t];
-                End {
-                    crossing: r.crossing.clone(),
-                    p_crossed_by: r.p_crossed_by.clone(),
-                    p_not_crossed: r.p_not_crossed,
-                }
-            };
-            let day = |e: &End| level_index.and_then(|i| e.crossing[i].day).unwrap_or(after);
-            let mut bars: Vec<Bar> = held
-                .iter()
-                .map(|(input, runs)| {
-                    let [low, high] = [0, 1].map(|k| HeldEnd {
-                        result: end(&runs[k].1),
-                        ..runs[k].0.clone()
-                    });
-                    Bar {
-                        input: input.clone(),
-                        swing_days: day(&low.result).abs_diff(day(&high.result)),
-                        low,
-                        high,
-                    }
-                })
-                .collect();
-            // Stable: equal swings keep the order of the inputs.
-            bars.sort_by_key(|b| std::cmp::Reverse(b.swing_days));
-            Tornado {
-                threshold: model.thresholds[t].name.clone(),
-                levels: levels.to_vec(),
-                sorted_by,
-                baseline: end(&baseline),
-                bars,
-                not_held: not_held.clone(),
-            }
-        })
-        .collect())
+    Ok(plan.assemble(thresholds, levels, &runs))
 }
 
 /// `end` with the held value `v`.

@@ -4,6 +4,7 @@
 
 use super::super::args::{CompareFormat, MergeArgs};
 use super::super::parts::{Pieces, Work};
+use super::super::sensitivity::SensitivityTally;
 use super::super::*;
 use super::{each_part, refuse, Assembly};
 use attrition::engine::compare::PairTally;
@@ -279,6 +280,125 @@ pub(super) fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i3
         &tallies,
         format,
         args.out.as_deref(),
+    )
+}
+
+/// A sensitivity analysis's merge: its request prepared, the indices' tally and the
+/// tornado runs' projections as their jobs complete.
+struct SensitivityMerge {
+    request: super::sensitivity::SensitivityRequest,
+    prepared: super::sensitivity::Prepared,
+    assembly: Assembly<SensitivityTally>,
+    indices: Option<attrition::engine::sensitivity::SobolTally>,
+    runs: Vec<Projection>,
+}
+
+pub(super) fn merge_sensitivity(
+    args: &MergeArgs,
+    targets: &output::Targets,
+    parts: &[(PathBuf, Header)],
+) -> i32 {
+    let format = match args.format.as_deref().map(Format::parse) {
+        None => Format::Table,
+        Some(Some(f)) => f,
+        Some(None) => return bad_format("sensitivity", &Format::NAMES),
+    };
+    let result = each_part(
+        parts,
+        |path, work| {
+            let Work::Sensitivity(w) = work else {
+                return Err(refuse(path, "not a part of sensitivity"));
+            };
+            let prepared = w.request.prepare(args.threads).map_err(|_| {
+                refuse(path, "its request no longer loads (the problems are above)")
+            })?;
+            let slots = prepared.slots();
+            let state = SensitivityMerge {
+                request: w.request.clone(),
+                prepared,
+                assembly: Assembly::new(&slots),
+                indices: None,
+                runs: Vec::new(),
+            };
+            Ok((state, slots))
+        },
+        |m: &mut SensitivityMerge, path, work| {
+            let Work::Sensitivity(Pieces { pieces, .. }) = work else {
+                return Err(refuse(path, "not a part of sensitivity"));
+            };
+            let models = m.prepared.tornado.models();
+            for piece in pieces {
+                let n = piece.paths.end - piece.paths.start;
+                let ok = match (&piece.tally, piece.job) {
+                    (SensitivityTally::Indices(t), 0) => {
+                        t.seed == m.prepared.config.seed
+                            && t.outputs == m.prepared.design.outputs
+                            && t.groups == m.prepared.design.groups
+                            && t.paths() == n
+                    }
+                    (SensitivityTally::Run(t), j) if j >= 1 && j <= models.len() => {
+                        let as_run = Counted {
+                            job: j,
+                            paths: piece.paths.clone(),
+                            tally: (**t).clone(),
+                        };
+                        check_tally(models[j - 1], &as_run).is_ok()
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    return Err(refuse(
+                        path,
+                        "corrupt: a tally is not of its job's design or paths",
+                    ));
+                }
+                let done = m
+                    .assembly
+                    .add(piece, |a, b| match (a, b) {
+                        (SensitivityTally::Indices(a), SensitivityTally::Indices(b)) => {
+                            Ok(SensitivityTally::Indices(a.merge(&b)))
+                        }
+                        (SensitivityTally::Run(a), SensitivityTally::Run(b)) => {
+                            merge_tally(*a, *b).map(|t| SensitivityTally::Run(Box::new(t)))
+                        }
+                        _ => Err("corrupt: pieces of one job of two kinds".to_string()),
+                    })
+                    .map_err(|e| refuse(path, &e))?;
+                match done {
+                    Some((_, SensitivityTally::Indices(t))) => m.indices = Some(t),
+                    Some((j, SensitivityTally::Run(t))) => {
+                        let model = models[j - 1];
+                        let levels = &m.prepared.levels;
+                        m.runs.push(attrition::sensitivity::tornado::project(
+                            model,
+                            &m.prepared.config,
+                            &t,
+                            levels,
+                        ));
+                    }
+                    None => {}
+                }
+            }
+            Ok(())
+        },
+    );
+    let m = match result {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let outputs = super::sensitivity::Outputs {
+        format,
+        out: args.out.as_deref(),
+        plot: args.plot.as_deref(),
+    };
+    let indices = m.indices.expect("every piece given");
+    super::sensitivity::finish(
+        targets,
+        &m.request,
+        &m.prepared,
+        &indices,
+        &m.runs,
+        &outputs,
     )
 }
 

@@ -1,4 +1,4 @@
-//! `attrition merge PART...`: the parts that `run`, `compare` or `sweep` wrote with
+//! `attrition merge PART...`: the parts that `run`, `compare`, `sweep` or `sensitivity` wrote with
 //! `--shard I/N`, checked to belong together and merged into the output the one-machine
 //! command prints, byte for byte (this file: the checks of the set, the reading of the
 //! parts in order, whole jobs from their pieces; `kinds.rs` each command's finish). Parts are read twice: first their headers (kind,
@@ -14,7 +14,7 @@ use attrition::shard::Piece;
 use std::path::{Path, PathBuf};
 
 mod kinds;
-use kinds::{merge_compare, merge_run, merge_sweep};
+use kinds::{merge_compare, merge_run, merge_sensitivity, merge_sweep};
 
 pub(super) fn merge(args: MergeArgs) -> i32 {
     let started = Instant::now();
@@ -54,6 +54,7 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
         "run" => merge_run(&args, &targets, &ordered),
         "compare" => merge_compare(&args, &ordered),
         "sweep" => merge_sweep(&args, &targets, &ordered),
+        "sensitivity" => merge_sensitivity(&args, &targets, &ordered),
         other => refuse(
             &ordered[0].0,
             &format!(
@@ -198,6 +199,10 @@ fn each_part<S>(
                 Work::Run(w) => (parts::inputs_hash("run", &w.request), spans(&w.pieces)),
                 Work::Compare(w) => (parts::inputs_hash("compare", &w.request), spans(&w.pieces)),
                 Work::Sweep(w) => (parts::inputs_hash("sweep", &w.request), spans(&w.pieces)),
+                Work::Sensitivity(w) => (
+                    parts::inputs_hash("sensitivity", &w.request),
+                    spans(&w.pieces),
+                ),
             };
             if hash != part.header.inputs_sha256 || part.header != *head {
                 return Err(refuse(

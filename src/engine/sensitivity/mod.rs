@@ -15,7 +15,7 @@ pub use groups::{groups, Group, GroupError, Grouping, NOISE, SHARED};
 
 use super::path::PathState;
 use super::plan::Plan;
-use super::{checked, for_each_path, in_pool, EngineError, Progress, RunConfig, BATCH_PATHS};
+use super::{checked, for_each_path_in, in_pool, EngineError, Progress, RunConfig};
 use crate::model::{Metric, Model, MAX_PATHS};
 use crate::sample::stream::{mix64, stream_id, Keys};
 use crate::stats::sobol::{Bootstrap, Sums};
@@ -145,7 +145,22 @@ pub fn run(
     outputs: &[Output],
     progress: &dyn Progress,
 ) -> Result<SobolTally, EngineError> {
-    if config.paths == 0 || config.paths > MAX_PATHS {
+    run_range(model, config, groups, outputs, 0..config.paths, progress)
+}
+
+/// Runs the base paths `paths` of a pick-freeze design of `config.paths` base paths (a
+/// shard of it): merged with the tallies of the other ranges, the tally of `run`, to the
+/// byte. A bootstrap block split between ranges adds each range's share at the block's
+/// own weight (the weights multiply sums, so the shares add up to the whole block's).
+pub fn run_range(
+    model: &Model,
+    config: &RunConfig,
+    groups: &[Group],
+    outputs: &[Output],
+    paths: std::ops::Range<u64>,
+    progress: &dyn Progress,
+) -> Result<SobolTally, EngineError> {
+    if config.paths == 0 || config.paths > MAX_PATHS || paths.end > config.paths {
         return Err(EngineError::Paths(config.paths));
     }
     if !model.observations.is_empty() {
@@ -162,10 +177,10 @@ pub fn run(
     let parts = in_pool(config, || {
         let plan = Plan::new(model);
         let plan = &plan;
-        for_each_path(
-            config,
+        let end = paths.end;
+        for_each_path_in(
             progress,
-            0..config.paths.div_ceil(BATCH_PATHS),
+            paths,
             || Worker {
                 state: PathState::new(plan, config.stepping),
                 values: vec![0; n * keys.len()],
@@ -182,7 +197,7 @@ pub fn run(
                 let (a, rest) = w.values.split_at(n);
                 let (b, ab) = rest.split_at(n);
                 w.block.add_path(a, b, ab);
-                if (path + 1) % BLOCK_PATHS == 0 || path + 1 == config.paths {
+                if (path + 1) % BLOCK_PATHS == 0 || path + 1 == end {
                     w.tally.sums.merge(&w.block);
                     w.tally.bootstrap.add_block(path / BLOCK_PATHS, &w.block);
                     w.block.clear();
