@@ -1,5 +1,6 @@
-"""attrition from Python: run scenario projections, compare scenarios, fit and backtest
-rates, and get the results as pandas (or polars) DataFrames.
+"""attrition from Python: run scenario projections, compare scenarios, sweep grids of
+what-ifs, analyse sensitivity, fit and backtest rates, and get the results as pandas (or
+polars) DataFrames.
 
 The package runs the ``attrition`` command that its wheel installs (no Rust toolchain
 needed at run time) and reads its JSON and Parquet outputs; it never parses the tables
@@ -18,7 +19,7 @@ problem's file, line, column, key and argument.
 """
 
 from ._binary import binary
-from .api import backtest, compare, fit, run, sensitivity, validate
+from .api import backtest, compare, fit, run, sensitivity, sweep, validate
 from .errors import (
     AttritionError,
     AttritionWarning,
@@ -28,7 +29,7 @@ from .errors import (
     RunError,
     ScenarioError,
 )
-from .results import Backtest, Comparison, Fit, Result, Sensitivity
+from .results import Backtest, Comparison, Fit, Result, Sensitivity, Sweep
 
 
 def _version() -> str:
@@ -48,6 +49,7 @@ __all__ = [
     "fit",
     "backtest",
     "sensitivity",
+    "sweep",
     "validate",
     "binary",
     "Result",
@@ -55,6 +57,7 @@ __all__ = [
     "Fit",
     "Backtest",
     "Sensitivity",
+    "Sweep",
     "Problem",
     "AttritionError",
     "ScenarioError",

@@ -97,6 +97,28 @@ def set_args(values: Union[None, Mapping[str, Any], Sequence[str], str]) -> List
     return out
 
 
+def grid_args(grid: Union[None, Mapping[str, Sequence[Any]], Sequence[str], str]) -> List[str]:
+    """``--grid KEY=V1,V2,...`` arguments from a dict of value lists (each value written
+    as TOML, as for ``set``) or from ``KEY=V1,V2`` strings as the command line takes
+    them."""
+    if grid is None:
+        return []
+    if isinstance(grid, str):
+        grid = [grid]
+    if isinstance(grid, Mapping):
+        pairs = []
+        for key, values in grid.items():
+            if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+                raise TypeError(f"grid[{key!r}]: give a list of values, not {values!r}")
+            pairs.append(f"{key}=" + ",".join(toml_value(v) for v in values))
+    else:
+        pairs = [str(g) for g in grid]
+    out: List[str] = []
+    for p in pairs:
+        out += ["--grid", p]
+    return out
+
+
 def as_list(value: Any) -> List[Any]:
     """None as [], one value as [value], a list or tuple as a list."""
     if value is None:

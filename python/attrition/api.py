@@ -12,8 +12,17 @@ import tempfile
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _frames
-from ._cli import Argv, Invocation, PathLike, Scenario, as_list, range_arg, set_args
-from .results import Backtest, Comparison, Fit, Result, Sensitivity
+from ._cli import (
+    Argv,
+    Invocation,
+    PathLike,
+    Scenario,
+    as_list,
+    grid_args,
+    range_arg,
+    set_args,
+)
+from .results import Backtest, Comparison, Fit, Result, Sensitivity, Sweep
 
 Dates = Union[None, str, Any, Sequence[Any]]
 SetValues = Union[None, Mapping[str, Any], Sequence[str], str]
@@ -212,6 +221,52 @@ def sensitivity(
         raw, log = call.json(argv)
         raw["scenario"]["file"] = call.relabel_file(raw["scenario"]["file"])
     return Sensitivity(raw, frame, log)
+
+
+def sweep(
+    scenario: Scenario,
+    grid: Union[None, Mapping[str, Sequence[Any]], Sequence[str], str] = None,
+    *,
+    paths: Optional[int] = None,
+    seed: Optional[int] = None,
+    set: SetValues = None,
+    observe: Any = None,
+    by: Dates = None,
+    quantiles: Optional[Sequence[float]] = None,
+    threads: Optional[int] = None,
+    plain: bool = False,
+    stepping: Optional[str] = None,
+    proposal: Optional[str] = None,
+    frame: str = "pandas",
+) -> Sweep:
+    """Runs the scenario at every point of a grid (``attrition sweep``; docs/sweeps.md):
+    the cross product of the values, each point a variant validated like ``set``, all
+    on common random numbers; a row per point of the crossing-date quantiles, P(crossed
+    by) each report date and P(not crossed).
+
+    Args:
+        scenario: a path or TOML text, as for :func:`run`.
+        grid: the keys and their values, as ``{"noise.sigma": [0.1, 0.2],
+            "sides.russia.rate_per_day": [[900, 1100], {"lo": 1000, "hi": 1300}]}``
+            (values written as TOML; the last key varies fastest), or ``--grid``
+            arguments as the command line takes them (``["noise.sigma=0.1,0.2"]``).
+            None: the file's ``[sweep]`` table.
+        paths, seed, set, observe, by, quantiles, threads, plain, stepping, proposal,
+            frame: as for :func:`run` (paths and seed are each point's).
+
+    Raises: as :func:`run`; a bad key or value names its ``--grid`` argument.
+    """
+    frame = _frames.check_frame(frame)
+    with Invocation() as call:
+        argv = Argv(["sweep", call.scenario(scenario), "--format", "json"])
+        argv += grid_args(grid)
+        _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
+        for i, table in enumerate(as_list(observe)):
+            argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        argv.flag("--plain", plain).opt("--stepping", stepping).opt("--proposal", proposal)
+        raw, log = call.json(argv)
+        raw["scenario"]["file"] = call.relabel_file(raw["scenario"]["file"])
+    return Sweep(raw, frame, log)
 
 
 def _series(

@@ -26,12 +26,14 @@ def _with_extras(rows: List[Dict[str, Any]], columns: List[str]) -> List[str]:
     return out
 
 
-def _table(rows: List[Dict[str, Any]], columns: List[str], frame: str):
+def _table(rows: List[Dict[str, Any]], columns: List[str], frame: str, keep: Sequence[str] = ()):
     """A table of ``rows``: ``*date`` columns as dates, ``day`` and ``*_day`` as whole
-    days that may be missing."""
+    days that may be missing; the columns in ``keep`` (a sweep's keys, such as
+    ``sides.russia.rate_per_day``) as they are."""
     columns = _with_extras(rows, columns)
-    dates = [c for c in columns if c == "date" or c.endswith("_date")]
-    days = [c for c in columns if c == "day" or c.endswith("_day")]
+    typed = [c for c in columns if c not in keep]
+    dates = [c for c in typed if c == "date" or c.endswith("_date")]
+    days = [c for c in typed if c == "day" or c.endswith("_day")]
     return _frames.table(rows, columns, frame, dates=dates, days=days)
 
 
@@ -437,3 +439,73 @@ class Sensitivity(Document):
     def __repr__(self) -> str:
         return (f"<attrition.Sensitivity {self.raw['scenario']['name']}: "
                 f"{len(self.raw['groups'])} groups, {len(self.raw['outputs'])} outputs>")
+
+
+class Sweep(Document):
+    """One scenario at every point of a grid (``attrition sweep``; docs/sweeps.md,
+    docs/output.md). Every table has a row per point (``point``, from 0, the last key
+    varying fastest) and a column per swept key holding the point's value: a number for
+    numeric keys, the value's TOML text (``"{lo=1000,hi=1300}"``) otherwise."""
+
+    SCHEMA = "attrition.sweep"
+
+    @property
+    def keys(self) -> List[str]:
+        """The swept keys, in the grid's order."""
+        return [p["key"] for p in self.raw["parameters"]]
+
+    def _points(self) -> Iterator[Dict[str, Any]]:
+        """Each point's document with its ``head``: ``point`` and the swept values."""
+        keys = self.keys
+        for p in self.raw["points"]:
+            yield {"point": p["point"], **dict(zip(keys, p["values"]))}, p
+
+    @property
+    def parameters(self):
+        """One row per point: ``point`` and the value of each swept key."""
+        rows = [head for head, _ in self._points()]
+        return _frames.table(rows, ["point", *self.keys], self.frame)
+
+    @property
+    def crossing(self):
+        """Crossing-date quantiles: one row per point, threshold and level ``p``, with
+        the ``day`` and ``date`` (missing where the quantile falls among paths that never
+        cross) and their 95% interval, as :attr:`Result.crossing`."""
+        rows = [
+            {**head, "threshold": t["name"], **q}
+            for head, p in self._points()
+            for t in p["thresholds"]
+            for q in t["crossing"]
+        ]
+        columns = ["point", *self.keys, "threshold", "p", "day", "date"]
+        return _table(rows, columns, self.frame, keep=self.keys)
+
+    @property
+    def probabilities(self):
+        """P(crossed by date) at each report date: one row per point, threshold and
+        date, with its standard error ``se`` and estimator (``method``)."""
+        rows = [
+            {**head, "threshold": t["name"], **c}
+            for head, p in self._points()
+            for t in p["thresholds"]
+            for c in t["p_crossed_by"]
+        ]
+        columns = ["point", *self.keys, "threshold", "date", "day", "p", "se"]
+        return _table(rows, columns, self.frame, keep=self.keys)
+
+    @property
+    def thresholds(self):
+        """One row per point and threshold: P(not crossed by the horizon) and its
+        standard error."""
+        rows = [
+            {**head, "threshold": t["name"], "p_not_crossed": t["p_not_crossed"],
+             "p_not_crossed_se": t["p_not_crossed_se"]}
+            for head, p in self._points()
+            for t in p["thresholds"]
+        ]
+        columns = ["point", *self.keys, "threshold", "p_not_crossed", "p_not_crossed_se"]
+        return _frames.table(rows, columns, self.frame)
+
+    def __repr__(self) -> str:
+        return (f"<attrition.Sweep {self.raw['scenario']['name']}: "
+                f"{len(self.raw['points'])} points over {', '.join(self.keys)}>")

@@ -188,6 +188,41 @@ def test_sensitivity_gives_the_cli_json_and_tables_of_its_numbers(cli):
     assert "--threshold" in str(e.value)
 
 
+def test_sweep_gives_the_cli_json_and_tables_of_its_numbers(cli):
+    grid = {"noise.sigma": [0.1, 0.25], "sides.russia.rate_per_day": [[900, 1100], {"lo": 1000, "hi": 1300}]}
+    s = attrition.sweep(SCENARIO, grid, paths=1024, seed=5)
+    assert s.raw == cli("sweep", SCENARIO, "-n", 1024, "-s", 5, "--grid", "noise.sigma=0.1,0.25",
+                        "--grid", "sides.russia.rate_per_day=[900, 1100],{ lo = 1000, hi = 1300 }",
+                        "-f", "json")
+    # The same grid as command-line strings gives the same figures (the values' text is
+    # as given).
+    again = attrition.sweep(SCENARIO, ["noise.sigma=0.1,0.25",
+                                       "sides.russia.rate_per_day=[900,1100],{lo=1000,hi=1300}"],
+                            paths=1024, seed=5)
+    assert [p["thresholds"] for p in again.raw["points"]] == [p["thresholds"] for p in s.raw["points"]]
+    assert s.keys == ["noise.sigma", "sides.russia.rate_per_day"]
+    params = s.parameters
+    assert list(params["noise.sigma"]) == [0.1, 0.1, 0.25, 0.25]
+    assert list(params["sides.russia.rate_per_day"])[:2] == ["[900, 1100]", "{ lo = 1000, hi = 1300 }"]
+    point = s.raw["points"][3]
+    threshold = point["thresholds"][0]
+    c = s.crossing
+    rows = c[(c.point == 3) & (c.threshold == threshold["name"])]
+    assert list(rows.day) == [q["day"] for q in threshold["crossing"]]
+    assert set(rows["noise.sigma"]) == {0.25}
+    p = s.probabilities
+    rows = p[(p.point == 3) & (p.threshold == threshold["name"])]
+    assert list(rows.p) == [q["p"] for q in threshold["p_crossed_by"]]
+    assert list(rows.se) == [q["se"] for q in threshold["p_crossed_by"]]
+    t = s.thresholds
+    assert t[(t.point == 3) & (t.threshold == threshold["name"])].p_not_crossed.iloc[0] == threshold["p_not_crossed"]
+    with pytest.raises(attrition.ScenarioError) as e:
+        attrition.sweep(SCENARIO, {"noise.no_such_key": [1, 2]}, paths=1024)
+    assert e.value.problems[0].argument.startswith("--grid")
+    with pytest.raises(TypeError):
+        attrition.sweep(SCENARIO, {"noise.sigma": 0.1})
+
+
 def test_fit_and_backtest_give_the_cli_json(cli):
     series = "data/ua_gs_russian_personnel.csv"
     corrections = "data/ua_gs_russian_losses_corrections.csv"
