@@ -499,8 +499,9 @@ pub(super) struct MergeArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Also draw the SVG figures into DIR, as `run --plot` or `sweep --plot` would (a
-    /// run's fan charts are drawn from a run of their own over its first 2,048 paths).
+    /// Also draw the SVG figures into DIR, as the `--plot` of the command that made the
+    /// parts would (`run`, `sweep` or `sensitivity`; a run's fan charts are drawn from a
+    /// run of their own over its first 2,048 paths).
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
     /// Worker threads for the fan charts' run (--plot of run's parts).
