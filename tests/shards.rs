@@ -181,6 +181,24 @@ fn sensitivity_shards_merge_to_the_one_machine_bytes() {
         &["json"],
         &dir,
     );
+    // Every other shipped scenario at a few hundred base paths (events, regimes, force
+    // inputs, correlations); the one with observations is refused, shard or not.
+    for file in shipped() {
+        if file.ends_with("peace-talks.toml") || file.ends_with("status-quo-2026-06.toml") {
+            continue;
+        }
+        let command = ["sensitivity", file.as_str(), "-n", "300"];
+        if file.ends_with("status-quo-updated.toml") {
+            let part = dir.join("refused.json");
+            let mut args = command.to_vec();
+            args.extend(["--shard", "0/2", "--out", part.to_str().unwrap()]);
+            let o = attrition(&args);
+            assert_eq!(o.status.code(), Some(2), "{file}: {}", stderr(&o));
+            assert!(!part.exists());
+            continue;
+        }
+        merges_exactly(&command, &["json"], &dir);
+    }
     // With figures and --out, as the one-machine command writes them.
     let d = |name: &str| dir.join(name).to_str().unwrap().to_string();
     let command = ["sensitivity", "scenarios/status-quo.toml", "-n", "1300"];
