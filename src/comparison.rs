@@ -1,11 +1,15 @@
 //! Comparing scenarios: differences of crossing-date quantiles with confidence intervals,
 //! and how often one scenario crosses first, from paired runs (`engine::compare`).
 //!
-//! Confidence intervals come from batch means: the paths are split into 32 groups by
-//! index, the quantile difference is computed in each group, and the half-width is
+//! Confidence intervals come from batch means: the paths are split into groups by index,
+//! the quantile difference is computed in each group, and the half-width is
 //! `t(0.975, g - 1) * sd / sqrt(g)` over the g groups where both quantiles exist, around
 //! the difference over all paths. With common random numbers the groups agree far more
-//! closely than with independent runs, which is the point of running them paired.
+//! closely than with independent runs, which is the point of running them paired. Plain
+//! runs use 32 groups of independent paths; runs with randomized quasi-Monte Carlo
+//! inputs (`Method::Reduced`) use the 16 scramblings, the only groups that are
+//! independent of each other, and take the standard errors of the shares crossing first
+//! from their spread too.
 //!
 //! With observations, each scenario's quantiles count its own paths' weights (its own
 //! posterior), and the shares of paths on which one crosses first count the baseline's:
@@ -14,10 +18,12 @@
 
 use crate::date::Date;
 use crate::engine::compare::PairTally;
-use crate::engine::RunConfig;
+use crate::engine::{Method, RunConfig};
 use crate::model::Model;
-use crate::projection::CROSSING_LEVELS;
+use crate::projection::{MethodInfo, CROSSING_LEVELS};
+use crate::sample::sobol::REPLICATES;
 use crate::stats::binomial_se;
+use crate::stats::DayCounts;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -30,6 +36,10 @@ pub struct Comparison {
     pub seed: u64,
     /// Whether every scenario ran on the same random numbers (false with --independent).
     pub common_random_numbers: bool,
+    /// How the paths' inputs were drawn, and so where the intervals come from: plain
+    /// Monte Carlo (32 batch-means groups) or randomized quasi-Monte Carlo (the 16
+    /// scramblings).
+    pub method: MethodInfo,
     /// The `--set KEY=VALUE` what-ifs every scenario was run with, as typed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set: Vec<String>,
@@ -56,7 +66,8 @@ pub struct QuantileDiff {
     pub scenario_day: Option<u32>,
     /// Scenario minus baseline, in days (null if either does not cross).
     pub diff_days: Option<i64>,
-    /// 95% confidence interval of the difference (batch means over 32 groups).
+    /// 95% confidence interval of the difference (batch means over 32 groups, or over
+    /// the 16 scramblings).
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
 }
@@ -89,19 +100,24 @@ impl Comparison {
         levels: &[f64],
     ) -> Comparison {
         let n = config.paths as f64;
+        let reduced = config.method == Method::Reduced;
         let against = models[1..]
             .iter()
             .zip(tallies)
             .map(|(m, t)| {
+                let (groups_a, groups_b) = if reduced {
+                    (scramblings(&t.groups_a), scramblings(&t.groups_b))
+                } else {
+                    (t.groups_a.clone(), t.groups_b.clone())
+                };
                 let quantiles = levels
                     .iter()
                     .map(|&p| {
                         let (qa, qb) = (t.a.quantile(p), t.b.quantile(p));
                         let diff = qa.zip(qb).map(|(a, b)| b as i64 - a as i64);
-                        let groups: Vec<f64> = t
-                            .groups_a
+                        let groups: Vec<f64> = groups_a
                             .iter()
-                            .zip(&t.groups_b)
+                            .zip(&groups_b)
                             .filter_map(|(ga, gb)| {
                                 Some(gb.quantile(p)? as f64 - ga.quantile(p)? as f64)
                             })
@@ -121,7 +137,30 @@ impl Comparison {
                     })
                     .collect();
                 let weighted = !models[0].observations.is_empty();
-                let (pa, pb, sa, sb) = if weighted {
+                let (pa, pb, sa, sb) = if reduced {
+                    // Shares of each scrambling's paths (or weight), and their spread.
+                    let u = t.mass as f64;
+                    let (pa, pb) = (t.a_first as f64 / u, t.b_first as f64 / u);
+                    let share = |k: usize| -> Vec<f64> {
+                        let mut r = [[0u64; 3]; REPLICATES as usize];
+                        for (g, c) in t.groups_first.iter().enumerate() {
+                            for (x, y) in r[g % REPLICATES as usize].iter_mut().zip(c) {
+                                *x += y;
+                            }
+                        }
+                        r.iter()
+                            .filter(|c| c[2] > 0)
+                            .map(|c| c[k] as f64 / c[2] as f64)
+                            .collect()
+                    };
+                    // Fewer than two scramblings hold paths only when there are fewer
+                    // than two paths: then the binomial error, as a plain run's.
+                    let se = |v: Vec<f64>, p: f64| match v.len() {
+                        0 | 1 => binomial_se(p, n),
+                        _ => crate::precision::standard_error(v.into_iter()),
+                    };
+                    (pa, pb, se(share(0), pa), se(share(1), pb))
+                } else if weighted {
                     // Shares of the baseline's weight, with the weighted standard error
                     // (as `Projection`'s).
                     let (u, u2) = (t.mass as f64, t.mass_sq as f64);
@@ -154,10 +193,26 @@ impl Comparison {
             paths: config.paths,
             seed: config.seed,
             common_random_numbers: !independent,
+            method: MethodInfo {
+                name: config.method,
+                replicates: reduced.then_some(REPLICATES),
+                ..MethodInfo::default()
+            },
             set: Vec::new(),
             against,
         }
     }
+}
+
+/// The 16 scramblings' counts from the 32 batch-means groups: group `g` holds paths of
+/// scrambling `g % 16`.
+fn scramblings(groups: &[DayCounts]) -> Vec<DayCounts> {
+    let r = REPLICATES as usize;
+    let mut out: Vec<DayCounts> = groups[..r].to_vec();
+    for (g, c) in groups[r..].iter().enumerate() {
+        out[g % r].merge(c);
+    }
+    out
 }
 
 /// `t(0.975, g - 1) * sd / sqrt(g)` of the group values, if there are at least two.

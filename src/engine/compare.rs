@@ -1,15 +1,25 @@
 //! Paired runs for comparing scenarios on common random numbers: path `i` of every
 //! scenario is simulated with the same seed and path index, so inputs the scenarios
 //! share (same key path, same range) draw the same values, and only what differs moves.
+//!
+//! With `Method::Reduced` the inputs come from one randomized quasi-Monte Carlo design
+//! over the streams of every scenario (the baseline's first, in its own order, so that
+//! its paths are `run`'s): a shared input takes the same scrambled Sobol coordinate in
+//! every scenario, and the pairing holds. Path `i` is in scrambling `i % 16`, so the
+//! batch-means groups (`i % 32`) pair up into the 16 independent scramblings.
 
 use super::path::PathState;
 use super::plan::Plan;
-use super::{EngineError, Progress, RunConfig};
+use super::{EngineError, Method, Progress, RunConfig};
 use crate::model::Model;
+use crate::sample::sobol::{Design, REPLICATES};
+use crate::sample::stream::Keys;
 use crate::stats::DayCounts;
 
-/// Batch-means groups for confidence intervals: path `i` belongs to group `i % GROUPS`.
+/// Batch-means groups for confidence intervals: path `i` belongs to group `i % GROUPS`;
+/// a multiple of `REPLICATES`, so that each group lies in one scrambling.
 pub const GROUPS: usize = 32;
+const _: () = assert!(GROUPS.is_multiple_of(REPLICATES as usize));
 
 /// What a paired run counted for the baseline (A) and one other scenario (B). Integer
 /// counts all, so it merges exactly and serialises exactly (a shard of a comparison).
@@ -19,6 +29,9 @@ pub struct PairTally {
     pub b: DayCounts,
     pub groups_a: Vec<DayCounts>,
     pub groups_b: Vec<DayCounts>,
+    /// Per group: `a_first`, `b_first` and `mass` of its paths (the errors of the shares
+    /// with randomized quasi-Monte Carlo inputs, from the spread of the scramblings).
+    pub groups_first: Vec<[u64; 3]>,
     /// Paths on which A crosses strictly earlier than B (not crossing counts as never).
     /// With observations, these and `mass` count the baseline's weight units.
     pub a_first: u64,
@@ -38,6 +51,7 @@ impl PairTally {
             b: DayCounts::new(hb),
             groups_a: vec![DayCounts::new(ha); GROUPS],
             groups_b: vec![DayCounts::new(hb); GROUPS],
+            groups_first: vec![[0; 3]; GROUPS],
             a_first: 0,
             b_first: 0,
             mass: 0,
@@ -56,16 +70,20 @@ impl PairTally {
         self.groups_b[group].add_units(db, ub);
         self.mass += ua;
         self.mass_sq += ua2;
+        let first = &mut self.groups_first[group];
+        first[2] += ua;
         // Not crossing counts as never.
         let key = |d: Option<u32>| d.map_or(u64::MAX, u64::from);
         match key(da).cmp(&key(db)) {
             std::cmp::Ordering::Less => {
                 self.a_first += ua;
                 self.a_first_sq += ua2;
+                first[0] += ua;
             }
             std::cmp::Ordering::Greater => {
                 self.b_first += ua;
                 self.b_first_sq += ua2;
+                first[1] += ua;
             }
             std::cmp::Ordering::Equal => {}
         }
@@ -80,6 +98,7 @@ impl PairTally {
             || !horizon(&self.b, hb)
             || self.groups_a.len() != GROUPS
             || self.groups_b.len() != GROUPS
+            || self.groups_first.len() != GROUPS
             || !self.groups_a.iter().all(|c| horizon(c, ha))
             || !self.groups_b.iter().all(|c| horizon(c, hb))
         {
@@ -92,7 +111,17 @@ impl PairTally {
             }
             total
         };
-        if sum(&self.groups_a) != self.a || sum(&self.groups_b) != self.b {
+        let first = self.groups_first.iter().try_fold([0u64; 3], |acc, g| {
+            Some([
+                acc[0].checked_add(g[0])?,
+                acc[1].checked_add(g[1])?,
+                acc[2].checked_add(g[2])?,
+            ])
+        });
+        if sum(&self.groups_a) != self.a
+            || sum(&self.groups_b) != self.b
+            || first != Some([self.a_first, self.b_first, self.mass])
+        {
             return Err("its batch-means groups do not add up to its counts".into());
         }
         if self
@@ -115,6 +144,11 @@ impl PairTally {
         for (x, y) in self.groups_b.iter_mut().zip(&o.groups_b) {
             x.merge(y);
         }
+        for (x, y) in self.groups_first.iter_mut().zip(&o.groups_first) {
+            for (a, b) in x.iter_mut().zip(y) {
+                *a += b;
+            }
+        }
         self.a_first += o.a_first;
         self.b_first += o.b_first;
         self.mass += o.mass;
@@ -129,7 +163,8 @@ type Day = (Option<u32>, u64, u128);
 
 /// Runs `models[0]` (the baseline) and each other model on the same paths, pairing the
 /// crossing days of threshold `thresholds[m]` of model `m`. With `independent`, model
-/// `m` uses seed `seed + m` instead: no common random numbers (for comparison).
+/// `m` uses seed `seed + m` instead: no common random numbers (for comparison), each
+/// with its own design under `Method::Reduced`.
 pub fn compare(
     models: &[&Model],
     thresholds: &[usize],
@@ -165,6 +200,7 @@ pub fn compare_range(
         return Err(EngineError::Paths(config.paths));
     }
     let plans: Vec<Plan> = models.iter().map(|m| Plan::new(m)).collect();
+    let keys = keys(&plans, config, independent);
     let pairs = || -> Vec<PairTally> {
         (1..models.len())
             .map(|m| PairTally::new(models[0].horizon_days, models[m].horizon_days))
@@ -191,12 +227,7 @@ pub fn compare_range(
             },
             |w, path| {
                 for (m, (state, plan)) in w.states.iter_mut().zip(&plans).enumerate() {
-                    let seed = if independent {
-                        config.seed.wrapping_add(m as u64)
-                    } else {
-                        config.seed
-                    };
-                    state.simulate(plan, seed, path);
+                    state.simulate_keyed(plan, &keys[m], path);
                     super::checked(state, plan, path)?;
                     // A scenario with observations counts its own weight.
                     let u = if plan.model.observations.is_empty() {
@@ -223,4 +254,32 @@ pub fn compare_range(
         }
     }
     Ok(total)
+}
+
+/// Each model's streams. On common random numbers, one set of keys for all: with
+/// `Method::Reduced`, a design over the Sobol streams of every plan, the baseline's first
+/// in its own order (its dimensions, and so its paths, are those of its own run), then
+/// each other plan's new ones. Independent runs key each model from `seed + m`, with its
+/// own design.
+fn keys(plans: &[Plan], config: &RunConfig, independent: bool) -> Vec<Keys> {
+    if independent {
+        return plans
+            .iter()
+            .enumerate()
+            .map(|(m, p)| p.keys(config.seed.wrapping_add(m as u64), config.method))
+            .collect();
+    }
+    let mut streams: Vec<u64> = Vec::new();
+    for s in plans.iter().flat_map(|p| &p.sobol) {
+        if !streams.contains(s) {
+            streams.push(*s);
+        }
+    }
+    let keys = Keys::new(config.seed);
+    let keys = if config.method == Method::Reduced && !streams.is_empty() {
+        keys.with_design(Design::new(config.seed, &streams))
+    } else {
+        keys
+    };
+    vec![keys; plans.len()]
 }

@@ -15,7 +15,8 @@ pub struct ComparisonBody<'a> {
 
 impl Body for ComparisonBody<'_> {
     const SCHEMA: &'static str = "attrition.comparison";
-    const SCHEMA_VERSION: u32 = 1;
+    /// 2: `method`, and intervals from the scramblings by default.
+    const SCHEMA_VERSION: u32 = 2;
 }
 
 /// The JSON document: the envelope, then `comparison`.
@@ -38,6 +39,16 @@ pub fn table(c: &Comparison) -> String {
             "common random numbers"
         } else {
             "independent runs"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "method: {}",
+        match c.method.replicates {
+            Some(r) => format!(
+                "randomized quasi-Monte Carlo inputs; intervals and errors from {r} scramblings"
+            ),
+            None => "plain Monte Carlo; intervals from 32 batch-means groups".to_string(),
         }
     );
     if !c.set.is_empty() {
