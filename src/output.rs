@@ -89,6 +89,18 @@ impl Targets {
                 parent(dir).display()
             ));
         }
+        if let Some(other) = self.outputs.iter().find(|o| o.same_as(dir)) {
+            return Err(format!(
+                "{flag} {} is the same path as {} {}: give the figures a folder of their own (nothing was written)",
+                dir.display(),
+                other.label,
+                other.path.display()
+            ));
+        }
+        self.outputs.push(Named {
+            label: flag.to_string(),
+            path: dir.to_path_buf(),
+        });
         Ok(())
     }
 

@@ -628,3 +628,39 @@ fn shard_options_are_checked_before_any_work() {
     assert!(stderr(&r).contains("table, json"), "{}", stderr(&r));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn merge_writes_over_neither_the_parts_inputs_nor_its_own_outputs() {
+    // The parts name the scenario they were computed from: merge --out over it is
+    // refused (it never reads it, but the user would lose it); --out and --plot may not
+    // be one path. Exit 2, the file as it was, nothing written.
+    let dir = scratch("guards");
+    let scenario = dir.join("mine.toml");
+    fs::copy("scenarios/status-quo.toml", &scenario).unwrap();
+    let before = fs::read(&scenario).unwrap();
+    let s = scenario.to_str().unwrap();
+    let parts = shards(&["sensitivity", s, "-n", "40"], 2, &dir);
+    let mut args = vec!["merge", "--out", s];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    let o = attrition(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("an input of the parts"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read(&scenario).unwrap(), before);
+    let same = dir.join("same");
+    let same = same.to_str().unwrap();
+    let mut args = vec!["merge", "--out", same, "--plot", same];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    let o = attrition(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--plot"), "{}", stderr(&o));
+    assert!(!Path::new(same).exists());
+    // The one-machine commands refuse it too.
+    let o = attrition(&["run", s, "-n", "40", "--out", same, "--plot", same]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!Path::new(same).exists());
+    fs::remove_dir_all(&dir).unwrap();
+}

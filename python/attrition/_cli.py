@@ -50,6 +50,10 @@ def toml_value(value: Any) -> str:
     """A Python value written as TOML writes it after ``key =``, for ``set``: numbers,
     booleans, strings, dates, lists and dicts (inline tables such as ``{lo = 900, hi =
     1200}``)."""
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", None) == 0:
+        # A numpy scalar (np.float64, np.int64, np.bool_) as the Python number it holds:
+        # NumPy 2's repr() would write "np.float64(0.1)".
+        value = value.item()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -63,13 +67,18 @@ def toml_value(value: Any) -> str:
     if isinstance(value, str):
         # A JSON string is a TOML basic string: the same escapes (\", \\, \n, \uXXXX).
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (_dt.date, _dt.datetime)):
+    if isinstance(value, _dt.datetime):
+        # A datetime (a pandas Timestamp) on its day, as dates are everywhere else.
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
         inner = ", ".join(f"{_toml_key(k)} = {toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
+        # A list, a tuple, or a numpy array (its elements as Python values).
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return "[" + ", ".join(toml_value(v) for v in items) + "]"
     raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as a TOML value")
 
 
@@ -105,6 +114,8 @@ def grid_args(grid: Union[None, Mapping[str, Sequence[Any]], Sequence[str], str]
         return []
     if isinstance(grid, str):
         grid = [grid]
+    if len(grid) == 0:
+        raise ValueError("grid: give at least one key and its values (None uses the file's [sweep] table)")
     if isinstance(grid, Mapping):
         pairs = []
         for key, values in grid.items():
@@ -149,7 +160,10 @@ class Argv(list):
 
     def opt(self, flag: str, value: Any) -> "Argv":
         if value is not None:
-            self += [flag, date_arg(value) if isinstance(value, _dt.date) else str(value)]
+            text = date_arg(value) if isinstance(value, _dt.date) else str(value)
+            # `--paths=-5`, not `--paths -5`: a value that starts with a dash would be
+            # read as an option, and the error would not name the flag.
+            self += [f"{flag}={text}"] if text.startswith("-") else [flag, text]
         return self
 
     def flag(self, flag: str, on: bool) -> "Argv":

@@ -223,6 +223,28 @@ def test_sweep_gives_the_cli_json_and_tables_of_its_numbers(cli):
         attrition.sweep(SCENARIO, {"noise.sigma": 0.1})
 
 
+def test_numpy_and_pandas_values_are_written_as_toml(cli):
+    import numpy as np
+
+    s = attrition.sweep(SCENARIO, {"noise.sigma": np.linspace(0.1, 0.2, 2)}, paths=1024, seed=5)
+    assert [p["key"] for p in s.raw["parameters"]] == ["noise.sigma"]
+    assert s.raw["parameters"][0]["values"] == [0.1, 0.2]
+    r = attrition.run(SCENARIO, paths=1024, seed=5,
+                      set={"noise.sigma": np.float64(0.2), "scenario.paths": np.int64(1024),
+                           "scenario.horizon": pd.Timestamp("2029-06-30")})
+    doc = cli("run", SCENARIO, "-n", 1024, "-s", 5, "--set", "noise.sigma=0.2",
+              "--set", "scenario.paths=1024", "--set", "scenario.horizon=2029-06-30", "-f", "json")
+    assert r.raw["projections"][0]["thresholds"] == doc["projections"][0]["thresholds"]
+    with pytest.raises(ValueError):
+        attrition.sweep(SCENARIO, {})
+
+
+def test_a_negative_number_is_refused_naming_its_option():
+    with pytest.raises(attrition.ScenarioError) as e:
+        attrition.run(SCENARIO, paths=-5)
+    assert "--paths" in str(e.value)
+
+
 def test_fit_and_backtest_give_the_cli_json(cli):
     series = "data/ua_gs_russian_personnel.csv"
     corrections = "data/ua_gs_russian_losses_corrections.csv"

@@ -33,6 +33,21 @@ impl part::Work for Work {
             Work::Sensitivity(_) => "sensitivity",
         }
     }
+
+    fn inputs(&self) -> Vec<String> {
+        let (files, engine) = match self {
+            Work::Run(w) => (w.request.files.iter().collect(), &w.request.engine),
+            Work::Compare(w) => (w.request.files.iter().collect(), &w.request.engine),
+            Work::Sweep(w) => (vec![&w.request.file], &w.request.engine),
+            Work::Sensitivity(w) => (vec![&w.request.file], &w.request.engine),
+        };
+        let files: Vec<&super::request::InputFile> = files;
+        files
+            .into_iter()
+            .chain(&engine.observe)
+            .map(|f| f.name.clone())
+            .collect()
+    }
 }
 
 /// A command's request and what the shard counted on each of its pieces, in order.

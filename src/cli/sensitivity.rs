@@ -33,13 +33,27 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// The jobs of a shard's plan, `(seed, paths)` each: the pick-freeze design's base
-    /// paths, then each tornado run's paths.
+    /// The jobs of a shard's plan, `(seed, path slots)` each: the pick-freeze design,
+    /// whose base paths cost `k + 2` simulated paths each and so count as many slots
+    /// (shards then get equal work), then each tornado run's paths.
     pub fn slots(&self) -> Vec<(u64, u64)> {
-        let job = (self.config.seed, self.config.paths);
-        let mut slots = vec![job];
-        slots.extend(self.tornado.models().iter().map(|_| job));
+        let (seed, paths) = (self.config.seed, self.config.paths);
+        let mut slots = vec![(seed, paths * self.design_width())];
+        slots.extend(self.tornado.models().iter().map(|_| (seed, paths)));
         slots
+    }
+
+    /// Simulated paths per base path of the design: A, B and one per group.
+    fn design_width(&self) -> u64 {
+        self.design.groups.len() as u64 + 2
+    }
+
+    /// The base paths of the design's path slots `slots`: base path `b` is slots
+    /// `b w .. (b + 1) w`, and belongs to the stretch holding its first slot, so that
+    /// adjacent stretches of slots give adjacent, disjoint base paths (maybe none).
+    pub fn base_paths(&self, slots: &std::ops::Range<u64>) -> std::ops::Range<u64> {
+        let w = self.design_width();
+        slots.start.div_ceil(w)..slots.end.div_ceil(w)
     }
 }
 
@@ -253,7 +267,15 @@ fn shard_part(
     let started = Instant::now();
     let plan = parts::plan(&slots, shard);
     let label = format!("shard {shard}");
-    let progress = watcher(quiet, &label, parts::paths_of(&plan));
+    // The design's progress counts base paths, the runs' paths.
+    let work: u64 = plan
+        .iter()
+        .map(|p| match p.job {
+            0 => prepared.base_paths(&p.paths).end - prepared.base_paths(&p.paths).start,
+            _ => p.paths.end - p.paths.start,
+        })
+        .sum();
+    let progress = watcher(quiet, &label, work);
     let (model, design, config) = (&prepared.model, &prepared.design, &prepared.config);
     let mut counted = Vec::new();
     for piece in &plan {
@@ -264,7 +286,7 @@ fn shard_part(
                 config,
                 &design.groups,
                 &design.outputs,
-                range,
+                prepared.base_paths(&range),
                 progress.as_ref(),
             )
             .map(SensitivityTally::Indices),

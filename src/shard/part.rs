@@ -31,8 +31,13 @@ const MAX_HEADER_BYTES: u64 = 1 << 20;
 
 /// What a part's work is: a command's request and tallies, tagged by its kind.
 pub trait Work: Serialize + DeserializeOwned {
-    /// The kind, as written (`run`, `compare`, `sweep`).
+    /// The kind, as written (`run`, `compare`, `sweep`, `sensitivity`).
     fn kind(&self) -> &'static str;
+    /// The names of the files the work was computed from, as the user gave them
+    /// (scenarios, observation files): `merge` refuses to write over them.
+    fn inputs(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Which build wrote a part.
@@ -102,6 +107,10 @@ pub struct Header {
     pub total: u64,
     pub range: Range<u64>,
     pub jobs: Vec<Jobs>,
+    /// The files the work was computed from, by the names the command was given
+    /// (`Work::inputs`; standard input is `-`). Their bytes are in the request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
 }
 
 /// A part: its header and its work.
@@ -133,6 +142,7 @@ impl<W: Work> Part<W> {
                 total,
                 range: shard.range(total),
                 jobs: Jobs::group(jobs),
+                inputs: work.inputs(),
             },
             work,
         }

@@ -328,13 +328,13 @@ pub(super) fn merge_sensitivity(
             };
             let models = m.prepared.tornado.models();
             for piece in pieces {
-                let n = piece.paths.end - piece.paths.start;
                 let ok = match (&piece.tally, piece.job) {
                     (SensitivityTally::Indices(t), 0) => {
+                        let base = m.prepared.base_paths(&piece.paths);
                         t.seed == m.prepared.config.seed
                             && t.outputs == m.prepared.design.outputs
                             && t.groups == m.prepared.design.groups
-                            && t.paths() == n
+                            && t.paths() == base.end - base.start
                     }
                     (SensitivityTally::Run(t), j) if j >= 1 && j <= models.len() => {
                         let as_run = Counted {

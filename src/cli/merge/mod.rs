@@ -18,14 +18,11 @@ use kinds::{merge_compare, merge_run, merge_sensitivity, merge_sweep};
 
 pub(super) fn merge(args: MergeArgs) -> i32 {
     let started = Instant::now();
+    // Ctrl-C or SIGTERM stops the merge between reads (exit 130, nothing written).
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     let mut targets = output::Targets::new();
     for p in &args.parts {
         targets.input("the part", p);
-    }
-    if let Err((flag, msg)) =
-        super::sweep::declare_outputs(&mut targets, args.out.as_deref(), args.plot.as_deref())
-    {
-        return bad_argument(flag, &msg);
     }
     // Each part's header: its first line only.
     let mut heads = Vec::with_capacity(args.parts.len());
@@ -37,6 +34,19 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
             Ok(h) => heads.push((path.clone(), h)),
             Err(msg) => return refuse(path, &msg),
         }
+    }
+    // The files the parts were computed from, by the names the shards were given: merge
+    // never reads them (their bytes are in the parts), but writing over a scenario is
+    // never what the user meant.
+    if let Some((_, h)) = heads.first() {
+        for name in &h.inputs {
+            targets.input("an input of the parts", Path::new(name));
+        }
+    }
+    if let Err((flag, msg)) =
+        super::sweep::declare_outputs(&mut targets, args.out.as_deref(), args.plot.as_deref())
+    {
+        return bad_argument(flag, &msg);
     }
     let order = match in_order(&heads) {
         Ok(o) => o,
@@ -182,6 +192,10 @@ fn each_part<S>(
         {
             bytes += size(&parts[end].0);
             end += 1;
+        }
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            messages::interrupted();
+            return Err(EXIT_INTERRUPTED);
         }
         let chunk = &parts[start..end];
         start = end;
