@@ -227,9 +227,10 @@ pub(super) struct EngineOpts {
     #[arg(long, value_name = "CSV")]
     pub observe: Vec<PathBuf>,
     /// Plain Monte Carlo: every input from its own random stream, each figure's error from
-    /// the paths' own spread. By default `run` draws the inputs from scrambled Sobol points
-    /// in 16 independent scramblings (randomized quasi-Monte Carlo: the same figures, to the
-    /// same expectation, with smaller errors) and takes each error from their spread.
+    /// the paths' own spread. By default `run`, `compare`, `sweep` and the tornado of
+    /// `sensitivity` draw the inputs from scrambled Sobol points in 16 independent
+    /// scramblings (randomized quasi-Monte Carlo: the same figures, to the same
+    /// expectation, with smaller errors) and take each error from their spread.
     #[arg(long)]
     pub plain: bool,
 }
