@@ -677,3 +677,28 @@ fn quantiles_choose_the_reported_levels() {
         assert!(stderr(&o).contains("--quantiles"), "{bad}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn out_dash_is_standard_output() {
+    // As `-` reads a scenario from standard input, `--out -` writes to standard output,
+    // and no file named `-` appears.
+    let dir = std::env::temp_dir().join(format!("attrition-out-dash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = std::fs::canonicalize("scenarios/status-quo.toml").unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_attrition"))
+            .current_dir(&dir)
+            .arg("run")
+            .arg(&scenario)
+            .args(["-n", "200", "-q", "-f", "csv"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let (dash, plain) = (run(&["--out", "-"]), run(&[]));
+    assert!(dash.status.success());
+    assert!(!dash.stdout.is_empty());
+    assert_eq!(dash.stdout, plain.stdout);
+    assert!(!dir.join("-").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

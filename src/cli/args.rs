@@ -334,7 +334,8 @@ pub(super) struct CompareArgs {
     /// Output format: table (the default) or json.
     #[arg(long, short, value_parser = compare_format())]
     pub format: Option<CompareFormat>,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output (`-`: standard
+    /// output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -374,7 +375,8 @@ pub(super) struct SensitivityArgs {
     /// Output format: table (the default), json or csv.
     #[arg(long, short, value_parser = format())]
     pub format: Option<Format>,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output (`-`: standard
+    /// output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): the tornado and the total
@@ -400,7 +402,8 @@ pub(super) struct RunArgs {
     /// Output format: table (the default), json or csv.
     #[arg(long, short, value_parser = format())]
     pub format: Option<Format>,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output (`-`: standard
+    /// output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): fan charts of the casualties
@@ -467,7 +470,8 @@ pub(super) struct SweepArgs {
     /// Output format: table (the default), json, csv or parquet (parquet needs --out).
     #[arg(long, short, value_parser = sweep_format())]
     pub format: Option<SweepFormat>,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output (`-`: standard
+    /// output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Also draw SVG figures into DIR (created if missing): for each threshold, the
@@ -497,7 +501,8 @@ pub(super) struct MergeArgs {
     /// Output format, as the command that made the parts takes it (default table).
     #[arg(long, short)]
     pub format: Option<String>,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output (`-`: standard
+    /// output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Also draw the SVG figures into DIR, as the `--plot` of the command that made the

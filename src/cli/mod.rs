@@ -104,6 +104,12 @@ fn bad_argument(argument: &str, msg: &str) -> i32 {
     EXIT_BAD_INPUT
 }
 
+/// `--out -` is standard output, as `-` is standard input for a scenario: the same as
+/// leaving `--out` out (so what needs a file, a shard's part or Parquet, still asks for one).
+fn dash_is_stdout(out: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    out.filter(|p| p.as_os_str() != "-")
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -118,14 +124,29 @@ pub fn main() -> i32 {
     };
     messages::set_json(cli.error_format == ErrorFormat::Json);
     match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(mut args) => {
+            args.out = dash_is_stdout(args.out);
+            run::run(args)
+        }
         Command::Validate { files } => validate::validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
-        Command::Compare(args) => compare(args),
-        Command::Sweep(args) => sweep::sweep(args),
-        Command::Merge(args) => merge::merge(args),
+        Command::Compare(mut args) => {
+            args.out = dash_is_stdout(args.out);
+            compare(args)
+        }
+        Command::Sweep(mut args) => {
+            args.out = dash_is_stdout(args.out);
+            sweep::sweep(args)
+        }
+        Command::Merge(mut args) => {
+            args.out = dash_is_stdout(args.out);
+            merge::merge(args)
+        }
         Command::Fit(args) => fit::fit(args),
-        Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Sensitivity(mut args) => {
+            args.out = dash_is_stdout(args.out);
+            sensitivity::sensitivity(args)
+        }
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {
