@@ -50,6 +50,9 @@ def toml_value(value: Any) -> str:
     """A Python value written as TOML writes it after ``key =``, for ``set``: numbers,
     booleans, strings, dates, lists and dicts (inline tables such as ``{lo = 900, hi =
     1200}``)."""
+    if type(value).__name__ == "datetime64":
+        # A numpy datetime64 (any unit) as its day; .item() would give nanoseconds as int.
+        return str(value.astype("datetime64[D]"))
     if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", None) == 0:
         # A numpy scalar (np.float64, np.int64, np.bool_) as the Python number it holds:
         # NumPy 2's repr() would write "np.float64(0.1)".
@@ -77,7 +80,9 @@ def toml_value(value: Any) -> str:
         return "{ " + inner + " }" if inner else "{}"
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
         # A list, a tuple, or a numpy array (its elements as Python values).
-        items = value.tolist() if hasattr(value, "tolist") else value
+        if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # datetime64 array
+            value = value.astype("datetime64[D]")
+        items = list(value) if hasattr(value, "dtype") else value
         return "[" + ", ".join(toml_value(v) for v in items) + "]"
     raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as a TOML value")
 

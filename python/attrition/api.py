@@ -154,6 +154,8 @@ def compare(
     by: Dates = None,
     quantiles: Optional[Sequence[float]] = None,
     threads: Optional[int] = None,
+    plain: bool = False,
+    observe: Any = None,
     frame: str = "pandas",
 ) -> Comparison:
     """Compares scenarios with ``baseline`` on common random numbers (``attrition
@@ -166,8 +168,10 @@ def compare(
         threshold: the threshold to compare, by name (default: the baseline's first).
         independent: give each scenario its own seed, to see what common random
             numbers save.
-        paths, seed, set, by, quantiles, threads, frame: as for :func:`run` (``set``
-            applies to every scenario).
+        paths, seed, set, by, quantiles, threads, plain, observe, frame: as for
+            :func:`run` (``set`` and ``observe`` apply to every scenario; ``plain``:
+            plain Monte Carlo paths, intervals from 32 batch-means groups instead of the
+            16 scramblings).
 
     Raises: as :func:`run`.
     """
@@ -179,6 +183,9 @@ def compare(
         argv = Argv(["compare", *files, "--format", "json"])
         argv.opt("--threshold", threshold).flag("--independent", independent)
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
+        for i, table in enumerate(as_list(observe)):
+            argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        argv.flag("--plain", plain)
         raw, log = call.json(argv)
     return Comparison(raw, frame, log)
 

@@ -166,6 +166,9 @@ def test_compare_gives_the_cli_json(cli):
     assert (q["scenario_date"] - q["baseline_date"]).dt.days.tolist() == list(q["diff_days"])
     assert c.first.p_scenario_first.iloc[0] == pair["p_scenario_first"]
     assert (c.baseline, c.threshold) == ("status-quo-recent", "2M combined casualties")
+    plain = attrition.compare(a, b, paths=PATHS, seed=11, plain=True)
+    assert plain.raw == cli("compare", a, b, "-n", PATHS, "-s", 11, "--plain", "-f", "json")
+    assert plain.raw["comparison"]["method"]["name"] == "plain"
 
 
 def test_sensitivity_gives_the_cli_json_and_tables_of_its_numbers(cli):
@@ -237,6 +240,10 @@ def test_numpy_and_pandas_values_are_written_as_toml(cli):
     assert r.raw["projections"][0]["thresholds"] == doc["projections"][0]["thresholds"]
     with pytest.raises(ValueError):
         attrition.sweep(SCENARIO, {})
+    # numpy dates (nanoseconds inside) are written as their days.
+    from attrition._cli import toml_value
+    assert toml_value(np.array(["2026-03-01"], dtype="datetime64[ns]")) == "[2026-03-01]"
+    assert toml_value(np.datetime64("2026-03-01T00:00:00.000000000")) == "2026-03-01"
 
 
 def test_a_negative_number_is_refused_naming_its_option():

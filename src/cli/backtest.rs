@@ -109,7 +109,8 @@ fn step(s: &str) -> Result<Step, String> {
     })
 }
 
-pub(super) fn backtest(args: BacktestArgs) -> i32 {
+pub(super) fn backtest(mut args: BacktestArgs) -> i32 {
+    args.out = super::dash_is_stdout(args.out);
     let mut targets = output::Targets::new();
     targets.input("the scenario file", &args.scenario);
     args.input.declare(&mut targets, &args.series);

@@ -197,7 +197,14 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
         ));
     }
     let format = args.format.unwrap_or(CompareFormat::Table);
-    finish(&request, &prepared, &tallies, format, args.out.as_deref())
+    finish(
+        &request,
+        &prepared,
+        &tallies,
+        format,
+        args.out.as_deref(),
+        args.quiet,
+    )
 }
 
 /// Writes a comparison's output from its tallies. Returns the exit status.
@@ -207,7 +214,11 @@ pub(super) fn finish(
     tallies: &[PairTally],
     format: CompareFormat,
     out: Option<&std::path::Path>,
+    quiet: bool,
 ) -> i32 {
+    if let Err(code) = check_weights(request, prepared, tallies, quiet) {
+        return code;
+    }
     let models: Vec<&Model> = prepared.models.iter().collect();
     let quantiles = request.engine.quantiles();
     let levels = quantiles
@@ -228,4 +239,53 @@ pub(super) fn finish(
         report::comparison::table(&c).into_bytes()
     };
     emit(out, &bytes)
+}
+
+/// With observations: an error (exit 2) naming the scenario whose observations no path
+/// explains, and a warning when few paths carry the baseline's weight. A comparison draws
+/// its paths from the scenarios' own distributions, not from a proposal fitted to one
+/// scenario's observations (that would unpair them), so its weights can be far more
+/// uneven than `run`'s.
+fn check_weights(
+    request: &CompareRequest,
+    prepared: &Prepared,
+    tallies: &[PairTally],
+    quiet: bool,
+) -> Result<(), i32> {
+    let Some(first) = tallies.first() else {
+        return Ok(());
+    };
+    let unexplained = |file: &str| {
+        messages::error_in(
+            file,
+            "no path explains the observations: every compared path has weight zero. A comparison draws its paths from the scenarios' own distributions (no proposal, so that they stay paired); widen the figures' intervals, give their sources a bias range, or check the scenario with `attrition run`",
+        );
+        Err(EXIT_BAD_INPUT)
+    };
+    let weighted = |m: &Model| !m.observations.is_empty();
+    if weighted(&prepared.models[0]) {
+        if first.mass == 0 {
+            return unexplained(&request.files[0].name);
+        }
+        let (u, u2) = (first.mass as f64, first.mass_sq as f64);
+        let ess = u * u / u2;
+        let paths = prepared.config.paths as f64;
+        if !quiet && (ess < 1000.0 || ess < 0.01 * paths) {
+            messages::warning_in(
+                &request.files[0].name,
+                &format!(
+                    "the observations leave an effective sample size of {ess:.0} of {paths} compared paths: the weighted differences rest on few paths. Compare draws from the scenarios' own distributions (no proposal, so that they stay paired): run more paths (--paths) or compare the scenarios' own `attrition run` results"
+                ),
+            );
+        }
+    }
+    for (t, (m, f)) in tallies
+        .iter()
+        .zip(prepared.models.iter().zip(&request.files).skip(1))
+    {
+        if weighted(m) && t.b.total() == 0 {
+            return unexplained(&f.name);
+        }
+    }
+    Ok(())
 }

@@ -124,7 +124,8 @@ fn command_line() -> String {
     format!("attrition {}", args.join(" "))
 }
 
-pub(super) fn fit(args: FitArgs) -> i32 {
+pub(super) fn fit(mut args: FitArgs) -> i32 {
+    args.out = super::dash_is_stdout(args.out);
     // The side becomes a table name in the fragment: refuse what a scenario would.
     if let Err(e) = report::fit::check_side(&args.side) {
         return bad_argument("--side", &format!("--side {e}"));

@@ -110,6 +110,21 @@ fn dash_is_stdout(out: Option<std::path::PathBuf>) -> Option<std::path::PathBuf>
     out.filter(|p| p.as_os_str() != "-")
 }
 
+/// `--out` of a command that may be a shard: standard output for `-`, except that a
+/// shard's part must go to a file (exit 2, naming `--out`).
+fn shard_out(
+    out: Option<std::path::PathBuf>,
+    shard: Option<attrition::shard::Shard>,
+) -> Result<Option<std::path::PathBuf>, i32> {
+    match (&out, shard) {
+        (Some(p), Some(s)) if p.as_os_str() == "-" => Err(bad_argument(
+            "--out",
+            &format!("--shard {s} --out -: a shard's part is a file for `attrition merge`, not standard output; give --out FILE"),
+        )),
+        _ => Ok(dash_is_stdout(out)),
+    }
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -124,29 +139,41 @@ pub fn main() -> i32 {
     };
     messages::set_json(cli.error_format == ErrorFormat::Json);
     match cli.command {
-        Command::Run(mut args) => {
-            args.out = dash_is_stdout(args.out);
-            run::run(args)
-        }
+        Command::Run(mut args) => match shard_out(args.out.take(), args.shard.shard) {
+            Ok(out) => {
+                args.out = out;
+                run::run(args)
+            }
+            Err(code) => code,
+        },
         Command::Validate { files } => validate::validate(&files),
         Command::Plot { result, out } => plot(&result, &out),
-        Command::Compare(mut args) => {
-            args.out = dash_is_stdout(args.out);
-            compare(args)
-        }
-        Command::Sweep(mut args) => {
-            args.out = dash_is_stdout(args.out);
-            sweep::sweep(args)
-        }
+        Command::Compare(mut args) => match shard_out(args.out.take(), args.shard.shard) {
+            Ok(out) => {
+                args.out = out;
+                compare(args)
+            }
+            Err(code) => code,
+        },
+        Command::Sweep(mut args) => match shard_out(args.out.take(), args.shard.shard) {
+            Ok(out) => {
+                args.out = out;
+                sweep::sweep(args)
+            }
+            Err(code) => code,
+        },
         Command::Merge(mut args) => {
             args.out = dash_is_stdout(args.out);
             merge::merge(args)
         }
         Command::Fit(args) => fit::fit(args),
-        Command::Sensitivity(mut args) => {
-            args.out = dash_is_stdout(args.out);
-            sensitivity::sensitivity(args)
-        }
+        Command::Sensitivity(mut args) => match shard_out(args.out.take(), args.shard.shard) {
+            Ok(out) => {
+                args.out = out;
+                sensitivity::sensitivity(args)
+            }
+            Err(code) => code,
+        },
         Command::Backtest(args) => backtest::backtest(args),
         Command::Schema => print_stdout(scenario::schema::json_schema_text().as_bytes()),
         Command::Completions { shell } => {

@@ -280,6 +280,7 @@ pub(super) fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i3
         &tallies,
         format,
         args.out.as_deref(),
+        args.quiet,
     )
 }
 

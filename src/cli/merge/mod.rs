@@ -37,10 +37,11 @@ pub(super) fn merge(args: MergeArgs) -> i32 {
     }
     // The files the parts were computed from, by the names the shards were given: merge
     // never reads them (their bytes are in the parts), but writing over a scenario is
-    // never what the user meant.
+    // never what the user meant. A name is relative to where the shard ran: it counts
+    // only if such a file is here too.
     if let Some((_, h)) = heads.first() {
-        for name in &h.inputs {
-            targets.input("an input of the parts", Path::new(name));
+        for name in h.inputs.iter().map(Path::new).filter(|p| p.is_file()) {
+            targets.input("an input of the parts", name);
         }
     }
     if let Err((flag, msg)) =
