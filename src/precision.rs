@@ -39,15 +39,24 @@ pub(crate) fn attach(
         .iter()
         .map(|t| Projection::estimates(model, config, t, None, crossing, stock))
         .collect();
+    // With observations each scrambling carries its own total weight, and a share's
+    // error is the ratio estimator's over them (`ratio_standard_error`).
+    let masses: Option<Vec<f64>> = tally.weights.as_ref().map(|_| {
+        tally
+            .replicates
+            .iter()
+            .map(|r| r.weights.as_ref().map_or(0.0, |w| w.units as f64))
+            .collect()
+    });
     if !reps.is_empty() {
-        replicate_errors(p, &reps, model);
+        replicate_errors(p, &reps, model, masses.as_deref());
     }
     let spread = Spread::of(tally);
     for (i, t) in p.thresholds.iter_mut().enumerate() {
         let counts = &tally.crossings[i];
         let parts: Vec<&DayCounts> = tally.replicates.iter().map(|r| &r.crossings[i]).collect();
         for q in &mut t.crossing {
-            day_interval(model, q, counts, &parts, &spread);
+            day_interval(model, q, counts, &parts, &spread, masses.is_some());
         }
     }
     for series in &mut p.stocks {
@@ -122,6 +131,24 @@ pub fn standard_error(values: impl Iterator<Item = f64>) -> f64 {
     (var / n).sqrt()
 }
 
+/// The standard error of a pooled share `sum_r a_r / sum_r m_r` from each of `count`
+/// scramblings' share `p_r = a_r / m_r` and mass `m_r` (`parts`; a scrambling of no mass
+/// adds nothing): the ratio estimator's, `sqrt(sum_r m_r^2 (p_r - p)^2 / (R (R - 1))) /
+/// mean_r m_r`. With equal masses it is `standard_error`; with observations the masses
+/// (weights) can differ by orders of magnitude, and a scrambling with none has no share.
+/// NaN with no mass at all or fewer than two scramblings.
+pub fn ratio_standard_error(parts: impl Iterator<Item = (f64, f64)>, count: usize) -> f64 {
+    let parts: Vec<(f64, f64)> = parts.filter(|&(_, m)| m > 0.0).collect();
+    let total: f64 = parts.iter().map(|&(_, m)| m).sum();
+    if count < 2 || total <= 0.0 {
+        return f64::NAN;
+    }
+    let p = parts.iter().map(|&(v, m)| v * m).sum::<f64>() / total;
+    let r = count as f64;
+    let ss: f64 = parts.iter().map(|&(v, m)| (m * (v - p)).powi(2)).sum();
+    (ss / (r * (r - 1.0))).sqrt() / (total / r)
+}
+
 /// Woodruff's interval of one crossing-day quantile.
 fn day_interval(
     model: &Model,
@@ -129,6 +156,7 @@ fn day_interval(
     counts: &DayCounts,
     parts: &[&DayCounts],
     spread: &Spread,
+    weighted: bool,
 ) {
     if counts.total() == 0 {
         return;
@@ -137,7 +165,16 @@ fn day_interval(
     // beyond.
     let at = q.day.unwrap_or(counts.horizon());
     let cdf = |c: &DayCounts| c.crossed_by(at) as f64 / c.total() as f64;
-    let h = spread.half_width(q.p, parts.iter().filter(|c| c.total() > 0).map(|c| cdf(c)));
+    let h = match (spread, weighted) {
+        // Each scrambling's CDF weighed by its mass (its weight units).
+        (Spread::Replicates { t }, true) => {
+            t * ratio_standard_error(
+                parts.iter().map(|c| (cdf(c), c.total() as f64)),
+                parts.len(),
+            )
+        }
+        _ => spread.half_width(q.p, parts.iter().filter(|c| c.total() > 0).map(|c| cdf(c))),
+    };
     if !h.is_finite() {
         return;
     }
@@ -178,7 +215,18 @@ fn stock_interval(
 
 /// Replaces every standard error of `p` by the spread of the scramblings' estimates
 /// (`reps`, each from one scrambling's paths), and states the method.
-fn replicate_errors(p: &mut Projection, reps: &[Projection], model: &Model) {
+fn replicate_errors(
+    p: &mut Projection,
+    reps: &[Projection],
+    model: &Model,
+    masses: Option<&[f64]>,
+) {
+    // A share of the paths (or, with observations, of the weight): the spread of the
+    // scramblings' shares, weighed by their masses when they carry weights.
+    let share_se = |values: Vec<f64>| match masses {
+        None => standard_error(values.into_iter()),
+        Some(m) => ratio_standard_error(values.into_iter().zip(m.iter().copied()), m.len()),
+    };
     p.run.method.replicates = Some(REPLICATES);
     p.run.method.qmc_inputs = model
         .inputs()
@@ -190,15 +238,19 @@ fn replicate_errors(p: &mut Projection, reps: &[Projection], model: &Model) {
     let conditioned = crate::engine::conditional::conditioned_inputs(model);
     for (i, t) in p.thresholds.iter_mut().enumerate() {
         for (k, prob) in t.p_crossed_by.iter_mut().enumerate() {
-            prob.se = standard_error(reps.iter().map(|r| r.thresholds[i].p_crossed_by[k].p));
+            prob.se = share_se(
+                reps.iter()
+                    .map(|r| r.thresholds[i].p_crossed_by[k].p)
+                    .collect(),
+            );
             if prob.method == Estimator::Conditional {
                 prob.conditioned_on = conditioned.get(i).cloned().flatten();
             }
         }
-        t.p_not_crossed_se = standard_error(reps.iter().map(|r| r.thresholds[i].p_not_crossed));
+        t.p_not_crossed_se = share_se(reps.iter().map(|r| r.thresholds[i].p_not_crossed).collect());
     }
     for (e, event) in p.events.iter_mut().enumerate() {
-        event.p_happened_se = standard_error(reps.iter().map(|r| r.events[e].p_happened));
+        event.p_happened_se = share_se(reps.iter().map(|r| r.events[e].p_happened).collect());
         for (i, c) in event.thresholds.iter_mut().enumerate() {
             let of = |with: bool| {
                 standard_error(reps.iter().filter_map(|r| {
@@ -219,7 +271,7 @@ fn replicate_errors(p: &mut Projection, reps: &[Projection], model: &Model) {
         }
     }
     for (g, regime) in p.regimes.iter_mut().enumerate() {
-        regime.se = standard_error(reps.iter().map(|r| r.regimes[g].share_of_days));
+        regime.se = share_se(reps.iter().map(|r| r.regimes[g].share_of_days).collect());
     }
     for (o, obs) in p.observations.iter_mut().enumerate() {
         obs.prior_percentile_se =

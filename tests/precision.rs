@@ -368,3 +368,29 @@ fn quantile_intervals_cover_at_their_nominal_rate() {
         assert!(rate < 1.0, "{method:?}: coverage {rate}");
     }
 }
+
+#[test]
+fn weighted_errors_match_the_spread_over_many_seeds() {
+    // With observations the scramblings carry unequal weight, and a share's error is the
+    // ratio estimator's over them. Status-quo-recent weighted by one report (CSIS's June
+    // Russian casualties as a 90% interval), drawn from the prior (no proposal, so the
+    // weights are uneven), 100 seeds: spread / reported error in the band.
+    let text = std::fs::read_to_string("scenarios/status-quo-recent.toml").unwrap();
+    let text = format!(
+        "{text}\n[[observations]]\nname = \"June\"\ndate = 2026-06-30\nsides = [\"russia\"]\nmetric = \"casualties\"\nvalue = {{ lo = 1_400_000, hi = 1_580_000 }}\n"
+    );
+    let mut m = load_str("weighted.toml", &text).unwrap();
+    m.proposal = attrition::model::ProposalMode::Off;
+    for method in [Method::Plain, Method::Reduced] {
+        for (k, (ratio, mean)) in error_ratios(&m, 2048, 100, method, &[0, 1])
+            .into_iter()
+            .enumerate()
+        {
+            eprintln!("weighted {method:?} report {k}: p {mean:.6}, spread / se {ratio:.3}");
+            assert!(
+                (0.8..=1.25).contains(&ratio),
+                "weighted {method:?} P(crossed by report {k}) = {mean}: spread / reported se = {ratio:.3}"
+            );
+        }
+    }
+}
