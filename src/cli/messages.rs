@@ -75,6 +75,17 @@ pub(super) fn error_arg(argument: &str, msg: &str) {
     );
 }
 
+/// `error: FILE: MESSAGE` about the command-line argument `argument` as it applies to
+/// the file `file` (a `--grid` that does not fit the scenario): both in the JSON fields.
+pub(super) fn error_arg_in(argument: &str, file: &str, msg: &str) {
+    say(
+        &format!("error: {file}: {msg}"),
+        Message::new(Level::Error, msg)
+            .in_file(file)
+            .with_argument(argument),
+    );
+}
+
 /// Every problem of a scenario file, each with its place.
 pub(super) fn scenario(e: &ScenarioError) {
     // As text, the error's own lines (`error: FILE:LINE:COLUMN: KEY: MESSAGE` each).

@@ -55,13 +55,18 @@ impl SweepRequest {
         let base = self.file.load(&set).map_err(scenario_error)?;
         // The loader has read the text: it is UTF-8.
         let text = attrition::scenario::text_of(name, &self.file.bytes).map_err(scenario_error)?;
+        // A grid that does not fit the file: the file and `--grid` both named.
+        let refuse = |m: String| {
+            messages::error_arg_in("--grid", name, &m);
+            EXIT_BAD_INPUT
+        };
         let grid = match &self.grid {
-            Some(args) => Grid::from_args(args).map_err(|m| format!("{name}: {m}")),
+            Some(args) => Grid::from_args(args),
             None => match Grid::of_file(name, text) {
                 Ok(Some(g)) => Ok(g),
-                Ok(None) => Err(format!(
-                    "{name} has no [sweep] table: give the keys to sweep with --grid KEY=V1,V2,... (docs/sweeps.md)"
-                )),
+                Ok(None) => Err(
+                    "has no [sweep] table: give the keys to sweep with --grid KEY=V1,V2,... (docs/sweeps.md)".to_string()
+                ),
                 Err(e) => return Err(scenario_error(e)),
             },
         };
@@ -69,12 +74,12 @@ impl SweepRequest {
             .and_then(|g| {
                 g.check_against(&set)
                     .map(|_| g)
-                    .map_err(|m| format!("{name}: --grid: {m}"))
+                    .map_err(|m| format!("--grid: {m}"))
             })
-            .map_err(|m| bad_argument("--grid", &m))?;
+            .map_err(refuse)?;
         let models = grid::load_points(name, text, &set, &grid).map_err(scenario_error)?;
         if let Err(m) = attrition::sweep::check_points(&grid, &models) {
-            return Err(bad_argument("--grid", &format!("{name}: {m}")));
+            return Err(refuse(m));
         }
         // Every point on the base's paths and seed (the grid cannot set them).
         let config = self
