@@ -148,9 +148,8 @@ impl Comparison {
                 let weighted = !models[0].observations.is_empty();
                 let (pa, pb, sa, sb) = if reduced {
                     // Each share is a ratio (paths, or the baseline's weight, crossing
-                    // first over all of them): its error from the scramblings by the
-                    // ratio estimator's, sqrt(sum (a_r - p m_r)^2 / (R (R - 1))) / mean
-                    // m_r, which weighs each scrambling by its mass.
+                    // first over all of them): its error is the ratio estimator's over
+                    // the scramblings, each weighed by its mass.
                     let u = t.mass as f64;
                     let (pa, pb) = (t.a_first as f64 / u, t.b_first as f64 / u);
                     let r_count = REPLICATES as usize;
@@ -167,12 +166,8 @@ impl Comparison {
                         if held < 2 {
                             return binomial_se(p, n);
                         }
-                        let rr = r_count as f64;
-                        let ss: f64 = r
-                            .iter()
-                            .map(|c| (c[k] as f64 - p * c[2] as f64).powi(2))
-                            .sum();
-                        (ss / (rr * (rr - 1.0))).sqrt() / (u / rr)
+                        let parts = r.iter().map(|c| (c[k] as f64 / c[2] as f64, c[2] as f64));
+                        crate::precision::ratio_standard_error(parts, r_count)
                     };
                     (pa, pb, se(0, pa), se(1, pb))
                 } else if weighted {
@@ -237,10 +232,8 @@ fn half_width(values: &[f64]) -> Option<f64> {
     if g < 2 {
         return None;
     }
-    let mean = values.iter().sum::<f64>() / g as f64;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (g - 1) as f64;
     let t = StudentsT::new(0.0, 1.0, (g - 1) as f64)
         .ok()?
         .inverse_cdf(0.975);
-    Some(t * var.sqrt() / (g as f64).sqrt())
+    Some(t * crate::precision::standard_error(values.iter().copied()))
 }

@@ -104,17 +104,11 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     for f in &args.engine.observe {
         targets.input("the --observe file", f);
     }
-    if let Some(shard) = args.shard.shard {
-        let refused = if args.out.is_none() {
-            Some("no --out: a shard writes a part for `attrition merge` to --out FILE")
-        } else if args.format.is_some() {
-            Some("--format: a shard writes a part; give the format to `attrition merge`")
-        } else {
-            None
-        };
-        if let Some(why) = refused {
-            return bad_argument("--shard", &format!("--shard {shard} and {why}"));
-        }
+    let shard = args.shard.shard;
+    if let Some(msg) =
+        parts::refused_with_shard(shard, args.out.is_some(), args.format.is_some(), false)
+    {
+        return bad_argument("--shard", &msg);
     }
     if let Some(out) = &args.out {
         if let Err(msg) = targets.output("--out", out) {
@@ -143,31 +137,28 @@ pub(super) fn compare(args: CompareArgs) -> i32 {
     let started = Instant::now();
     if let (Some(shard), Some(out)) = (args.shard.shard, &args.out) {
         let jobs = [(config.seed, config.paths)];
-        let mut counted = Vec::new();
         let plan = parts::plan(&jobs, shard);
-        let progress = watcher(args.quiet, "compare", parts::paths_of(&plan));
-        for piece in &plan {
-            let result = engine::compare::compare_range(
-                &models,
-                &prepared.thresholds,
-                &config,
-                request.independent,
-                piece.paths.clone(),
-                progress.as_ref(),
-            );
-            match result {
-                Ok(tally) => counted.push(attrition::shard::part::Counted {
-                    job: piece.job,
-                    paths: piece.paths.clone(),
-                    tally,
-                }),
-                Err(e) => {
-                    clear_line(args.quiet);
-                    return engine_failure(None, &e);
-                }
-            }
-        }
-        clear_line(args.quiet);
+        let counted = parts::count_pieces(
+            &plan,
+            "compare",
+            parts::paths_of(&plan),
+            args.quiet,
+            |piece, progress| {
+                engine::compare::compare_range(
+                    &models,
+                    &prepared.thresholds,
+                    &config,
+                    request.independent,
+                    piece.paths.clone(),
+                    progress,
+                )
+                .map_err(|e| (None, e))
+            },
+        );
+        let counted = match counted {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
         let hash = parts::inputs_hash("compare", &request);
         let work = Work::Compare(Pieces {
             request,

@@ -106,3 +106,53 @@ pub(super) fn write(
     }
     code
 }
+
+/// What `--shard` cannot go with, for every command: it needs `--out` for its part, and
+/// the format and the figures are `merge`'s to make. The message for `--shard`, if any.
+pub(super) fn refused_with_shard(
+    shard: Option<Shard>,
+    out: bool,
+    format: bool,
+    plot: bool,
+) -> Option<String> {
+    let shard = shard?;
+    let why = if !out {
+        "no --out: a shard writes a part for `attrition merge` to --out FILE"
+    } else if format {
+        "--format: a shard writes a part; give the format to `attrition merge`"
+    } else if plot {
+        "--plot: give --plot to `attrition merge`, which draws the figures"
+    } else {
+        return None;
+    };
+    Some(format!("--shard {shard} and {why}"))
+}
+
+/// Counts each piece of `plan` with `count` (given the progress line, labelled `label`,
+/// of `total` paths), in order: what the shard holds. An engine failure is reported
+/// against the file `count` names with it, after the progress line is cleared.
+pub(super) fn count_pieces<T>(
+    plan: &[Piece],
+    label: &str,
+    total: u64,
+    quiet: bool,
+    mut count: impl FnMut(&Piece, &dyn Progress) -> Result<T, (Option<String>, EngineError)>,
+) -> Result<Vec<Counted<T>>, i32> {
+    let progress = watcher(quiet, label, total);
+    let mut counted = Vec::with_capacity(plan.len());
+    for piece in plan {
+        match count(piece, progress.as_ref()) {
+            Ok(tally) => counted.push(Counted {
+                job: piece.job,
+                paths: piece.paths.clone(),
+                tally,
+            }),
+            Err((file, e)) => {
+                clear_line(quiet);
+                return Err(engine_failure(file.as_deref(), &e));
+            }
+        }
+    }
+    clear_line(quiet);
+    Ok(counted)
+}

@@ -254,32 +254,23 @@ fn shard_part(
         .map(|j| (j.config.seed, j.config.paths))
         .collect();
     let started = Instant::now();
-    let mut counted = Vec::new();
     let plan = parts::plan(&slots, shard);
     let label = format!("shard {shard}");
-    let progress = watcher(quiet, &label, parts::paths_of(&plan));
-    for piece in &plan {
-        let job = &jobs[piece.job];
-        let result = engine::run_range(
-            &job.model,
-            &job.config,
-            piece.paths.clone(),
-            progress.as_ref(),
-        );
-        let tally = match result {
-            Ok(t) => t,
-            Err(e) => {
-                clear_line(quiet);
-                return engine_failure(Some(&job.file), &e);
-            }
-        };
-        counted.push(attrition::shard::part::Counted {
-            job: piece.job,
-            paths: piece.paths.clone(),
-            tally,
-        });
-    }
-    clear_line(quiet);
+    let counted = parts::count_pieces(
+        &plan,
+        &label,
+        parts::paths_of(&plan),
+        quiet,
+        |piece, progress| {
+            let job = &jobs[piece.job];
+            engine::run_range(&job.model, &job.config, piece.paths.clone(), progress)
+                .map_err(|e| (Some(job.file.clone()), e))
+        },
+    );
+    let counted = match counted {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let hash = parts::inputs_hash("run", &request);
     let work = Work::Run(Pieces {
         request,
@@ -295,26 +286,16 @@ fn refuse_with_shard(args: &RunArgs) -> Result<(), (&'static str, String)> {
     let Some(shard) = args.shard.shard else {
         return Ok(());
     };
+    if let Some(msg) = parts::refused_with_shard(
+        Some(shard),
+        args.out.is_some(),
+        args.format.is_some(),
+        args.plot.is_some(),
+    ) {
+        return Err(("--shard", msg));
+    }
     let flag =
         |name: &str, why: &str| Err(("--shard", format!("--shard {shard} and {name}: {why}")));
-    if args.out.is_none() {
-        return flag(
-            "no --out",
-            "a shard writes a part for `attrition merge` to --out FILE",
-        );
-    }
-    if args.format.is_some() {
-        return flag(
-            "--format",
-            "a shard writes a part; give the format to `attrition merge`",
-        );
-    }
-    if args.plot.is_some() {
-        return flag(
-            "--plot",
-            "give --plot to `attrition merge`, which draws the figures",
-        );
-    }
     if args.samples.is_some() {
         return flag(
             "--samples",

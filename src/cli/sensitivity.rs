@@ -127,8 +127,13 @@ pub(super) struct Outputs<'a> {
 }
 
 pub(super) fn sensitivity(args: SensitivityArgs) -> i32 {
-    if let Err((flag, msg)) = refuse_with_shard(&args) {
-        return bad_argument(flag, &msg);
+    if let Some(msg) = parts::refused_with_shard(
+        args.shard.shard,
+        args.out.is_some(),
+        args.format.is_some(),
+        args.plot.is_some(),
+    ) {
+        return bad_argument("--shard", &msg);
     }
     let mut targets = output::Targets::new();
     targets.input("the scenario file", &args.file);
@@ -271,76 +276,41 @@ fn shard_part(
     let work: u64 = plan
         .iter()
         .map(|p| match p.job {
-            0 => prepared.base_paths(&p.paths).end - prepared.base_paths(&p.paths).start,
+            0 => {
+                let base = prepared.base_paths(&p.paths);
+                base.end - base.start
+            }
             _ => p.paths.end - p.paths.start,
         })
         .sum();
-    let progress = watcher(quiet, &label, work);
     let (model, design, config) = (&prepared.model, &prepared.design, &prepared.config);
-    let mut counted = Vec::new();
-    for piece in &plan {
+    let counted = parts::count_pieces(&plan, &label, work, quiet, |piece, progress| {
         let range = piece.paths.clone();
-        let tally = match piece.job {
+        match piece.job {
             0 => attrition::engine::sensitivity::run_range(
                 model,
                 config,
                 &design.groups,
                 &design.outputs,
                 prepared.base_paths(&range),
-                progress.as_ref(),
+                progress,
             )
             .map(SensitivityTally::Indices),
-            j => engine::run_range(models[j - 1], config, range, progress.as_ref())
+            j => engine::run_range(models[j - 1], config, range, progress)
                 .map(|t| SensitivityTally::Run(Box::new(t))),
-        };
-        match tally {
-            Ok(tally) => counted.push(attrition::shard::part::Counted {
-                job: piece.job,
-                paths: piece.paths.clone(),
-                tally,
-            }),
-            Err(e) => {
-                clear_line(quiet);
-                return engine_failure(Some(&prepared.file), &e);
-            }
         }
-    }
-    clear_line(quiet);
+        .map_err(|e| (Some(prepared.file.clone()), e))
+    });
+    let counted = match counted {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let hash = parts::inputs_hash("sensitivity", &request);
     let work = Work::Sensitivity(Pieces {
         request,
         pieces: counted,
     });
     parts::write(out, shard, &slots, hash, work, quiet, started)
-}
-
-/// What `--shard` cannot go with: the outputs `merge` makes (the format and the
-/// figures); and it needs `--out` for its part.
-fn refuse_with_shard(args: &SensitivityArgs) -> Result<(), (&'static str, String)> {
-    let Some(shard) = args.shard.shard else {
-        return Ok(());
-    };
-    let flag =
-        |name: &str, why: &str| Err(("--shard", format!("--shard {shard} and {name}: {why}")));
-    if args.out.is_none() {
-        return flag(
-            "no --out",
-            "a shard writes a part for `attrition merge` to --out FILE",
-        );
-    }
-    if args.format.is_some() {
-        return flag(
-            "--format",
-            "a shard writes a part; give the format to `attrition merge`",
-        );
-    }
-    if args.plot.is_some() {
-        return flag(
-            "--plot",
-            "give --plot to `attrition merge`, which draws the figures",
-        );
-    }
-    Ok(())
 }
 
 /// Reports what went wrong with the design, for the user; exit status 2.

@@ -120,19 +120,13 @@ impl SweepRequest {
 }
 
 pub(super) fn sweep(args: SweepArgs) -> i32 {
-    if let Some(shard) = args.shard.shard {
-        let refused = if args.out.is_none() {
-            Some("no --out: a shard writes a part for `attrition merge` to --out FILE")
-        } else if args.format.is_some() {
-            Some("--format: a shard writes a part; give the format to `attrition merge`")
-        } else if args.plot.is_some() {
-            Some("--plot: give --plot to `attrition merge`, which draws the figures")
-        } else {
-            None
-        };
-        if let Some(why) = refused {
-            return bad_argument("--shard", &format!("--shard {shard} and {why}"));
-        }
+    if let Some(msg) = parts::refused_with_shard(
+        args.shard.shard,
+        args.out.is_some(),
+        args.format.is_some(),
+        args.plot.is_some(),
+    ) {
+        return bad_argument("--shard", &msg);
     }
     let format = args.format.unwrap_or(SweepFormat::Table);
     if format == SweepFormat::Parquet && args.out.is_none() {
@@ -178,29 +172,21 @@ pub(super) fn sweep(args: SweepArgs) -> i32 {
     if let (Some(shard), Some(out)) = (args.shard.shard, &args.out) {
         let plan = parts::plan(&slots, shard);
         let label = format!("sweep shard {shard}");
-        let progress = watcher(args.quiet, &label, parts::paths_of(&plan));
-        let mut counted = Vec::new();
-        for piece in &plan {
-            let job = &prepared.jobs[piece.job];
-            let result = engine::run_range(
-                &job.model,
-                &job.config,
-                piece.paths.clone(),
-                progress.as_ref(),
-            );
-            match result {
-                Ok(tally) => counted.push(attrition::shard::part::Counted {
-                    job: piece.job,
-                    paths: piece.paths.clone(),
-                    tally,
-                }),
-                Err(e) => {
-                    clear_line(args.quiet);
-                    return engine_failure(Some(&job.file), &e);
-                }
-            }
-        }
-        clear_line(args.quiet);
+        let counted = parts::count_pieces(
+            &plan,
+            &label,
+            parts::paths_of(&plan),
+            args.quiet,
+            |piece, progress| {
+                let job = &prepared.jobs[piece.job];
+                engine::run_range(&job.model, &job.config, piece.paths.clone(), progress)
+                    .map_err(|e| (Some(job.file.clone()), e))
+            },
+        );
+        let counted = match counted {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
         let hash = parts::inputs_hash("sweep", &request);
         let work = Work::Sweep(Pieces {
             request,

@@ -10,9 +10,9 @@
 
 use super::path::PathState;
 use super::plan::Plan;
-use super::{EngineError, Method, Progress, RunConfig};
+use super::{EngineError, Progress, RunConfig};
 use crate::model::Model;
-use crate::sample::sobol::{Design, REPLICATES};
+use crate::sample::sobol::REPLICATES;
 use crate::sample::stream::Keys;
 use crate::stats::DayCounts;
 
@@ -275,11 +275,5 @@ fn keys(plans: &[Plan], config: &RunConfig, independent: bool) -> Vec<Keys> {
             streams.push(*s);
         }
     }
-    let keys = Keys::new(config.seed);
-    let keys = if config.method == Method::Reduced && !streams.is_empty() {
-        keys.with_design(Design::new(config.seed, &streams))
-    } else {
-        keys
-    };
-    vec![keys; plans.len()]
+    vec![super::plan::keys_over(config.seed, config.method, &streams); plans.len()]
 }

@@ -264,13 +264,7 @@ impl<'m> Plan<'m> {
     /// The streams of a run with seed `seed`: keyed streams, and with `Method::Reduced`
     /// the uniforms of `sobol`'s inputs from scrambled Sobol points (`sobol::Design`).
     pub fn keys(&self, seed: u64, method: super::Method) -> Keys {
-        let keys = Keys::new(seed);
-        match method {
-            super::Method::Reduced if !self.sobol.is_empty() => {
-                keys.with_design(Design::new(seed, &self.sobol))
-            }
-            _ => keys,
-        }
+        keys_over(seed, method, &self.sobol)
     }
 
     /// Index of the report histogram for (report date, series, metric).
@@ -315,6 +309,18 @@ pub fn equicorrelation_cholesky(k: usize, rho: f64) -> Vec<f64> {
         }
     }
     l
+}
+
+/// The streams of a run with seed `seed` whose inputs drawn by inversion have the streams
+/// `sobol`: keyed streams, and with `Method::Reduced` the uniforms of those inputs from
+/// scrambled Sobol points (`sobol::Design`, dimension `j` for `sobol[j]`). One plan's
+/// (`Plan::keys`), or the union of several scenarios' compared on common random numbers.
+pub fn keys_over(seed: u64, method: super::Method, sobol: &[u64]) -> Keys {
+    let keys = Keys::new(seed);
+    match method {
+        super::Method::Reduced if !sobol.is_empty() => keys.with_design(Design::new(seed, sobol)),
+        _ => keys,
+    }
 }
 
 #[cfg(test)]

@@ -240,12 +240,7 @@ fn dist_mut(model: &mut Model, what: What) -> Option<&mut Dist> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const RICH: &str = include_str!("inputs_rich.toml");
-
-    fn rich() -> Model {
-        crate::scenario::load_str("rich.toml", RICH).expect("the test scenario is valid")
-    }
+    use crate::model::inputs::tests::{rich, RICH};
 
     #[test]
     fn every_varying_input_but_the_chain_can_be_held_and_the_file_can_say_it() {

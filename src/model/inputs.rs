@@ -390,14 +390,15 @@ impl Model {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Every kind of input: a rate given as a total, killed, forces, shared and per-side
     /// multipliers of phases, events and regimes, and a trend.
-    const RICH: &str = include_str!("inputs_rich.toml");
+    pub(in crate::model) const RICH: &str = include_str!("inputs_rich.toml");
 
-    fn rich() -> Model {
+    /// The scenario of `inputs_rich.toml` (also `held.rs`'s tests').
+    pub(in crate::model) fn rich() -> Model {
         crate::scenario::load_str("rich.toml", RICH).expect("the test scenario is valid")
     }
 

@@ -93,15 +93,8 @@ impl Grid {
     /// The file's `[sweep]` table, if it has one. The file has been validated (its table
     /// read by `check_table` with it), so a problem here is one of those, at its line.
     pub fn of_file(file: &str, text: &str) -> Result<Option<Grid>, ScenarioError> {
-        let root = toml::de::DeTable::parse(text).map_err(|e| ScenarioError {
-            diagnostics: vec![Diagnostic {
-                file: file.to_string(),
-                argument: None,
-                line: None,
-                column: None,
-                key: String::new(),
-                message: format!("invalid TOML: {}", e.message().trim()),
-            }],
+        let root = toml::de::DeTable::parse(text).map_err(|e| {
+            super::whole_file(file, format!("invalid TOML: {}", e.message().trim()))
         })?;
         let Some(node) = root.get_ref().get("sweep") else {
             return Ok(None);

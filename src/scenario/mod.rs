@@ -128,7 +128,7 @@ fn long_line(file: &str, text: &str) -> Option<ScenarioError> {
     None
 }
 
-fn whole_file(file: &str, message: String) -> ScenarioError {
+pub(crate) fn whole_file(file: &str, message: String) -> ScenarioError {
     ScenarioError {
         diagnostics: vec![Diagnostic {
             file: file.to_string(),

@@ -56,10 +56,9 @@ pub(super) fn merge_run(
     targets: &output::Targets,
     parts: &[(PathBuf, Header)],
 ) -> i32 {
-    let format = match args.format.as_deref().map(Format::parse) {
-        None => Format::Table,
-        Some(Some(f)) => f,
-        Some(None) => return bad_format("run", &Format::NAMES),
+    let format = match format_of(args, "run", Format::Table, Format::parse, &Format::NAMES) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let result = each_part(
         parts,
@@ -134,10 +133,15 @@ pub(super) fn merge_sweep(
     targets: &output::Targets,
     parts: &[(PathBuf, Header)],
 ) -> i32 {
-    let format = match args.format.as_deref().map(SweepFormat::parse) {
-        None => SweepFormat::Table,
-        Some(Some(f)) => f,
-        Some(None) => return bad_format("sweep", &SweepFormat::NAMES),
+    let format = match format_of(
+        args,
+        "sweep",
+        SweepFormat::Table,
+        SweepFormat::parse,
+        &SweepFormat::NAMES,
+    ) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     if format == SweepFormat::Parquet && args.out.is_none() {
         return bad_argument(
@@ -208,10 +212,15 @@ struct CompareMerge {
 }
 
 pub(super) fn merge_compare(args: &MergeArgs, parts: &[(PathBuf, Header)]) -> i32 {
-    let format = match args.format.as_deref().map(CompareFormat::parse) {
-        None => CompareFormat::Table,
-        Some(Some(f)) => f,
-        Some(None) => return bad_format("compare", &CompareFormat::NAMES),
+    let format = match format_of(
+        args,
+        "compare",
+        CompareFormat::Table,
+        CompareFormat::parse,
+        &CompareFormat::NAMES,
+    ) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     if args.plot.is_some() {
         return bad_argument("--plot", "--plot: `compare` draws no figures");
@@ -299,10 +308,15 @@ pub(super) fn merge_sensitivity(
     targets: &output::Targets,
     parts: &[(PathBuf, Header)],
 ) -> i32 {
-    let format = match args.format.as_deref().map(Format::parse) {
-        None => Format::Table,
-        Some(Some(f)) => f,
-        Some(None) => return bad_format("sensitivity", &Format::NAMES),
+    let format = match format_of(
+        args,
+        "sensitivity",
+        Format::Table,
+        Format::parse,
+        &Format::NAMES,
+    ) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let result = each_part(
         parts,
@@ -403,12 +417,25 @@ pub(super) fn merge_sensitivity(
     )
 }
 
-fn bad_format(kind: &str, names: &[&str]) -> i32 {
-    bad_argument(
-        "--format",
-        &format!(
-            "--format: the parts are of `{kind}`, whose formats are {}",
-            names.join(", ")
-        ),
-    )
+/// `merge --format` for parts of `kind`: its value read by `parse`, `table` when not
+/// given; else exit 2, naming the formats of that command.
+fn format_of<F>(
+    args: &MergeArgs,
+    kind: &str,
+    table: F,
+    parse: fn(&str) -> Option<F>,
+    names: &[&str],
+) -> Result<F, i32> {
+    match args.format.as_deref() {
+        None => Ok(table),
+        Some(text) => parse(text).ok_or_else(|| {
+            bad_argument(
+                "--format",
+                &format!(
+                    "--format: the parts are of `{kind}`, whose formats are {}",
+                    names.join(", ")
+                ),
+            )
+        }),
+    }
 }
