@@ -47,6 +47,14 @@ def _engine(
     return argv
 
 
+def _observe(argv: Argv, call: Invocation, observe: Any) -> Argv:
+    """``--observe`` for each observations table: a CSV path or a DataFrame (written as
+    CSV, named ``<observations N>`` in problems)."""
+    for i, table in enumerate(as_list(observe)):
+        argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+    return argv
+
+
 def run(
     scenario: Scenario,
     *,
@@ -111,8 +119,7 @@ def run(
         file = call.scenario(scenario)
         argv = Argv(["run", file, "--format", "json"])
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
-        for i, table in enumerate(as_list(observe)):
-            argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        _observe(argv, call, observe)
         argv.flag("--plain", plain).opt("--target-se", target_se).opt("--target-days", target_days)
         argv.opt("--round-paths", round_paths)
         argv.opt("--stepping", stepping).opt("--proposal", proposal)
@@ -183,8 +190,7 @@ def compare(
         argv = Argv(["compare", *files, "--format", "json"])
         argv.opt("--threshold", threshold).flag("--independent", independent)
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
-        for i, table in enumerate(as_list(observe)):
-            argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        _observe(argv, call, observe)
         argv.flag("--plain", plain)
         raw, log = call.json(argv)
     return Comparison(raw, frame, log)
@@ -268,8 +274,7 @@ def sweep(
         argv = Argv(["sweep", call.scenario(scenario), "--format", "json"])
         argv += grid_args(grid)
         _engine(argv, paths=paths, seed=seed, threads=threads, set=set, by=by, quantiles=quantiles)
-        for i, table in enumerate(as_list(observe)):
-            argv.opt("--observe", call.table(table, "observations file", f"<observations {i + 1}>"))
+        _observe(argv, call, observe)
         argv.flag("--plain", plain).opt("--stepping", stepping).opt("--proposal", proposal)
         raw, log = call.json(argv)
         raw["scenario"]["file"] = call.relabel_file(raw["scenario"]["file"])
