@@ -314,7 +314,7 @@ fn a_weighted_run_warns_on_few_effective_paths_and_samples_carry_log_weights() {
     );
     let table = stdout(&o);
     assert!(
-        table.contains("weighted by 1 observations") && table.contains("prior percentile"),
+        table.contains("weighted by 1 observation:") && table.contains("prior percentile"),
         "{table}"
     );
     let text = fs::read_to_string(&samples).unwrap();

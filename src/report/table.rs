@@ -33,8 +33,9 @@ fn one(out: &mut String, p: &Projection) {
     if let Some(w) = &p.run.weights {
         let _ = writeln!(
             out,
-            "weighted by {} observations: effective sample size {} of {} paths ({} with zero weight)",
+            "weighted by {} observation{}: effective sample size {} of {} paths ({} with zero weight)",
             p.observations.len(),
+            if p.observations.len() == 1 { "" } else { "s" },
             thousands(w.effective_paths.round()),
             thousands(p.run.paths as f64),
             thousands(w.zero_weight_paths as f64)
