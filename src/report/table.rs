@@ -62,7 +62,8 @@ fn one(out: &mut String, p: &Projection) {
         }
         if let Some(d) = pr.target_days {
             asked.push(format!(
-                "every date within {d} days (widest {})",
+                "every date within {d} day{} (widest {})",
+                if d == 1.0 { "" } else { "s" },
                 pr.widest_days
             ));
         }
